@@ -1,0 +1,34 @@
+// A pass-through stream that hashes and counts what flows through it, for verify-as-you-stream.
+import { createHash, type Hash } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
+import { DigestMismatchError } from '../errors.ts';
+import type { Digest } from './digest.ts';
+
+export class HashingStream extends Transform {
+  private readonly hash: Hash;
+  private readonly algorithm: string;
+  size = 0;
+
+  constructor(algorithm = 'sha256') {
+    super();
+    this.algorithm = algorithm;
+    this.hash = createHash(algorithm);
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.hash.update(chunk);
+    this.size += chunk.length;
+    done(null, chunk);
+  }
+
+  /** Call once, after the stream has ended. */
+  digest(): Digest {
+    return `${this.algorithm}:${this.hash.digest('hex')}`;
+  }
+}
+
+export function assertDigest(actual: Digest, expected: Digest, what: string): void {
+  if (actual !== expected) {
+    throw new DigestMismatchError(`${what}: digest mismatch: expected ${expected}, got ${actual}`);
+  }
+}

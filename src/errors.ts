@@ -1,0 +1,47 @@
+// Typed errors: each carries a Docker-style message and the exit code the CLI returns for it.
+
+export interface WharfErrorOptions {
+  exitCode?: number;
+  cause?: unknown;
+  /** Docker prefixes errors raised inside the daemon with "Error response from daemon: ". */
+  fromDaemon?: boolean;
+}
+
+export class WharfError extends Error {
+  readonly exitCode: number;
+  readonly fromDaemon: boolean;
+
+  constructor(message: string, options: WharfErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.exitCode = options.exitCode ?? 1;
+    this.fromDaemon = options.fromDaemon ?? true;
+  }
+}
+
+/** A name, ID or blob that does not exist. */
+export class NotFoundError extends WharfError {}
+
+/** An operation that would break a reference something else still holds (Docker's 409). */
+export class ConflictError extends WharfError {}
+
+/** Malformed user input: references, flags, filters, templates. */
+export class InvalidArgumentError extends WharfError {}
+
+/** Bytes that do not hash to the digest that names them. */
+export class DigestMismatchError extends WharfError {}
+
+/** A malformed, truncated or hostile archive, layer or manifest. */
+export class InvalidContentError extends WharfError {}
+
+/** A configured bound was crossed (sizes, entry counts, expansion ratio). */
+export class LimitExceededError extends WharfError {}
+
+/** Turns any thrown value into the one line the CLI prints. */
+export function errorLine(error: unknown): string {
+  if (error instanceof WharfError) {
+    return error.fromDaemon ? `Error response from daemon: ${error.message}` : `Error: ${error.message}`;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return `Error: ${message}`;
+}
