@@ -1,0 +1,165 @@
+// Starts and stops real peers (dockerd, distribution) on private temp dirs, and runs skopeo, for tests.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once as onceEvent } from 'node:events';
+import { openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { basename, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { TestContext } from 'node:test';
+import { type RunOptions, type RunResult, runCommand, which } from './run-command.ts';
+import { tempDir } from './temp-dir.ts';
+
+type PeerContext = Pick<TestContext, 'skip' | 'after'>;
+
+export interface Dockerd {
+  /** DOCKER_HOST value, `unix://…/docker.sock`. */
+  host: string;
+  socket: string;
+  dir: string;
+  docker(args: string[], options?: RunOptions): Promise<RunResult>;
+  stop(): Promise<void>;
+}
+
+export interface DockerdOptions {
+  /** Keep Docker's default bridge and iptables rules (shared with any other dockerd on the host). Default false. */
+  network?: boolean;
+}
+
+export interface Distribution {
+  /** `127.0.0.1:PORT`, as used in image references. */
+  host: string;
+  port: number;
+  url: string;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+const running = new Set<ChildProcess>();
+// a test process that dies early must not leave daemons behind
+process.on('exit', () => running.forEach((child) => child.kill('SIGKILL')));
+
+/**
+ * True when every program is installed. Otherwise, outside CI the test is skipped with the reason and
+ * false returned; in CI (`CI` set) it throws, because a missing peer there is a broken machine.
+ */
+export function needPeers(t: Pick<TestContext, 'skip'>, ...programs: string[]): boolean {
+  const missing = programs.filter((program) => !which(program));
+  if (!missing.length) return true;
+  const reason = `peer not installed: ${missing.join(', ')}`;
+  if (process.env.CI) throw new Error(`${reason} (required in CI)`);
+  t.skip(reason);
+  return false;
+}
+
+/** A private Docker engine, stopped and removed after the test; undefined when skipped. */
+export async function startDockerd(t: PeerContext, options: DockerdOptions = {}): Promise<Dockerd | undefined> {
+  if (!needPeers(t, 'dockerd', 'docker')) return undefined;
+  if (process.getuid?.() !== 0 && !process.env.CI) return void t.skip('dockerd needs root');
+  const dir = tempDir(undefined, 'wharf-dockerd-');
+  const socket = join(dir, 'docker.sock');
+  const host = `unix://${socket}`;
+  const env = { ...process.env, DOCKER_HOST: host, DOCKER_CONFIG: join(dir, 'cli') };
+  const docker = (args: string[], runOptions: RunOptions = {}) =>
+    runCommand('docker', args, { ...runOptions, env: { ...env, ...runOptions.env } });
+  const child = spawnLogged('dockerd', dockerdArgs(dir, options), join(dir, 'dockerd.log'));
+  const stop = callOnce(() => stopDaemon(child, dir));
+  t.after(stop);
+  await waitUntil(child, join(dir, 'dockerd.log'), async () => (await docker(['version'])).code === 0, 60_000);
+  return { host, socket, dir, docker, stop };
+}
+
+function dockerdArgs(dir: string, options: DockerdOptions): string[] {
+  // a system containerd may be shared with other engines, so each engine gets its own namespaces
+  const namespace = `wharf-${basename(dir)}`;
+  return [
+    ...['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '-H', `unix://${join(dir, 'docker.sock')}`],
+    ...['--pidfile', join(dir, 'dockerd.pid'), '--insecure-registry', '127.0.0.0/8'],
+    ...['--containerd-namespace', namespace, '--containerd-plugins-namespace', `${namespace}-plugins`],
+    ...(options.network ? [] : ['--bridge=none', '--iptables=false']),
+  ];
+}
+
+/** skopeo with the trust policy switched off, as tests copy unsigned images. */
+export function skopeo(args: string[], options: RunOptions = {}): Promise<RunResult> {
+  return runCommand('skopeo', ['--insecure-policy', ...args], options);
+}
+
+/** The CNCF distribution registry on loopback (port 0: a free one), stopped after the test; undefined when skipped. */
+export async function startDistribution(t: PeerContext, options: { port?: number } = {}): Promise<Distribution | undefined> {
+  if (!needPeers(t, 'docker-registry')) return undefined;
+  const dir = tempDir(undefined, 'wharf-registry-');
+  const port = options.port || (await freePort());
+  const config = join(dir, 'config.yml');
+  writeFileSync(config, registryConfig(join(dir, 'data'), port));
+  const child = spawnLogged('docker-registry', ['serve', config], join(dir, 'registry.log'));
+  const stop = callOnce(() => stopDaemon(child, dir));
+  t.after(stop);
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntil(child, join(dir, 'registry.log'), () => answers(`${url}/v2/`), 20_000);
+  return { host: `127.0.0.1:${port}`, port, url, dir, stop };
+}
+
+function registryConfig(root: string, port: number): string {
+  return [
+    'version: 0.1',
+    'log:\n  level: warn',
+    `storage:\n  filesystem:\n    rootdirectory: ${root}\n  delete:\n    enabled: true`,
+    `http:\n  addr: 127.0.0.1:${port}`,
+    '',
+  ].join('\n');
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url);
+    await response.body?.cancel();
+    return response.status === 200 || response.status === 401;
+  } catch {
+    return false;
+  }
+}
+
+function spawnLogged(program: string, args: string[], logFile: string): ChildProcess {
+  const log = openSync(logFile, 'a');
+  const child = spawn(program, args, { stdio: ['ignore', log, log] });
+  running.add(child);
+  child.on('exit', () => running.delete(child));
+  return child;
+}
+
+async function waitUntil(child: ChildProcess, logFile: string, ready: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) break;
+    if (await ready()) return;
+    await sleep(200);
+  }
+  const tail = readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n');
+  throw new Error(`${child.spawnfile} did not start (${child.exitCode ?? child.signalCode ?? 'timeout'}); log tail:\n${tail}`);
+}
+
+async function stopDaemon(child: ChildProcess, dir: string): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = onceEvent(child, 'exit');
+    child.kill('SIGTERM');
+    // dockerd stops its containers first, which can take its 15 s shutdown timeout
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Both the test's `after` hook and the test itself may stop a peer. */
+function callOnce(fn: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => (done ??= fn());
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await onceEvent(server, 'listening');
+  const address = server.address();
+  server.close();
+  return typeof address === 'object' && address ? address.port : 0;
+}

@@ -1,0 +1,45 @@
+// Runs the repo's `bin/wharf` on a private temporary data root, without a TTY, for end-to-end tests.
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { TestContext } from 'node:test';
+import { type RunResult, runCommand } from './run-command.ts';
+import { tempDir } from './temp-dir.ts';
+
+export { tempDir } from './temp-dir.ts';
+export type { RunResult } from './run-command.ts';
+
+export interface WharfRunOptions {
+  input?: Buffer | string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  timeoutMs?: number;
+}
+
+export interface Wharf {
+  /** The data root, passed as WHARF_ROOT. */
+  root: string;
+  run(args: string[], options?: WharfRunOptions): Promise<RunResult>;
+  cleanup(): void;
+}
+
+const WHARF_BIN = resolve(import.meta.dirname, '../../bin/wharf');
+
+/**
+ * A wharf on its own data root and Docker config dir (so the host's `~/.docker/config.json` never leaks in);
+ * with a test context it is cleaned up after the test.
+ */
+export function makeWharf(t?: Pick<TestContext, 'after'>): Wharf {
+  const dir = tempDir(undefined, 'wharf-cli-');
+  const root = join(dir, 'root');
+  const dockerConfig = join(dir, 'docker-config');
+  mkdirSync(root);
+  mkdirSync(dockerConfig);
+  const baseEnv = { ...process.env, WHARF_ROOT: root, DOCKER_CONFIG: dockerConfig };
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  t?.after(cleanup);
+  return {
+    root,
+    run: (args, options = {}) => runCommand(WHARF_BIN, args, { ...options, env: { ...baseEnv, ...options.env } }),
+    cleanup,
+  };
+}
