@@ -10,6 +10,8 @@ import {
   writeOciLayout,
   writeOciLayoutArchive,
 } from '../helpers/image-builder.ts';
+import { buildBigImage } from '../helpers/big-image.ts';
+import { writeHostileArchive } from '../helpers/hostile-archives.ts';
 import { needPeers, skopeo, startDockerd } from '../helpers/peers.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
@@ -44,21 +46,35 @@ test('the busybox fixture is reproducible byte for byte', async () => {
   assert.equal(JSON.parse(a.config.toString()).rootfs.diff_ids.length, 2);
 });
 
-test('dockerd loads the classic and OCI archives with the image ID we computed', async (t) => {
+test('dockerd agrees with our fixtures', async (t) => {
   const dockerd = await startDockerd(t);
   if (!dockerd) return;
-  const image = await busyboxFixture(TAG);
-  const paths = await writeAllFormats(tempDir(t), image);
+  const dir = tempDir(t);
 
-  for (const archive of [paths.classic, paths.ociArchive]) {
-    const load = await dockerd.docker(['load', '-i', archive]);
-    assert.equal(load.code, 0, load.stderr);
-    assert.match(load.stdout, new RegExp(`Loaded image: ${TAG}`));
-    const inspect = await dockerd.docker(['image', 'inspect', '--format', '{{.Id}} {{json .RootFS.Layers}}', TAG]);
-    assert.equal(inspect.code, 0, inspect.stderr);
-    assert.equal(inspect.stdout.trim(), `${image.id} ${JSON.stringify(image.diffIds)}`);
-    assert.equal((await dockerd.docker(['rmi', TAG])).code, 0);
-  }
+  await t.test('it loads the classic and OCI archives with the image ID we computed', async () => {
+    const image = await busyboxFixture(TAG);
+    const paths = await writeAllFormats(dir, image);
+    for (const archive of [paths.classic, paths.ociArchive]) {
+      const load = await dockerd.docker(['load', '-i', archive]);
+      assert.equal(load.code, 0, load.stderr);
+      assert.match(load.stdout, new RegExp(`Loaded image: ${TAG}`));
+      const inspect = await dockerd.docker(['image', 'inspect', '--format', '{{.Id}} {{json .RootFS.Layers}}', TAG]);
+      assert.equal(inspect.code, 0, inspect.stderr);
+      assert.equal(inspect.stdout.trim(), `${image.id} ${JSON.stringify(image.diffIds)}`);
+      assert.equal((await dockerd.docker(['rmi', TAG])).code, 0);
+    }
+  });
+
+  await t.test('it rejects the broken archives', async () => {
+    for (const format of ['classic', 'oci'] as const) {
+      for (const kind of ['digest-mismatch', 'missing-layer', 'truncated'] as const) {
+        const archive = join(dir, `${kind}-${format}.tar`);
+        await writeHostileArchive(archive, kind, { format });
+        const load = await dockerd.docker(['load', '-i', archive]);
+        assert.notEqual(load.code, 0, `${format} ${kind} loaded: ${load.stdout}`);
+      }
+    }
+  });
 });
 
 test('skopeo reads the OCI archive, the OCI layout and its tarball', async (t) => {
@@ -71,10 +87,27 @@ test('skopeo reads the OCI archive, the OCI layout and its tarball', async (t) =
   assert.deepEqual(JSON.parse(fromArchive.stdout).rootfs.diff_ids, image.diffIds);
 
   for (const ref of [`oci:${paths.layout}:latest`, `oci-archive:${paths.layoutTar}:latest`]) {
-    const raw = await skopeo(['inspect', '--raw', ref]);
-    assert.equal(raw.code, 0, raw.stderr);
-    assert.equal(raw.stdout, image.manifest.toString(), ref);
-    const config = await skopeo(['inspect', '--config', '--raw', ref]);
-    assert.equal(config.stdout, image.config.toString(), ref);
+    await assertSkopeoReads(ref, image);
   }
 });
+
+test('big images are reproducible and skopeo reads their gzip layers', async (t) => {
+  if (!needPeers(t, 'skopeo')) return;
+  const dir = tempDir(t);
+  const options = { totalBytes: 3 << 20, layers: 2, fileBytes: 1 << 20, compression: 'gzip' as const };
+  const [a, b] = [await buildBigImage({ ...options, dir: join(dir, 'a') }), await buildBigImage({ ...options, dir: join(dir, 'b') })];
+  assert.equal(a.manifestDigest, b.manifestDigest);
+  assert.notEqual(a.diffIds[0], a.diffIds[1]);
+  await writeOciLayout(join(dir, 'layout'), [{ image: a, repoTags: ['big:latest'] }]);
+  await assertSkopeoReads(`oci:${join(dir, 'layout')}:latest`, a);
+  const copy = await skopeo(['copy', '-q', `oci:${join(dir, 'layout')}:latest`, `dir:${join(dir, 'copy')}`]);
+  assert.equal(copy.code, 0, copy.stderr);
+});
+
+async function assertSkopeoReads(ref: string, image: BuiltImage): Promise<void> {
+  const raw = await skopeo(['inspect', '--raw', ref]);
+  assert.equal(raw.code, 0, raw.stderr);
+  assert.equal(raw.stdout, image.manifest.toString(), ref);
+  const config = await skopeo(['inspect', '--config', '--raw', ref]);
+  assert.equal(config.stdout, image.config.toString(), ref);
+}

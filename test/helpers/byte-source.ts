@@ -15,7 +15,8 @@ export function fromBuffer(data: Buffer): ByteSource {
 }
 
 export function fromFile(file: string, size: number): ByteSource {
-  return { size, open: () => createReadStream(file) };
+  // big reads: the default 64 KiB chunks make streaming gigabytes several times slower
+  return { size, open: () => createReadStream(file, { highWaterMark: 1 << 20 }) };
 }
 
 export async function readAll(source: ByteSource): Promise<Buffer> {
