@@ -40,8 +40,21 @@ export class LimitExceededError extends WharfError {}
 /** Turns any thrown value into the one line the CLI prints. */
 export function errorLine(error: unknown): string {
   if (error instanceof WharfError) {
-    return error.fromDaemon ? `Error response from daemon: ${error.message}` : `Error: ${error.message}`;
+    // docker/cli prints client-side errors bare; the daemon's come prefixed.
+    return error.fromDaemon ? `Error response from daemon: ${error.message}` : error.message;
   }
+  const errno = error as NodeJS.ErrnoException;
+  if (errno?.syscall && errno.path && errno.code) return `${errno.syscall} ${errno.path}: ${ERRNO_TEXT[errno.code] ?? errno.code}`;
   const message = error instanceof Error ? error.message : String(error);
   return `Error: ${message}`;
 }
+
+/** How Go (and so Docker) words the errno values users meet most. */
+const ERRNO_TEXT: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory',
+  ENOSPC: 'no space left on device',
+  ENOTDIR: 'not a directory',
+  EEXIST: 'file exists',
+};

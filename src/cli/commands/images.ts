@@ -1,0 +1,109 @@
+// `wharf images` / `wharf image ls`: Docker's rows, columns, units, flags and --format.
+import { listImages, type ListedImage } from '../../images/list.ts';
+import { familiar, splitFamiliar } from '../../images/names.ts';
+import type { CliContext } from '../context.ts';
+import { parseFlags, requireArgs, stringList } from '../flags.ts';
+import { renderFormatted } from '../format/render.ts';
+import { goTimeString, humanSize, humanSizePrecise, timeAgo } from '../format/units.ts';
+
+const HEADERS = {
+  ID: 'IMAGE ID', Repository: 'REPOSITORY', Tag: 'TAG', Digest: 'DIGEST', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT',
+  Size: 'SIZE', SharedSize: 'SHARED SIZE', UniqueSize: 'UNIQUE SIZE', VirtualSize: 'VIRTUAL SIZE', Containers: 'CONTAINERS',
+};
+
+export async function run(context: CliContext, args: string[], path: string): Promise<number> {
+  const { values, positionals } = parseFlags(args, {
+    all: { type: 'boolean', short: 'a' },
+    quiet: { type: 'boolean', short: 'q' },
+    digests: { type: 'boolean' },
+    'no-trunc': { type: 'boolean' },
+    filter: { type: 'string', short: 'f', multiple: true },
+    format: { type: 'string' },
+  }, path);
+  requireArgs(positionals, { min: 0, max: 1 }, path, `${path} [OPTIONS] [REPOSITORY[:TAG]]`);
+  const filters = stringList(values.filter);
+  if (positionals[0]) filters.push(`reference=${positionals[0]}`);
+  const images = await listImages(await context.store(), { all: Boolean(values.all), filters });
+  const rows = images.flatMap((image) => imageRows(image, { digests: Boolean(values.digests), trunc: !values['no-trunc'] }));
+  context.out(renderFormatted({
+    format: values.quiet ? '{{.ID}}' : (values.format as string | undefined),
+    defaultTableFormat: values.digests
+      ? 'table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}'
+      : 'table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}',
+    headers: HEADERS,
+    rows,
+  }));
+  return 0;
+}
+
+/** One row per repository:tag (and per digest with --digests), as docker/cli expands an image. */
+function imageRows(image: ListedImage, options: { digests: boolean; trunc: boolean }): ImageRow[] {
+  if (image.repoTags.length === 0 && image.repoDigests.length === 0) return [new ImageRow(image, '<none>', '<none>', '<none>', options.trunc)];
+  const tagsByRepo = group(image.repoTags.map((name) => splitFamiliar(familiar(name))), 'tag');
+  const digestsByRepo = group(image.repoDigests.map((name) => splitFamiliar(familiar(name))), 'digest');
+  const rows: ImageRow[] = [];
+  for (const [repository, tags] of tagsByRepo) {
+    const digests = options.digests ? digestsByRepo.get(repository) ?? [] : [];
+    digestsByRepo.delete(repository);
+    for (const tag of tags) {
+      if (digests.length === 0) rows.push(new ImageRow(image, repository, tag, '<none>', options.trunc));
+      for (const digest of digests) rows.push(new ImageRow(image, repository, tag, digest, options.trunc));
+    }
+  }
+  for (const [repository, digests] of digestsByRepo) {
+    for (const digest of options.digests ? digests : ['<none>']) rows.push(new ImageRow(image, repository, '<none>', digest, options.trunc));
+  }
+  return rows;
+}
+
+function group(names: Array<{ repository: string; tag: string; digest: string }>, key: 'tag' | 'digest'): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const name of names) groups.set(name.repository, [...(groups.get(name.repository) ?? []), name[key]]);
+  return groups;
+}
+
+/** The fields `--format` templates see, as docker/cli's imageContext names and renders them. */
+class ImageRow {
+  readonly #image: ListedImage;
+  readonly #trunc: boolean;
+  readonly Repository: string;
+  readonly Tag: string;
+  readonly Digest: string;
+
+  constructor(image: ListedImage, repository: string, tag: string, digest: string, trunc: boolean) {
+    this.#image = image;
+    this.#trunc = trunc;
+    this.Repository = repository;
+    this.Tag = tag;
+    this.Digest = digest;
+  }
+
+  get ID(): string {
+    return this.#trunc ? this.#image.id.slice(7, 19) : this.#image.id;
+  }
+  get CreatedSince(): string {
+    return this.#image.created ? timeAgo(new Date(this.#image.created), new Date()) : 'N/A';
+  }
+  get CreatedAt(): string {
+    return this.#image.created ? goTimeString(new Date(this.#image.created)) : '';
+  }
+  get Size(): string {
+    return humanSize(this.#image.size);
+  }
+  get VirtualSize(): string {
+    return humanSizePrecise(this.#image.size);
+  }
+  get SharedSize(): string {
+    return 'N/A';
+  }
+  get UniqueSize(): string {
+    return 'N/A';
+  }
+  get Containers(): string {
+    return 'N/A';
+  }
+
+  toJSON(): Record<string, string> {
+    return Object.fromEntries(Object.keys(HEADERS).sort().map((key) => [key, this[key as keyof typeof HEADERS]]));
+  }
+}

@@ -1,0 +1,34 @@
+// `wharf inspect [-f FORMAT] IMAGE...`: Docker's JSON array, or one templated line per image.
+import { errorLine } from '../../errors.ts';
+import { inspectImage } from '../../images/inspect.ts';
+import { resolveImage } from '../../images/resolve.ts';
+import type { CliContext } from '../context.ts';
+import { parseFlags, requireArgs } from '../flags.ts';
+import { compileTemplate } from '../template/template.ts';
+
+export async function run(context: CliContext, args: string[], path: string): Promise<number> {
+  const { values, positionals } = parseFlags(args, { format: { type: 'string', short: 'f' }, type: { type: 'string' } }, path);
+  requireArgs(positionals, { min: 1 }, path, `${path} [OPTIONS] IMAGE [IMAGE...]`);
+  const format = values.format as string | undefined;
+  const template = format && format !== 'json' ? compileTemplate(format) : undefined;
+  const store = await context.store();
+  const found: unknown[] = [];
+  let failed = false;
+  for (const name of positionals) {
+    try {
+      const image = await inspectImage(store, resolveImage(store, name).id);
+      if (template) context.out(`${template.execute(image)}\n`);
+      else found.push(image);
+    } catch (error) {
+      context.err(`${errorLine(error)}\n`);
+      failed = true;
+    }
+  }
+  if (!template) context.out(`${JSON.stringify(found, null, 4).replace(/[<>&]/g, goJsonEscape)}\n`);
+  return failed ? 1 : 0;
+}
+
+/** Go's encoder escapes these for HTML safety; docker inspect output carries them so. */
+function goJsonEscape(char: string): string {
+  return `\\u00${char.charCodeAt(0).toString(16)}`;
+}

@@ -1,0 +1,89 @@
+// The wharf CLI's entry: global flags, the command table, and the one place errors become output and exit codes.
+import { errorLine, WharfError } from '../errors.ts';
+import { createContext, type CliContext } from './context.ts';
+import { UsageError } from './flags.ts';
+
+export interface CommandModule {
+  run(context: CliContext, args: string[], commandPath: string): Promise<number | void>;
+}
+
+type Loader = () => Promise<CommandModule>;
+
+/** Each command loads only its own module, so `wharf version` pays for nothing else. */
+const COMMANDS: Record<string, Loader> = {
+  'image ls': () => import('./commands/images.ts'),
+  'image load': () => import('./commands/load.ts'),
+  'image save': () => import('./commands/save.ts'),
+  'image tag': () => import('./commands/tag.ts'),
+  'image rm': () => import('./commands/rmi.ts'),
+  'image inspect': () => import('./commands/inspect.ts'),
+  'image history': () => import('./commands/history.ts'),
+  'image import': () => import('./commands/import.ts'),
+  'image prune': () => import('./commands/prune.ts'),
+  'system df': () => import('./commands/system-df.ts'),
+  'system check': () => import('./commands/system-check.ts'),
+  'system info': () => import('./commands/info.ts'),
+  version: () => import('./commands/version.ts'),
+};
+
+const ALIASES: Record<string, string> = {
+  images: 'image ls',
+  'image list': 'image ls',
+  'image remove': 'image rm',
+  rmi: 'image rm',
+  load: 'image load',
+  save: 'image save',
+  tag: 'image tag',
+  inspect: 'image inspect',
+  history: 'image history',
+  import: 'image import',
+  info: 'system info',
+};
+
+function findCommand(argv: string[]): { path: string; rest: string[] } | undefined {
+  const two = argv.slice(0, 2).join(' ');
+  const name = ALIASES[two] ?? two;
+  if (COMMANDS[name]) return { path: two, rest: argv.slice(2) };
+  const one = ALIASES[argv[0]] ?? argv[0];
+  if (COMMANDS[one]) return { path: argv[0], rest: argv.slice(1) };
+  return undefined;
+}
+
+function splitGlobalFlags(argv: string[]): { dataRoot?: string; rest: string[] } {
+  let dataRoot: string | undefined;
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--data-root') dataRoot = argv[++i];
+    else if (arg.startsWith('--data-root=')) dataRoot = arg.slice('--data-root='.length);
+    else break;
+  }
+  return { dataRoot, rest: argv.slice(i) };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { dataRoot, rest } = splitGlobalFlags(argv);
+  const context = createContext({ dataRoot });
+  try {
+    if (rest.length === 0 || rest[0] === '--help') {
+      context.out(usage());
+      return 0;
+    }
+    if (rest[0] === '--version' || rest[0] === '-v') rest.splice(0, 1, 'version');
+    const command = findCommand(rest);
+    if (!command) throw new UsageError(`unknown command: "wharf ${rest[0]}"\n\nRun 'wharf --help' for more information`);
+    const module = await COMMANDS[ALIASES[command.path] ?? command.path]();
+    return (await module.run(context, command.rest, command.path)) ?? 0;
+  } catch (error) {
+    context.err(`${error instanceof UsageError ? error.message : errorLine(error)}\n`);
+    return error instanceof WharfError ? error.exitCode : 1;
+  }
+}
+
+function usage(): string {
+  const names = [...Object.keys(COMMANDS), ...Object.keys(ALIASES)].sort();
+  return `Usage:  wharf [--data-root DIR] COMMAND\n\nA Docker-compatible image and container engine, without a daemon\n\nCommands:\n${names.map((name) => `  ${name}`).join('\n')}\n`;
+}
+
+const code = await main(process.argv.slice(2));
+process.exitCode = code;

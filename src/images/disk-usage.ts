@@ -1,0 +1,39 @@
+// `system df`: per-image shared and unique sizes, and the store's total, counting each layer chain once.
+import type { Digest } from '../digest/digest.ts';
+import type { Store } from '../store/store.ts';
+import { chainIds } from './chain-ids.ts';
+import { layerSizes, listImageRecords, type ImageRecord } from './image-records.ts';
+
+export interface ImageUsage {
+  record: ImageRecord;
+  sharedSize: number;
+  uniqueSize: number;
+  containers: number;
+}
+
+export interface DiskUsage {
+  images: ImageUsage[];
+  layersSize: number;
+}
+
+export function diskUsage(store: Store): DiskUsage {
+  const records = listImageRecords(store);
+  const sizes = layerSizes(store);
+  const users = new Map<Digest, number>();
+  const chainSize = new Map<Digest, number>();
+  const chainsOf = new Map<Digest, Digest[]>();
+  for (const record of records) {
+    const chains = chainIds(record.diffIds);
+    chainsOf.set(record.id, chains);
+    chains.forEach((chain, i) => {
+      users.set(chain, (users.get(chain) ?? 0) + 1);
+      chainSize.set(chain, sizes.get(record.diffIds[i]) ?? 0);
+    });
+  }
+  const images = records.map((record) => {
+    const sharedSize = (chainsOf.get(record.id) ?? []).filter((chain) => (users.get(chain) ?? 0) > 1).reduce((sum, chain) => sum + (chainSize.get(chain) ?? 0), 0);
+    return { record, sharedSize, uniqueSize: record.size - sharedSize, containers: 0 };
+  });
+  const layersSize = [...chainSize.values()].reduce((sum, size) => sum + size, 0);
+  return { images, layersSize };
+}

@@ -1,0 +1,104 @@
+// Reads and writes image records in the metadata DB: images, their layers, tags and repo digests.
+import type { Digest } from '../digest/digest.ts';
+import type { Row } from '../store/metadata-db.ts';
+import type { Store } from '../store/store.ts';
+
+export interface LayerRecord {
+  diffId: Digest;
+  size: number;
+  tarSize: number;
+  blob: { digest: Digest; size: number; mediaType: string };
+}
+
+export interface NewImage {
+  id: Digest;
+  created?: string;
+  layers: LayerRecord[];
+  manifestDigest?: Digest;
+  parent?: Digest;
+}
+
+export interface ImageRecord {
+  id: Digest;
+  created?: string;
+  size: number;
+  parent?: Digest;
+  manifestDigest?: Digest;
+  loadedAt: string;
+  lastTagTime?: string;
+  /** Fully qualified names (`docker.io/library/busybox:latest`), sorted. */
+  repoTags: string[];
+  repoDigests: string[];
+  diffIds: Digest[];
+}
+
+/** Call inside a transaction. */
+export function insertImage(store: Store, image: NewImage): void {
+  const { db } = store;
+  for (const layer of image.layers) {
+    db.run('INSERT OR IGNORE INTO layers (diff_id, size, tar_size) VALUES (?, ?, ?)', layer.diffId, layer.size, layer.tarSize);
+    db.run(
+      'INSERT OR IGNORE INTO layer_blobs (blob_digest, diff_id, media_type, size) VALUES (?, ?, ?, ?)',
+      layer.blob.digest, layer.diffId, layer.blob.mediaType, layer.blob.size,
+    );
+  }
+  const size = image.layers.reduce((sum, layer) => sum + layer.size, 0);
+  db.run(
+    `INSERT INTO images (id, created, size, parent, manifest_digest, loaded_at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT(id) DO UPDATE SET manifest_digest = COALESCE(images.manifest_digest, excluded.manifest_digest)`,
+    image.id, image.created ?? null, size, image.parent ?? null, image.manifestDigest ?? null, new Date().toISOString(),
+  );
+  image.layers.forEach((layer, position) => {
+    db.run('INSERT OR IGNORE INTO image_layers (image_id, position, diff_id) VALUES (?, ?, ?)', image.id, position, layer.diffId);
+  });
+}
+
+/** Points a tag at an image; returns the image it pointed at before, when that was another. Call inside a transaction. */
+export function setTag(store: Store, name: string, imageId: Digest, options: { touch: boolean }): Digest | undefined {
+  const previous = store.db.get('SELECT image_id FROM tags WHERE name = ?', name)?.image_id as Digest | undefined;
+  const now = new Date().toISOString();
+  store.db.run('INSERT OR REPLACE INTO tags (name, image_id, created) VALUES (?, ?, ?)', name, imageId, now);
+  if (options.touch) store.db.run('UPDATE images SET last_tag_time = ? WHERE id = ?', now, imageId);
+  return previous && previous !== imageId ? previous : undefined;
+}
+
+export function listImageRecords(store: Store): ImageRecord[] {
+  const { db } = store;
+  const records = new Map<string, ImageRecord>();
+  for (const row of db.all('SELECT * FROM images')) records.set(String(row.id), toRecord(row));
+  for (const row of db.all('SELECT name, image_id FROM tags ORDER BY name')) records.get(String(row.image_id))?.repoTags.push(String(row.name));
+  for (const row of db.all('SELECT name, image_id FROM repo_digests ORDER BY name')) records.get(String(row.image_id))?.repoDigests.push(String(row.name));
+  for (const row of db.all('SELECT image_id, diff_id FROM image_layers ORDER BY image_id, position')) {
+    records.get(String(row.image_id))?.diffIds.push(row.diff_id as Digest);
+  }
+  return [...records.values()];
+}
+
+export function getImageRecord(store: Store, id: Digest): ImageRecord | undefined {
+  const row = store.db.get('SELECT * FROM images WHERE id = ?', id);
+  if (!row) return undefined;
+  const record = toRecord(row);
+  record.repoTags = store.db.all('SELECT name FROM tags WHERE image_id = ? ORDER BY name', id).map((r) => String(r.name));
+  record.repoDigests = store.db.all('SELECT name FROM repo_digests WHERE image_id = ? ORDER BY name', id).map((r) => String(r.name));
+  record.diffIds = store.db.all('SELECT diff_id FROM image_layers WHERE image_id = ? ORDER BY position', id).map((r) => r.diff_id as Digest);
+  return record;
+}
+
+export function layerSizes(store: Store): Map<Digest, number> {
+  return new Map(store.db.all('SELECT diff_id, size FROM layers').map((row) => [row.diff_id as Digest, Number(row.size)]));
+}
+
+function toRecord(row: Row): ImageRecord {
+  return {
+    id: row.id as Digest,
+    created: (row.created as string | null) ?? undefined,
+    size: Number(row.size),
+    parent: (row.parent as Digest | null) ?? undefined,
+    manifestDigest: (row.manifest_digest as Digest | null) ?? undefined,
+    loadedAt: String(row.loaded_at),
+    lastTagTime: (row.last_tag_time as string | null) ?? undefined,
+    repoTags: [],
+    repoDigests: [],
+    diffIds: [],
+  };
+}

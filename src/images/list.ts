@@ -1,0 +1,58 @@
+// `images`: the images a listing shows, after Docker's filters and its rules for intermediate images.
+import type { Digest } from '../digest/digest.ts';
+import type { ImageConfig } from '../oci/types.ts';
+import { matchesReferencePattern } from '../reference/pattern.ts';
+import { parseReference } from '../reference/reference.ts';
+import type { Store } from '../store/store.ts';
+import { booleanFilter, matchLabels, parseFilters } from './filters.ts';
+import { listImageRecords, type ImageRecord } from './image-records.ts';
+import { resolveImage } from './resolve.ts';
+
+export const IMAGE_LIST_FILTERS = ['dangling', 'label', 'before', 'since', 'reference', 'until'] as const;
+
+export interface ListOptions {
+  all: boolean;
+  filters: string[];
+}
+
+export interface ListedImage extends ImageRecord {
+  config: ImageConfig;
+}
+
+export async function listImages(store: Store, options: ListOptions): Promise<ListedImage[]> {
+  const filters = parseFilters(options.filters, IMAGE_LIST_FILTERS);
+  const dangling = booleanFilter(filters, 'dangling');
+  const before = filters.get('before')?.map((name) => createdOf(store, name));
+  const since = filters.get('since')?.map((name) => createdOf(store, name));
+  const patterns = filters.get('reference');
+  const records = listImageRecords(store);
+  const parents = new Set(records.map((record) => record.parent).filter(Boolean));
+  const selected: ListedImage[] = [];
+  for (const listed of records) {
+    const record = patterns ? keepMatchingNames(listed, patterns) : listed;
+    if (patterns && record.repoTags.length + record.repoDigests.length === 0) continue;
+    const untagged = record.repoTags.length === 0 && record.repoDigests.length === 0;
+    if (untagged && !options.all && parents.has(record.id)) continue;
+    if (dangling === true && !untagged) continue;
+    if (dangling === false && untagged) continue;
+    const created = Date.parse(record.created ?? '');
+    if (before && !before.every((limit) => created < limit)) continue;
+    if (since && !since.every((limit) => created > limit)) continue;
+    const config = JSON.parse((await store.content.readBytes(record.id)).toString('utf8')) as ImageConfig;
+    if (!matchLabels(filters.get('label'), config.config?.Labels)) continue;
+    selected.push({ ...record, config });
+  }
+  return selected.sort((a, b) => Date.parse(b.created ?? '') - Date.parse(a.created ?? '') || a.id.localeCompare(b.id));
+}
+
+/** Docker lists only the names that match a reference filter, and the image only if one does. */
+function keepMatchingNames(record: ImageRecord, patterns: string[]): ImageRecord {
+  const matches = (name: string) => patterns.some((pattern) => matchesReferencePattern(pattern, parseReference(name)));
+  return { ...record, repoTags: record.repoTags.filter(matches), repoDigests: record.repoDigests.filter(matches) };
+}
+
+function createdOf(store: Store, name: string): number {
+  const { id } = resolveImage(store, name);
+  const row = store.db.get('SELECT created FROM images WHERE id = ?', id as Digest);
+  return Date.parse(String(row?.created ?? ''));
+}

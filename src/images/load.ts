@@ -1,0 +1,43 @@
+// `load`: brings every image of an archive into the store, then points its tags at it, in one transaction.
+import type { Readable } from 'node:stream';
+import { collectGarbage } from '../store/gc.ts';
+import { Lease } from '../store/leases.ts';
+import type { Store } from '../store/store.ts';
+import { imagesInArchive, type ArchiveImage } from '../transports/archive-images.ts';
+import { readArchive } from '../transports/archive-reader.ts';
+import { insertImage, setTag } from './image-records.ts';
+import { familiar, tagName } from './names.ts';
+
+/** Returns Docker's messages, in Docker's order. */
+export async function loadArchive(store: Store, input: Readable): Promise<string[]> {
+  const lease = Lease.acquire(store.db);
+  try {
+    const staged = await readArchive(input, store, lease);
+    const images = await imagesInArchive(staged, (digest) => store.content.readBytes(digest));
+    const named = images.map((image) => ({ image, tags: image.names.map(tagName) }));
+    return store.db.transaction(() => {
+      const messages = named.flatMap(({ image, tags }) => recordLoaded(store, image, tags));
+      lease.releaseWithin();
+      return messages;
+    });
+  } finally {
+    store.db.transaction(() => lease.releaseWithin());
+    // Whatever this load staged that no image took (a failed load's blobs, stray files) goes now.
+    collectGarbage(store, { only: lease.digests });
+  }
+}
+
+function recordLoaded(store: Store, image: ArchiveImage, tags: string[]): string[] {
+  insertImage(store, {
+    id: image.configDigest,
+    created: image.config.created,
+    manifestDigest: image.manifestDigest,
+    layers: image.layers.map((layer) => ({ diffId: layer.diffId, size: layer.size, tarSize: layer.tarSize, blob: layer.blob })),
+  });
+  if (tags.length === 0) return [`Loaded image ID: ${image.configDigest}`];
+  return tags.flatMap((tag) => {
+    const previous = setTag(store, tag, image.configDigest, { touch: false });
+    const loaded = `Loaded image: ${familiar(tag)}`;
+    return previous ? [`The image ${familiar(tag)} already exists, renaming the old one with ID ${previous} to empty string`, loaded] : [loaded];
+  });
+}

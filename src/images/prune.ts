@@ -1,0 +1,46 @@
+// `image prune`: removes dangling images (all unused ones with `all`), reporting what went and the space reclaimed.
+import type { Digest } from '../digest/digest.ts';
+import type { Store } from '../store/store.ts';
+import { booleanFilter, matchLabels, parseFilters } from './filters.ts';
+import { listImageRecords } from './image-records.ts';
+import { readConfig } from './inspect.ts';
+import { removeImage, type DeleteRecord } from './remove.ts';
+import { parseUntil } from './until.ts';
+
+export interface PruneResult {
+  records: DeleteRecord[];
+  reclaimedBytes: number;
+}
+
+export async function pruneImages(store: Store, options: { all: boolean; filters: string[] }): Promise<PruneResult> {
+  const filters = parseFilters(options.filters, ['dangling', 'until', 'label', 'label!']);
+  const all = options.all || booleanFilter(filters, 'dangling') === false;
+  const until = filters.get('until')?.map(parseUntil);
+  const records: DeleteRecord[] = [];
+  const sizesBefore = layerBytes(store);
+  const parents = new Set(listImageRecords(store).map((record) => record.parent).filter(Boolean));
+  for (const record of listImageRecords(store)) {
+    if (parents.has(record.id)) continue;
+    const dangling = record.repoTags.length === 0 && record.repoDigests.length === 0;
+    if (!all && !dangling) continue;
+    const created = Date.parse(record.created ?? '');
+    if (until && !until.every((limit) => created < limit)) continue;
+    const labels = (await readConfig(store, record.id)).config?.Labels;
+    if (!matchLabels(filters.get('label'), labels)) continue;
+    if (filters.get('label!')?.some((filter) => matchLabels([filter], labels))) continue;
+    records.push(...removeOne(store, record.id, [...record.repoTags, ...record.repoDigests]));
+  }
+  return { records, reclaimedBytes: sizesBefore - layerBytes(store) };
+}
+
+/** Untags by name first, as Docker's prune does, then deletes by ID. */
+function removeOne(store: Store, id: Digest, names: string[]): DeleteRecord[] {
+  const records: DeleteRecord[] = [];
+  for (const name of names) records.push(...removeImage(store, name, { force: false, prune: true }));
+  if (store.db.get('SELECT 1 FROM images WHERE id = ?', id)) records.push(...removeImage(store, id, { force: false, prune: true }));
+  return records;
+}
+
+function layerBytes(store: Store): number {
+  return Number(store.db.get('SELECT COALESCE(SUM(size), 0) AS total FROM layers')?.total ?? 0);
+}

@@ -1,0 +1,110 @@
+// `rmi`: untags and deletes images with Docker's rules for which references go, conflicts, and parent pruning.
+import type { Digest } from '../digest/digest.ts';
+import { shortId } from '../digest/digest.ts';
+import { ConflictError } from '../errors.ts';
+import { parseReference } from '../reference/reference.ts';
+import { collectGarbage } from '../store/gc.ts';
+import type { Store } from '../store/store.ts';
+import { chainIds } from './chain-ids.ts';
+import { familiar } from './names.ts';
+import { resolveImage } from './resolve.ts';
+
+export type DeleteRecord = { Untagged: string } | { Deleted: string };
+
+export interface RemoveOptions {
+  force: boolean;
+  /** Docker's `--no-prune` is `prune: false`: keep untagged parents. */
+  prune: boolean;
+}
+
+export function removeImage(store: Store, input: string, options: RemoveOptions): DeleteRecord[] {
+  const records = store.db.transaction(() => removeWithin(store, input, options));
+  collectGarbage(store);
+  return records;
+}
+
+function removeWithin(store: Store, input: string, options: RemoveOptions): DeleteRecord[] {
+  const { id, reference } = resolveImage(store, input);
+  const records: DeleteRecord[] = [];
+  if (reference) {
+    untag(store, reference, records);
+    untagDigestsOfRepositoryWithoutTags(store, id, reference, records);
+    if (referencesOf(store, id).length > 0) return records;
+  } else if (isSingleRepository(referencesOf(store, id))) {
+    for (const name of referencesOf(store, id)) untag(store, name, records);
+  }
+  deleteImage(store, id, records, { force: options.force, prune: options.prune });
+  return records;
+}
+
+/** Removing a repo's last tag also drops that repo's digest references (Docker does the same). */
+function untagDigestsOfRepositoryWithoutTags(store: Store, id: Digest, removed: string, records: DeleteRecord[]): void {
+  if (parseReference(removed).digest) return;
+  const repository = repositoryOf(removed);
+  const refs = referencesOf(store, id).filter((name) => repositoryOf(name) === repository);
+  if (refs.some((name) => !parseReference(name).digest)) return;
+  for (const name of refs) untag(store, name, records);
+}
+
+function deleteImage(store: Store, id: Digest, records: DeleteRecord[], options: { force: boolean; prune: boolean }): void {
+  const conflict = deleteConflict(store, id, options.force);
+  if (conflict) throw conflict;
+  for (const name of referencesOf(store, id)) untag(store, name, records);
+  const parent = store.db.get('SELECT parent FROM images WHERE id = ?', id)?.parent as Digest | null;
+  const released = releasedChains(store, id);
+  store.db.run('DELETE FROM images WHERE id = ?', id);
+  records.push({ Deleted: id });
+  for (const chain of released) records.push({ Deleted: chain });
+  if (!options.prune || !parent) return;
+  if (referencesOf(store, parent).length > 0 || hasChildren(store, parent)) return;
+  deleteImage(store, parent, records, { force: false, prune: true });
+}
+
+function deleteConflict(store: Store, id: Digest, force: boolean): ConflictError | undefined {
+  if (hasChildren(store, id)) {
+    return new ConflictError(`conflict: unable to delete ${shortId(id)} (cannot be forced) - image has dependent child images`);
+  }
+  if (!force && referencesOf(store, id).length > 0) {
+    return new ConflictError(`conflict: unable to delete ${shortId(id)} (must be forced) - image is referenced in multiple repositories`);
+  }
+  return undefined;
+}
+
+/** The chain IDs of this image's layers that no other image shares, top layer first. */
+function releasedChains(store: Store, id: Digest): Digest[] {
+  const diffIdsOf = (imageId: string) =>
+    store.db.all('SELECT diff_id FROM image_layers WHERE image_id = ? ORDER BY position', imageId).map((row) => row.diff_id as Digest);
+  const others = new Set<Digest>();
+  for (const row of store.db.all('SELECT id FROM images WHERE id != ?', id)) {
+    for (const chain of chainIds(diffIdsOf(String(row.id)))) others.add(chain);
+  }
+  return chainIds(diffIdsOf(id)).filter((chain) => !others.has(chain)).reverse();
+}
+
+function hasChildren(store: Store, id: Digest): boolean {
+  return store.db.get('SELECT 1 FROM images WHERE parent = ?', id) !== undefined;
+}
+
+export function referencesOf(store: Store, id: Digest): string[] {
+  const names = store.db
+    .all('SELECT name FROM tags WHERE image_id = ? UNION ALL SELECT name FROM repo_digests WHERE image_id = ?', id, id)
+    .map((row) => String(row.name));
+  return names.sort((a, b) => (familiar(a) < familiar(b) ? -1 : familiar(a) > familiar(b) ? 1 : 0));
+}
+
+function untag(store: Store, name: string, records: DeleteRecord[]): void {
+  const table = parseReference(name).digest ? 'repo_digests' : 'tags';
+  store.db.run(`DELETE FROM ${table} WHERE name = ?`, name);
+  records.push({ Untagged: familiar(name) });
+}
+
+function isSingleRepository(names: string[]): boolean {
+  const repositories = new Set(names.map(repositoryOf));
+  const tags = names.filter((name) => !parseReference(name).digest);
+  return repositories.size <= 1 && tags.length <= 1;
+}
+
+function repositoryOf(name: string): string {
+  const reference = parseReference(name);
+  return `${reference.domain}/${reference.path}`;
+}

@@ -1,0 +1,77 @@
+// Garbage collection: sweeps blobs, layer records and ingest files that nothing references any more.
+// The sweep runs while holding the DB write lock, so a lease taken by another process either lands
+// before the sweep (and protects its blobs) or after it (and rewrites what it needs).
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Digest } from '../digest/digest.ts';
+import { dropStaleLeases, isProcessAlive } from './leases.ts';
+import type { Store } from './store.ts';
+
+export interface GcResult {
+  removedBlobs: Array<{ digest: Digest; size: number }>;
+  reclaimedBytes: number;
+}
+
+export interface GcOptions {
+  /** Only consider these blobs (a lease's own), instead of the whole store. */
+  only?: Iterable<Digest>;
+  dryRun?: boolean;
+}
+
+export function referencedBlobs(store: Store): Set<string> {
+  const { db } = store;
+  const rows = db.all(`
+    SELECT id AS digest FROM images
+    UNION SELECT manifest_digest FROM images WHERE manifest_digest IS NOT NULL
+    UNION SELECT lb.blob_digest FROM layer_blobs lb JOIN image_layers il ON il.diff_id = lb.diff_id
+    UNION SELECT digest FROM lease_blobs`);
+  return new Set(rows.map((row) => String(row.digest)));
+}
+
+export function dropUnusedLayers(store: Store): void {
+  store.db.run('DELETE FROM layers WHERE diff_id NOT IN (SELECT diff_id FROM image_layers)');
+}
+
+export function collectGarbage(store: Store, options: GcOptions = {}): GcResult {
+  return store.db.transaction(() => {
+    dropStaleLeases(store.db);
+    if (!options.dryRun) dropUnusedLayers(store);
+    const keep = referencedBlobs(store);
+    const candidates = options.only ? [...options.only] : listBlobsSync(store.content.root);
+    const removedBlobs: GcResult['removedBlobs'] = [];
+    for (const digest of candidates) {
+      if (keep.has(digest)) continue;
+      const file = store.content.blobPath(digest);
+      const size = sizeOrUndefined(file);
+      if (size === undefined) continue;
+      if (!options.dryRun) rmSync(file, { force: true });
+      removedBlobs.push({ digest, size });
+    }
+    if (!options.only && !options.dryRun) removeDeadIngests(store.content.ingestDir());
+    return { removedBlobs, reclaimedBytes: removedBlobs.reduce((sum, blob) => sum + blob.size, 0) };
+  });
+}
+
+function listBlobsSync(root: string): Digest[] {
+  const blobs = path.join(root, 'blobs');
+  return readdirSync(blobs).flatMap((algorithm) =>
+    readdirSync(path.join(blobs, algorithm)).map((hex): Digest => `${algorithm}:${hex}`),
+  );
+}
+
+/** Ingest files are named <pid>-<random>; those of dead processes are leftovers of a crash. */
+export function deadIngests(ingestDir: string): string[] {
+  return readdirSync(ingestDir).filter((name) => !isProcessAlive(Number.parseInt(name, 10)));
+}
+
+function removeDeadIngests(ingestDir: string): void {
+  for (const name of deadIngests(ingestDir)) rmSync(path.join(ingestDir, name), { force: true });
+}
+
+function sizeOrUndefined(file: string): number | undefined {
+  try {
+    return statSync(file).size;
+  } catch {
+    return undefined;
+  }
+}

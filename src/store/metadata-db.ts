@@ -1,0 +1,106 @@
+// The metadata database (SQLite in WAL mode): schema, connection settings, and transactions.
+import { DatabaseSync } from 'node:sqlite';
+
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS images (
+  id TEXT PRIMARY KEY,              -- sha256 of the config blob
+  created TEXT,                     -- from the config
+  size INTEGER NOT NULL,            -- unpacked size, summed over layers as Docker's overlay2 reports it
+  parent TEXT,                      -- local parent image (commit/build), else NULL
+  manifest_digest TEXT,             -- the manifest this image came with, when it came with one
+  loaded_at TEXT NOT NULL,
+  last_tag_time TEXT
+);
+CREATE TABLE IF NOT EXISTS layers (
+  diff_id TEXT PRIMARY KEY,         -- sha256 of the uncompressed tar
+  size INTEGER NOT NULL,            -- unpacked size
+  tar_size INTEGER NOT NULL         -- bytes of the uncompressed tar
+);
+CREATE TABLE IF NOT EXISTS layer_blobs (
+  blob_digest TEXT PRIMARY KEY,     -- a stored encoding of a layer (uncompressed, gzip, zstd)
+  diff_id TEXT NOT NULL REFERENCES layers(diff_id) ON DELETE CASCADE,
+  media_type TEXT NOT NULL,
+  size INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS layer_blobs_by_diff ON layer_blobs(diff_id);
+CREATE TABLE IF NOT EXISTS image_layers (
+  image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  diff_id TEXT NOT NULL REFERENCES layers(diff_id),
+  PRIMARY KEY (image_id, position)
+);
+CREATE INDEX IF NOT EXISTS image_layers_by_diff ON image_layers(diff_id);
+CREATE TABLE IF NOT EXISTS tags (
+  name TEXT PRIMARY KEY,            -- fully qualified: docker.io/library/busybox:latest
+  image_id TEXT NOT NULL REFERENCES images(id),
+  created TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tags_by_image ON tags(image_id);
+CREATE TABLE IF NOT EXISTS repo_digests (
+  name TEXT PRIMARY KEY,            -- fully qualified: docker.io/library/busybox@sha256:…
+  image_id TEXT NOT NULL REFERENCES images(id)
+);
+CREATE INDEX IF NOT EXISTS repo_digests_by_image ON repo_digests(image_id);
+CREATE TABLE IF NOT EXISTS leases (
+  id TEXT PRIMARY KEY,
+  pid INTEGER NOT NULL,
+  expires INTEGER NOT NULL          -- epoch ms; a lease of a dead pid or past this is stale
+);
+CREATE TABLE IF NOT EXISTS lease_blobs (
+  lease_id TEXT NOT NULL REFERENCES leases(id) ON DELETE CASCADE,
+  digest TEXT NOT NULL,
+  PRIMARY KEY (lease_id, digest)
+);
+`;
+
+export type Row = Record<string, string | number | bigint | null | Uint8Array>;
+
+export class MetadataDb {
+  readonly db: DatabaseSync;
+
+  constructor(file: string) {
+    this.db = new DatabaseSync(file, { timeout: 30_000 });
+    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;');
+    const version = (this.get('PRAGMA user_version') as { user_version: number }).user_version;
+    if (version < SCHEMA_VERSION) {
+      this.transaction(() => {
+        this.db.exec(SCHEMA);
+        this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+      });
+    }
+  }
+
+  get(sql: string, ...params: Array<string | number | null>): Row | undefined {
+    return this.db.prepare(sql).get(...params) as Row | undefined;
+  }
+
+  all(sql: string, ...params: Array<string | number | null>): Row[] {
+    return this.db.prepare(sql).all(...params) as Row[];
+  }
+
+  run(sql: string, ...params: Array<string | number | null>): number {
+    return Number(this.db.prepare(sql).run(...params).changes);
+  }
+
+  /**
+   * Runs `body` in one write transaction. BEGIN IMMEDIATE takes the write lock up front, so two
+   * processes never both read-then-write stale state; the other waits up to the busy timeout.
+   */
+  transaction<T>(body: () => T): T {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = body();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,29 @@
+// Opens a data root: the content store and the metadata DB side by side, created on first use.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { ContentStore } from './content-store.ts';
+import { MetadataDb } from './metadata-db.ts';
+
+export interface Store {
+  root: string;
+  content: ContentStore;
+  db: MetadataDb;
+}
+
+const openStores = new Map<string, Store>();
+
+export async function openStore(root: string): Promise<Store> {
+  const existing = openStores.get(root);
+  if (existing) return existing;
+  mkdirSync(root, { recursive: true, mode: 0o700 });
+  const content = new ContentStore(root);
+  await content.init();
+  const store = { root, content, db: new MetadataDb(path.join(root, 'metadata.db')) };
+  openStores.set(root, store);
+  return store;
+}
+
+export function closeStore(store: Store): void {
+  store.db.close();
+  openStores.delete(store.root);
+}

@@ -1,0 +1,135 @@
+// Reads an image archive (docker save, classic or 25+, or an OCI layout tarball) in one streaming pass:
+// every file lands in the content store under the caller's lease; small JSON files are kept in memory.
+import type { Readable } from 'node:stream';
+import tar from 'tar-stream';
+import { isDigest, type Digest } from '../digest/digest.ts';
+import { InvalidContentError, LimitExceededError } from '../errors.ts';
+import { decompressStream } from '../layers/compression.ts';
+import type { Lease } from '../store/leases.ts';
+import type { Store } from '../store/store.ts';
+import { LayerAnalysis, type LayerFacts } from './layer-analysis.ts';
+
+/** Bigger JSON than this in an archive is refused: real manifests and configs are kilobytes. */
+export const MAX_ARCHIVE_JSON_BYTES = 8 * 1024 * 1024;
+
+export interface StagedFile {
+  digest: Digest;
+  size: number;
+  /** Present when the file is a tar (or compressed tar) that passed the layer rules. */
+  layer?: LayerFacts;
+}
+
+export interface StagedArchive {
+  files: Map<string, StagedFile>;
+  json: Map<string, Buffer>;
+}
+
+const METADATA_FILES = new Set(['manifest.json', 'index.json', 'oci-layout', 'repositories']);
+
+export async function readArchive(input: Readable, store: Store, lease: Lease): Promise<StagedArchive> {
+  const { stream } = await decompressStream(input);
+  const extract = tar.extract();
+  const staged: StagedArchive = { files: new Map(), json: new Map() };
+  const links = new Map<string, string>();
+  const done = new Promise<void>((resolve, reject) => {
+    extract.on('finish', resolve);
+    extract.on('error', (error) => reject(asArchiveError(error)));
+    stream.on('error', (error: Error) => reject(asArchiveError(error)));
+  });
+  extract.on('entry', (header, body, next) => {
+    const name = cleanName(header.name);
+    onEntry(name, header, body as unknown as Readable, staged, links, store, lease).then(() => next(), (error) => extract.destroy(error));
+  });
+  stream.pipe(extract);
+  await done;
+  resolveLinks(staged, links);
+  return staged;
+}
+
+async function onEntry(
+  name: string,
+  header: tar.Header,
+  body: Readable,
+  staged: StagedArchive,
+  links: Map<string, string>,
+  store: Store,
+  lease: Lease,
+): Promise<void> {
+  if (header.type === 'symlink' || header.type === 'link') {
+    links.set(name, header.type === 'symlink' ? joinRelative(name, header.linkname ?? '') : cleanName(header.linkname ?? ''));
+    body.resume();
+    return;
+  }
+  if (header.type !== 'file' && header.type !== 'contiguous-file') {
+    body.resume();
+    return;
+  }
+  if (METADATA_FILES.has(name) || (name.endsWith('.json') && !name.includes('/') && (header.size ?? 0) <= MAX_ARCHIVE_JSON_BYTES)) {
+    staged.json.set(name, await readSmall(name, body, header.size ?? 0));
+    if (METADATA_FILES.has(name)) return;
+  }
+  staged.files.set(name, await stageBlob(name, body, store, lease));
+}
+
+async function stageBlob(name: string, body: Readable, store: Store, lease: Lease): Promise<StagedFile> {
+  const expected = digestFromBlobPath(name);
+  const analysis = new LayerAnalysis({ what: name });
+  const blob = await store.content.ingest(body, { expected, tap: analysis, lease, what: `archive file ${name}` });
+  const layer = await analysis.result();
+  return { ...blob, ...(layer ? { layer } : {}) };
+}
+
+/** blobs/sha256/<hex> (OCI) and <hex>.json (classic config) name their own digest. */
+function digestFromBlobPath(name: string): Digest | undefined {
+  const oci = /^blobs\/([a-z0-9]+)\/([a-f0-9]+)$/.exec(name);
+  if (oci) {
+    const digest = `${oci[1]}:${oci[2]}`;
+    if (!isDigest(digest)) throw new InvalidContentError(`invalid archive: ${name} is not a valid blob path`, { fromDaemon: true });
+    return digest;
+  }
+  const classic = /^([a-f0-9]{64})\.json$/.exec(name);
+  return classic ? `sha256:${classic[1]}` : undefined;
+}
+
+async function readSmall(name: string, body: Readable, declared: number): Promise<Buffer> {
+  if (declared > MAX_ARCHIVE_JSON_BYTES) {
+    body.resume();
+    throw new LimitExceededError(`invalid archive: ${name} is ${declared} bytes, over the ${MAX_ARCHIVE_JSON_BYTES}-byte limit for metadata`);
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function resolveLinks(staged: StagedArchive, links: Map<string, string>): void {
+  for (const [name, target] of links) {
+    let resolved = target;
+    for (let hops = 0; links.has(resolved) && hops < 16; hops++) resolved = links.get(resolved)!;
+    const file = staged.files.get(resolved);
+    if (file) staged.files.set(name, file);
+  }
+}
+
+function cleanName(name: string): string {
+  return name.replace(/^(\.\/|\/)+/, '').replace(/\/+$/, '');
+}
+
+function joinRelative(from: string, target: string): string {
+  if (target.startsWith('/')) return cleanName(target);
+  const parts = from.split('/').slice(0, -1);
+  for (const part of target.split('/')) {
+    if (part === '..') parts.pop();
+    else if (part !== '.' && part !== '') parts.push(part);
+  }
+  return parts.join('/');
+}
+
+function asArchiveError(error: unknown): Error {
+  if (error instanceof InvalidContentError || error instanceof LimitExceededError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/unexpected end|premature|truncat/i.test(message)) {
+    return new InvalidContentError('invalid archive: unexpected EOF (the archive is truncated)', { cause: error });
+  }
+  if (error instanceof Error && 'exitCode' in error) return error;
+  return new InvalidContentError(`invalid archive: ${message}`, { cause: error });
+}

@@ -1,0 +1,88 @@
+// A tap on a blob being stored that, when the blob is a layer, finds its diff ID and unpacked size and
+// enforces the layer rules, in the same pass as the store's own hashing and writing.
+import { PassThrough, type Readable } from 'node:stream';
+import type { Digest } from '../digest/digest.ts';
+import { HashingStream } from '../digest/hashing-stream.ts';
+import { decompressStream } from '../layers/compression.ts';
+import { scanLayer } from '../layers/layer-scanner.ts';
+import type { LayerCompression } from '../oci/media-types.ts';
+
+export interface LayerFacts {
+  diffId: Digest;
+  /** Bytes of the uncompressed tar. */
+  tarSize: number;
+  /** Unpacked size as Docker's overlay2 driver counts it. */
+  size: number;
+  compression: LayerCompression;
+}
+
+const TAR_BLOCK = 512;
+
+export class LayerAnalysis extends PassThrough {
+  private readonly outcome: Promise<LayerFacts | undefined>;
+
+  constructor(options: { what: string }) {
+    super();
+    this.outcome = this.analyze(options.what);
+    // The outcome is awaited through result(); this keeps an early failure from being unhandled.
+    this.outcome.catch(() => undefined);
+  }
+
+  /** Resolves after the stream has ended: undefined when the blob is not a tar at all (a JSON config). */
+  result(): Promise<LayerFacts | undefined> {
+    return this.outcome;
+  }
+
+  private async analyze(what: string): Promise<LayerFacts | undefined> {
+    const { stream, compression } = await decompressStream(this);
+    const head = await readHead(stream, TAR_BLOCK);
+    if (!looksLikeTar(head)) {
+      stream.resume();
+      return undefined;
+    }
+    const hashing = new HashingStream();
+    stream.on('error', (error: Error) => hashing.destroy(error));
+    const scanned = scanLayer(stream.pipe(hashing), { what });
+    try {
+      const scan = await scanned;
+      return { diffId: hashing.digest(), tarSize: hashing.size, size: scan.size, compression: toLayerCompression(compression) };
+    } catch (error) {
+      this.destroy(error as Error);
+      throw error;
+    }
+  }
+}
+
+function toLayerCompression(compression: string): LayerCompression {
+  return compression === 'gzip' || compression === 'zstd' ? compression : 'none';
+}
+
+/** Reads at least `length` bytes and puts them back, so the stream still starts at its beginning. */
+function readHead(stream: Readable, length: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const finish = (putBack: boolean) => {
+      stream.off('data', onData).off('end', onEnd).off('error', reject);
+      const head = Buffer.concat(chunks);
+      if (putBack) {
+        stream.pause();
+        stream.unshift(head);
+      }
+      resolve(head);
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      total += chunk.length;
+      if (total >= length) finish(true);
+    };
+    const onEnd = () => finish(false);
+    stream.on('data', onData).on('end', onEnd).on('error', reject);
+  });
+}
+
+function looksLikeTar(block: Buffer): boolean {
+  if (block.length < TAR_BLOCK) return false;
+  if (block.subarray(257, 262).toString('latin1') === 'ustar') return true;
+  return block.subarray(0, TAR_BLOCK).every((byte) => byte === 0);
+}
