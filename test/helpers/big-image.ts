@@ -2,9 +2,9 @@
 import { createCipheriv, createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { join } from 'node:path';
 import { createGzip } from 'node:zlib';
 import { type ByteSource, fromFile, hashTap } from './byte-source.ts';
 import { assembleImage, type BuiltImage, type BuiltLayer, type Compression, type ConfigOptions } from './image-builder.ts';

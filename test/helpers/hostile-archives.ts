@@ -1,10 +1,10 @@
 // Builds hostile image archives (path escapes, bad digests, missing or cut data, gzip bombs) for bad-input tests.
-import { createGzip, createGunzip } from 'node:zlib';
+import { stat, truncate } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { truncate, stat } from 'node:fs/promises';
+import { createGunzip, createGzip } from 'node:zlib';
 import { type ByteSource, fromBuffer, hashTap, hexOf, sha256 } from './byte-source.ts';
-import { blobPath, classicItems, ociArchiveItems, type ArchiveImage } from './image-archives.ts';
+import { type ArchiveImage, blobPath, classicItems, ociArchiveItems } from './image-archives.ts';
 import {
   assembleImage,
   type BuiltImage,

@@ -2,23 +2,17 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TestContext } from 'node:test';
-import { type RunResult, runCommand } from './run-command.ts';
+import { type RunOptions, type RunResult, runCommand } from './run-command.ts';
 import { tempDir } from './temp-dir.ts';
 
 export { tempDir } from './temp-dir.ts';
-export type { RunResult } from './run-command.ts';
-
-export interface WharfRunOptions {
-  input?: Buffer | string;
-  env?: NodeJS.ProcessEnv;
-  cwd?: string;
-  timeoutMs?: number;
-}
+export type { RunOptions, RunResult } from './run-command.ts';
 
 export interface Wharf {
   /** The data root, passed as WHARF_ROOT. */
   root: string;
-  run(args: string[], options?: WharfRunOptions): Promise<RunResult>;
+  /** `env` is added to the inherited environment; stdin is a pipe, closed after `input`. */
+  run(args: string[], options?: RunOptions): Promise<RunResult>;
   cleanup(): void;
 }
 
