@@ -85,19 +85,14 @@ export class ContentStore {
     const temp = path.join(this.ingestDir(), `${process.pid}-${randomBytes(8).toString('hex')}`);
     const hashing = new HashingStream(options.expected ? digestAlgorithm(options.expected) : 'sha256');
     try {
-      const file = await open(temp, 'wx', 0o644);
-      try {
-        const sink = createWriteStream('', { fd: file, autoClose: false });
-        if (options.tap) {
-          // A tap that rejects the content (a hostile layer, say) aborts the whole write.
-          options.tap.on('error', (error) => hashing.destroy(error));
-          hashing.pipe(options.tap);
-        }
-        await pipeline(source, hashing, sink);
-        await file.sync();
-      } finally {
-        await file.close();
+      // flush: the file is fsynced before the stream closes, so the rename below never publishes unsynced bytes.
+      const sink = createWriteStream(temp, { flags: 'wx', mode: 0o644, flush: true });
+      if (options.tap) {
+        // A tap that rejects the content (a hostile layer, say) aborts the whole write.
+        options.tap.on('error', (error) => hashing.destroy(error));
+        hashing.pipe(options.tap);
       }
+      await pipeline(source, hashing, sink);
       const digest = hashing.digest();
       const what = options.what ?? 'blob';
       if (options.expected) assertDigest(digest, options.expected, what);

@@ -64,11 +64,21 @@ async function onEntry(
     body.resume();
     return;
   }
-  if (METADATA_FILES.has(name) || (name.endsWith('.json') && !name.includes('/') && (header.size ?? 0) <= MAX_ARCHIVE_JSON_BYTES)) {
+  if (METADATA_FILES.has(name)) {
     staged.json.set(name, await readSmall(name, body, header.size ?? 0));
-    if (METADATA_FILES.has(name)) return;
+    return;
+  }
+  if (isClassicConfig(name, header.size ?? 0)) {
+    const bytes = await readSmall(name, body, header.size ?? 0);
+    staged.json.set(name, bytes);
+    staged.files.set(name, await store.content.ingestBytes(bytes, { expected: digestFromBlobPath(name), lease, what: `archive file ${name}` }));
+    return;
   }
   staged.files.set(name, await stageBlob(name, body, store, lease));
+}
+
+function isClassicConfig(name: string, size: number): boolean {
+  return name.endsWith('.json') && !name.includes('/') && size <= MAX_ARCHIVE_JSON_BYTES;
 }
 
 async function stageBlob(name: string, body: Readable, store: Store, lease: Lease): Promise<StagedFile> {

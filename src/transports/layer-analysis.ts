@@ -5,6 +5,7 @@ import type { Digest } from '../digest/digest.ts';
 import { HashingStream } from '../digest/hashing-stream.ts';
 import { decompressStream } from '../layers/compression.ts';
 import { scanLayer } from '../layers/layer-scanner.ts';
+import { readHead } from '../layers/read-head.ts';
 import type { LayerCompression } from '../oci/media-types.ts';
 
 export interface LayerFacts {
@@ -35,7 +36,7 @@ export class LayerAnalysis extends PassThrough {
 
   private async analyze(what: string): Promise<LayerFacts | undefined> {
     const { stream, compression } = await decompressStream(this);
-    const head = await readHead(stream, TAR_BLOCK);
+    const { head } = await readHead(stream, TAR_BLOCK);
     if (!looksLikeTar(head)) {
       stream.resume();
       return undefined;
@@ -55,30 +56,6 @@ export class LayerAnalysis extends PassThrough {
 
 function toLayerCompression(compression: string): LayerCompression {
   return compression === 'gzip' || compression === 'zstd' ? compression : 'none';
-}
-
-/** Reads at least `length` bytes and puts them back, so the stream still starts at its beginning. */
-function readHead(stream: Readable, length: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    const finish = (putBack: boolean) => {
-      stream.off('data', onData).off('end', onEnd).off('error', reject);
-      const head = Buffer.concat(chunks);
-      if (putBack) {
-        stream.pause();
-        stream.unshift(head);
-      }
-      resolve(head);
-    };
-    const onData = (chunk: Buffer) => {
-      chunks.push(chunk);
-      total += chunk.length;
-      if (total >= length) finish(true);
-    };
-    const onEnd = () => finish(false);
-    stream.on('data', onData).on('end', onEnd).on('error', reject);
-  });
 }
 
 function looksLikeTar(block: Buffer): boolean {
