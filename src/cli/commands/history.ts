@@ -4,7 +4,8 @@ import { resolveImage } from '../../images/resolve.ts';
 import type { CliContext } from '../context.ts';
 import { parseFlags, requireArgs } from '../flags.ts';
 import { renderFormatted } from '../format/render.ts';
-import { goTimeString, humanSize, rfc3339, timeAgo } from '../format/units.ts';
+import { goTimeString, rfc3339 } from '../format/time.ts';
+import { humanSize, timeAgo } from '../format/units.ts';
 
 const HEADERS = { ID: 'IMAGE', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT', CreatedBy: 'CREATED BY', Size: 'SIZE', Comment: 'COMMENT' };
 

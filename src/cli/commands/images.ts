@@ -4,7 +4,8 @@ import { familiar, splitFamiliar } from '../../images/names.ts';
 import type { CliContext } from '../context.ts';
 import { parseFlags, requireArgs, stringList } from '../flags.ts';
 import { renderFormatted } from '../format/render.ts';
-import { goTimeString, humanSize, humanSizePrecise, timeAgo } from '../format/units.ts';
+import { goTimeString } from '../format/time.ts';
+import { humanSize, humanSizePrecise, timeAgo } from '../format/units.ts';
 
 const HEADERS = {
   ID: 'IMAGE ID', Repository: 'REPOSITORY', Tag: 'TAG', Digest: 'DIGEST', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT',
