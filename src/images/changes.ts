@@ -14,7 +14,7 @@ function applyOne(config: ContainerConfig, change: string): ContainerConfig {
   const match = /^(\S+)\s*(.*)$/s.exec(change);
   const instruction = (match?.[1] ?? '').toUpperCase();
   const rest = match?.[2]?.trim() ?? '';
-  if (!ALLOWED.has(instruction)) throw new InvalidArgumentError(`${match?.[1] ?? change} is not a valid change command`);
+  if (!ALLOWED.has(instruction)) throw new InvalidArgumentError(`${(match?.[1] ?? change).toLowerCase()} is not a valid change command`);
   switch (instruction) {
     case 'CMD':
       return { ...config, Cmd: commandForm(rest) };
@@ -61,7 +61,7 @@ function jsonArray(text: string): string[] | undefined {
 function keyValues(rest: string, instruction: string): Array<[string, string]> {
   if (!/^[^\s=]+=/.test(rest)) {
     const space = rest.search(/\s/);
-    if (space < 0) throw new InvalidArgumentError(`${instruction} requires at least one argument`);
+    if (space < 0) throw new InvalidArgumentError(`${instruction} must have two arguments`);
     return [[rest.slice(0, space), rest.slice(space + 1).trim()]];
   }
   const pairs: Array<[string, string]> = [];

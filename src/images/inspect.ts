@@ -64,12 +64,11 @@ export function dockerContainerConfig(config: ContainerConfig | undefined): Reco
   };
 }
 
-/** Go's time.RFC3339Nano in UTC: fractional seconds without trailing zeros. */
+/** Go's time.RFC3339Nano: fractional seconds without trailing zeros, in the offset the time was written with. */
 export function rfc3339Nano(value: string): string {
   const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.exec(value);
   if (!match) return new Date(value).toISOString().replace(/\.?0+Z$/, 'Z');
   const fraction = (match[2] ?? '').replace(/0+$/, '').replace(/^\.$/, '');
-  if (match[3] === 'Z') return `${match[1]}${fraction}Z`;
-  const utc = new Date(`${match[1]}${match[3]}`).toISOString().slice(0, 19);
-  return `${utc}${fraction}Z`;
+  // Go prints the offset the time was parsed with, and a zero offset as Z
+  return `${match[1]}${fraction}${/^[+-]00:00$/.test(match[3]) ? 'Z' : match[3]}`;
 }
