@@ -17,7 +17,6 @@ export interface HistoryRow {
 
 export async function imageHistory(store: Store, id: Digest): Promise<HistoryRow[]> {
   const config = await readConfig(store, id);
-  const record = getImageRecord(store, id);
   const sizes = layerSizes(store);
   const diffIds = [...config.rootfs.diff_ids];
   const entries: HistoryEntry[] = config.history ?? diffIds.map(() => ({}));
@@ -26,7 +25,18 @@ export async function imageHistory(store: Store, id: Digest): Promise<HistoryRow
     return { id: '<missing>', created: entry.created, createdBy: entry.created_by ?? '', size, comment: entry.comment ?? '', tags: [] };
   });
   rows.reverse();
-  // Only the top row is this image; older rows name their own image only when it is stored locally (a parent).
-  if (rows[0]) Object.assign(rows[0], { id, tags: (record?.repoTags ?? []).map(familiar) });
+  nameRowsByAncestors(store, rows, id);
   return rows;
+}
+
+/** Docker gives the top row this image's ID and each next row the next local ancestor's; the rest stay `<missing>`. */
+function nameRowsByAncestors(store: Store, rows: HistoryRow[], id: Digest): void {
+  let current: Digest | undefined = id;
+  for (const row of rows) {
+    const record: ImageRecord | undefined = current ? getImageRecord(store, current) : undefined;
+    if (!record) return;
+    row.id = record.id;
+    row.tags = record.repoTags.map(familiar);
+    current = record.parent;
+  }
 }

@@ -1,11 +1,11 @@
 // `images`: the images a listing shows, after Docker's filters and its rules for intermediate images.
 import type { Digest } from '../digest/digest.ts';
-import type { ImageConfig } from '../oci/types.ts';
 import { matchesReferencePattern } from '../reference/pattern.ts';
 import { parseReference } from '../reference/reference.ts';
 import type { Store } from '../store/store.ts';
 import { booleanFilter, matchLabels, parseFilters } from './filters.ts';
 import { listImageRecords, type ImageRecord } from './image-records.ts';
+import { readConfig } from './inspect.ts';
 import { resolveImage } from './resolve.ts';
 
 export const IMAGE_LIST_FILTERS = ['dangling', 'label', 'before', 'since', 'reference', 'until'] as const;
@@ -15,19 +15,16 @@ export interface ListOptions {
   filters: string[];
 }
 
-export interface ListedImage extends ImageRecord {
-  config: ImageConfig;
-}
-
-export async function listImages(store: Store, options: ListOptions): Promise<ListedImage[]> {
+export async function listImages(store: Store, options: ListOptions): Promise<ImageRecord[]> {
   const filters = parseFilters(options.filters, IMAGE_LIST_FILTERS);
   const dangling = booleanFilter(filters, 'dangling');
   const before = filters.get('before')?.map((name) => createdOf(store, name));
   const since = filters.get('since')?.map((name) => createdOf(store, name));
   const patterns = filters.get('reference');
+  const labels = filters.get('label');
   const records = listImageRecords(store);
   const parents = new Set(records.map((record) => record.parent).filter(Boolean));
-  const selected: ListedImage[] = [];
+  const selected: ImageRecord[] = [];
   for (const listed of records) {
     const record = patterns ? keepMatchingNames(listed, patterns) : listed;
     if (patterns && record.repoTags.length + record.repoDigests.length === 0) continue;
@@ -38,9 +35,9 @@ export async function listImages(store: Store, options: ListOptions): Promise<Li
     const created = Date.parse(record.created ?? '');
     if (before && !before.every((limit) => created < limit)) continue;
     if (since && !since.every((limit) => created > limit)) continue;
-    const config = JSON.parse((await store.content.readBytes(record.id)).toString('utf8')) as ImageConfig;
-    if (!matchLabels(filters.get('label'), config.config?.Labels)) continue;
-    selected.push({ ...record, config });
+    // Only a label filter needs the config; reading a thousand configs would dominate a listing.
+    if (labels && !matchLabels(labels, (await readConfig(store, record.id)).config?.Labels)) continue;
+    selected.push(record);
   }
   return selected.sort((a, b) => Date.parse(b.created ?? '') - Date.parse(a.created ?? '') || a.id.localeCompare(b.id));
 }

@@ -4,7 +4,9 @@ import { collectGarbage } from '../store/gc.ts';
 import { Lease } from '../store/leases.ts';
 import type { Store } from '../store/store.ts';
 import { imagesInArchive, type ArchiveImage } from '../transports/archive-images.ts';
-import { readArchive } from '../transports/archive-reader.ts';
+import { MAX_ARCHIVE_JSON_BYTES, readArchive } from '../transports/archive-reader.ts';
+import type { Digest } from '../digest/digest.ts';
+import { LimitExceededError } from '../errors.ts';
 import { insertImage, setTag } from './image-records.ts';
 import { familiar, tagName } from './names.ts';
 
@@ -13,7 +15,7 @@ export async function loadArchive(store: Store, input: Readable): Promise<string
   const lease = Lease.acquire(store.db);
   try {
     const staged = await readArchive(input, store, lease);
-    const images = await imagesInArchive(staged, (digest) => store.content.readBytes(digest));
+    const images = await imagesInArchive(staged, (digest) => readMetadataBlob(store, digest));
     const named = images.map((image) => ({ image, tags: image.names.map(tagName) }));
     return store.db.transaction(() => {
       const messages = named.flatMap(({ image, tags }) => recordLoaded(store, image, tags));
@@ -25,6 +27,15 @@ export async function loadArchive(store: Store, input: Readable): Promise<string
     // Whatever this load staged that no image took (a failed load's blobs, stray files) goes now.
     collectGarbage(store, { only: lease.digests });
   }
+}
+
+/** Manifests and configs are read whole, so a hostile gigabyte one is refused before it is read. */
+async function readMetadataBlob(store: Store, digest: Digest): Promise<Buffer> {
+  const info = await store.content.info(digest);
+  if (info && info.size > MAX_ARCHIVE_JSON_BYTES) {
+    throw new LimitExceededError(`invalid archive: ${digest} is ${info.size} bytes, over the ${MAX_ARCHIVE_JSON_BYTES}-byte limit for a manifest or config`);
+  }
+  return store.content.readBytes(digest);
 }
 
 function recordLoaded(store: Store, image: ArchiveImage, tags: string[]): string[] {
