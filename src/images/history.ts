@@ -2,7 +2,7 @@
 import type { Digest } from '../digest/digest.ts';
 import type { HistoryEntry } from '../oci/types.ts';
 import type { Store } from '../store/store.ts';
-import { getImageRecord, layerSizes } from './image-records.ts';
+import { getImageRecord, layerSizes, type ImageRecord } from './image-records.ts';
 import { readConfig } from './inspect.ts';
 import { familiar } from './names.ts';
 
