@@ -1,7 +1,7 @@
 // What every command gets: its streams, environment, and the store, opened only when a command needs it.
 import type { Readable, Writable } from 'node:stream';
 import { defaultDataRoot } from '../store/data-root.ts';
-import { openStore, type Store } from '../store/store.ts';
+import type { Store } from '../store/store.ts';
 
 export interface CliContext {
   stdin: Readable & { isTTY?: boolean };
@@ -23,7 +23,8 @@ export function createContext(options: { dataRoot?: string }): CliContext {
     stderr: process.stderr,
     env: process.env,
     dataRoot,
-    store: () => (store ??= openStore(dataRoot)),
+    // Loaded on first use: commands that need no store (version) skip SQLite and the content store entirely.
+    store: () => (store ??= import('../store/store.ts').then(({ openStore }) => openStore(dataRoot))),
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
   };
