@@ -4,7 +4,7 @@
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Digest } from '../digest/digest.ts';
-import { dropStaleLeases, isProcessAlive } from './leases.ts';
+import { dropStaleLeases, isLeaseLive, isProcessAlive } from './leases.ts';
 import type { Store } from './store.ts';
 
 export interface GcResult {
@@ -18,14 +18,18 @@ export interface GcOptions {
   dryRun?: boolean;
 }
 
+/** What images reference, plus what live leases hold; a stale lease (its process gone) protects nothing. */
 export function referencedBlobs(store: Store): Set<string> {
   const { db } = store;
   const rows = db.all(`
     SELECT id AS digest FROM images
     UNION SELECT manifest_digest FROM images WHERE manifest_digest IS NOT NULL
-    UNION SELECT lb.blob_digest FROM layer_blobs lb JOIN image_layers il ON il.diff_id = lb.diff_id
-    UNION SELECT digest FROM lease_blobs`);
-  return new Set(rows.map((row) => String(row.digest)));
+    UNION SELECT lb.blob_digest FROM layer_blobs lb JOIN image_layers il ON il.diff_id = lb.diff_id`);
+  const referenced = new Set(rows.map((row) => String(row.digest)));
+  for (const row of db.all('SELECT l.pid, l.expires, b.digest FROM leases l JOIN lease_blobs b ON b.lease_id = l.id')) {
+    if (isLeaseLive(row)) referenced.add(String(row.digest));
+  }
+  return referenced;
 }
 
 export function dropUnusedLayers(store: Store): void {

@@ -49,9 +49,13 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
+export function isLeaseLive(row: { pid?: unknown; expires?: unknown }): boolean {
+  return Number(row.expires) >= Date.now() && isProcessAlive(Number(row.pid));
+}
+
 /** Drops leases whose process is gone or whose time is up; call inside a transaction. */
 export function dropStaleLeases(db: MetadataDb): void {
   for (const row of db.all('SELECT id, pid, expires FROM leases')) {
-    if (Number(row.expires) < Date.now() || !isProcessAlive(Number(row.pid))) db.run('DELETE FROM leases WHERE id = ?', String(row.id));
+    if (!isLeaseLive(row)) db.run('DELETE FROM leases WHERE id = ?', String(row.id));
   }
 }
