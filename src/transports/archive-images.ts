@@ -74,10 +74,8 @@ async function imagesFromDescriptor(staged: StagedArchive, descriptor: Descripto
   const bytes = await readBlob(requireBlob(staged, descriptor.digest).digest);
   if (isIndexMediaType(descriptor.mediaType)) {
     const nested = parseJson<ImageIndex>(bytes, descriptor.digest);
-    const matching = nested.manifests.filter((entry) => !entry.platform || entry.platform.os === 'linux');
-    const results: ArchiveImage[] = [];
-    for (const entry of matching.slice(0, 1)) results.push(...(await imagesFromDescriptor(staged, entry, readBlob, name)));
-    return results;
+    const chosen = hostPlatformEntry(nested.manifests.filter((entry) => staged.files.has(`blobs/${entry.digest.replace(':', '/')}`)));
+    return chosen ? imagesFromDescriptor(staged, chosen, readBlob, name) : [];
   }
   const manifest = parseJson<ImageManifest>(bytes, descriptor.digest);
   const configFile = requireBlob(staged, manifest.config.digest);
@@ -85,6 +83,12 @@ async function imagesFromDescriptor(staged: StagedArchive, descriptor: Descripto
   const layers = manifest.layers.map((layer) => layerFromFile(requireBlob(staged, layer.digest), layer.digest, layer.mediaType));
   checkDiffIds(config, layers);
   return [{ configDigest: configFile.digest, config, layers, names: name ? [name] : [], manifestDigest: descriptor.digest }];
+}
+
+/** A multi-platform index loads as the host's platform, the first entry standing in when none matches. */
+function hostPlatformEntry(entries: Descriptor[]): Descriptor | undefined {
+  const arch = process.arch === 'x64' ? 'amd64' : process.arch;
+  return entries.find((entry) => entry.platform?.os === 'linux' && entry.platform.architecture === arch) ?? entries[0];
 }
 
 function nameOf(descriptor: Descriptor): string | undefined {
