@@ -1,93 +1,113 @@
-// Detects a stream's compression by its magic bytes and decompresses it (gzip and zstd in-process, xz and bzip2 by the system tools).
+// Detects a stream's compression by its magic bytes and decompresses it: gzip and zstd in-process, xz and bzip2 by the system tools.
 import { spawn } from 'node:child_process';
-import { PassThrough, Readable, Transform, type TransformCallback } from 'node:stream';
-import { createGunzip, createZstdDecompress } from 'node:zlib';
-import { InvalidContentError, LimitExceededError } from '../errors.ts';
+import { PassThrough, Readable, type Transform, type Writable } from 'node:stream';
+import { createGunzip, createGzip, createZstdDecompress, constants } from 'node:zlib';
+import { InvalidContentError, WharfError } from '../errors.ts';
+import { ExpansionGuard } from './bounded.ts';
 import { layerLimits, type LayerLimits } from './limits.ts';
 import { readHead } from './read-head.ts';
 
 export type Compression = 'none' | 'gzip' | 'zstd' | 'xz' | 'bzip2';
 
-const MAGIC: Array<[Compression, number[]]> = [
-  ['gzip', [0x1f, 0x8b]],
-  ['zstd', [0x28, 0xb5, 0x2f, 0xfd]],
-  ['xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],
-  ['bzip2', [0x42, 0x5a, 0x68]],
+const MAGIC: ReadonlyArray<[Compression, Buffer]> = [
+  ['gzip', Buffer.from([0x1f, 0x8b])],
+  ['zstd', Buffer.from([0x28, 0xb5, 0x2f, 0xfd])],
+  ['xz', Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])],
+  ['bzip2', Buffer.from('BZh')],
 ];
+const MAGIC_LENGTH = 6;
 
-export function detectCompression(head: Buffer): Compression {
+export function detectCompression(head: Uint8Array): Compression {
   for (const [compression, magic] of MAGIC) {
     if (head.length >= magic.length && magic.every((byte, i) => head[i] === byte)) return compression;
   }
   return 'none';
 }
 
-export async function decompressStream(input: Readable, limits: LayerLimits = layerLimits()): Promise<{ stream: Readable; compression: Compression }> {
-  const { head, ended } = await readHead(input, 6);
-  const source = ended ? Readable.from([head]) : input;
+export interface DecompressOptions extends Partial<Pick<LayerLimits, 'maxUncompressedBytes' | 'maxExpansionRatio'>> {
+  /** Output that is never refused for its ratio; see RATIO_GRACE_BYTES. */
+  ratioGraceBytes?: number;
+}
+
+/**
+ * Peeks at the first bytes without consuming them and returns the stream decompressed (or the input itself when it is
+ * not compressed), bounded against bombs. Corrupt data surfaces on the returned stream as InvalidContentError; a consumer
+ * that destroys the returned stream stops the decompressor (killing a child process) and destroys the input.
+ */
+export async function decompressStream(input: Readable, options: DecompressOptions = {}): Promise<{ stream: Readable; compression: Compression }> {
+  const { head, ended } = await readHead(input, MAGIC_LENGTH);
+  const source = ended ? Readable.from(head.length > 0 ? [head] : [], { objectMode: false }) : input;
   const compression = detectCompression(head);
   if (compression === 'none') return { stream: source, compression };
-  const counter = new ByteCounter();
-  const decompressed = compression === 'gzip' || compression === 'zstd' ? inProcess(source.pipe(counter), compression) : viaTool(source.pipe(counter), compression);
-  const guard = new ExpansionGuard(counter, limits);
-  source.on('error', (error: Error) => decompressed.destroy(error));
-  decompressed.on('error', (error: Error) => guard.destroy(error));
-  return { stream: decompressed.pipe(guard), compression };
+  const decoder = compression === 'gzip' || compression === 'zstd' ? zlibDecoder(compression) : toolDecoder(compression);
+  return { stream: connect(source, decoder, compression, options), compression };
 }
 
-function inProcess(input: Readable, compression: 'gzip' | 'zstd'): Readable {
-  const decoder = compression === 'gzip' ? createGunzip() : createZstdDecompress();
-  const output = new PassThrough();
-  input.pipe(decoder).pipe(output);
-  decoder.on('error', (error: Error) => output.destroy(corrupt(compression, error.message)));
-  return output;
+/** Gzip for pushes; level 6 is Go's (and so Docker's and BuildKit's) default. */
+export function compressGzip(options: { level?: number } = {}): Transform {
+  return createGzip({ level: options.level ?? constants.Z_DEFAULT_COMPRESSION });
 }
 
-function viaTool(input: Readable, compression: 'xz' | 'bzip2'): Readable {
-  const child = spawn(compression, ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
+interface Decoder {
+  input: Writable;
+  output: Readable;
+  /** Compressed bytes actually taken in, when the decoder can tell (zlib can; a child process's pipe cannot). */
+  consumed?: () => number;
+  stop(): void;
+}
+
+function zlibDecoder(compression: 'gzip' | 'zstd'): Decoder {
+  const stream = compression === 'gzip' ? createGunzip() : createZstdDecompress();
+  return { input: stream, output: stream, consumed: () => stream.bytesWritten, stop: () => stream.destroy() };
+}
+
+const TOOL_PACKAGE: Record<'xz' | 'bzip2', string> = { xz: 'xz-utils', bzip2: 'bzip2' };
+
+/** `xz -dc` / `bzip2 -dc`: output is ended only once the tool exits 0, so a truncated input never looks complete. */
+function toolDecoder(tool: 'xz' | 'bzip2'): Decoder {
+  const child = spawn(tool, ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const output = new PassThrough();
   let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  input.pipe(child.stdin).on('error', () => undefined);
+  child.stderr.on('data', (chunk: Buffer) => {
+    if (stderr.length < 4096) stderr += chunk.toString();
+  });
+  // EPIPE when the tool quits on bad data; its exit status says why.
+  child.stdin.on('error', () => undefined);
   child.stdout.pipe(output, { end: false });
-  child.on('error', (error) => output.destroy(corrupt(compression, `cannot run ${compression}: ${error.message}`)));
-  child.on('close', (code) => (code === 0 ? output.end() : output.destroy(corrupt(compression, stderr.trim().split('\n').at(-1) ?? `exit ${code}`))));
-  output.on('close', () => child.kill());
-  return output;
+  child.on('error', (error) => {
+    output.destroy(new WharfError(`cannot decompress ${tool} data: ${error.message} (is ${TOOL_PACKAGE[tool]} installed?)`, { cause: error }));
+  });
+  child.on('close', (code, signal) => {
+    if (output.destroyed) return;
+    if (code === 0) output.end();
+    else output.destroy(new InvalidContentError(`archive is corrupt: ${stderr.trim().split('\n')[0] || `${tool} failed (${signal ?? code})`}`));
+  });
+  return { input: child.stdin, output, stop: () => child.kill() };
 }
 
-function corrupt(compression: string, detail: string): InvalidContentError {
-  if (/unexpected end|truncated|premature/i.test(detail)) return new InvalidContentError(`${compression} data is truncated (unexpected EOF)`);
-  return new InvalidContentError(`${compression} data is corrupt: ${detail}`);
+/** source → decoder → guard; any failure or early destroy anywhere tears all three down. */
+function connect(source: Readable, decoder: Decoder, compression: Compression, options: DecompressOptions): Readable {
+  const limits = layerLimits(options);
+  let fed = 0;
+  const guard = new ExpansionGuard(decoder.consumed ?? (() => fed), {
+    maxBytes: limits.maxUncompressedBytes,
+    maxRatio: limits.maxExpansionRatio,
+    graceBytes: options.ratioGraceBytes,
+  });
+  source.pipe(decoder.input);
+  source.on('data', (chunk: Buffer) => (fed += chunk.length));
+  decoder.output.pipe(guard);
+  source.on('error', (error: Error) => guard.destroy(error));
+  decoder.output.on('error', (error: Error) => guard.destroy(asCorrupt(compression, error)));
+  guard.on('close', () => {
+    if (guard.readableEnded) return;
+    decoder.stop();
+    source.destroy(guard.errored ?? undefined);
+  });
+  return guard;
 }
 
-class ByteCounter extends Transform {
-  bytes = 0;
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    this.bytes += chunk.length;
-    done(null, chunk);
-  }
-}
-
-/** Refuses output that grows past the expansion ratio: a decompression bomb stops early, in bounded memory. */
-class ExpansionGuard extends Transform {
-  private readonly counter: ByteCounter;
-  private readonly limits: LayerLimits;
-  private bytes = 0;
-
-  constructor(counter: ByteCounter, limits: LayerLimits) {
-    super();
-    this.counter = counter;
-    this.limits = limits;
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    this.bytes += chunk.length;
-    const { maxExpansionRatio, ratioFloorBytes } = this.limits;
-    if (this.bytes > ratioFloorBytes && this.bytes > this.counter.bytes * maxExpansionRatio) {
-      done(new LimitExceededError(`decompressed data expands more than ${maxExpansionRatio}:1 (a decompression bomb?); raise WHARF_MAX_EXPANSION_RATIO to allow it`));
-      return;
-    }
-    done(null, chunk);
-  }
+function asCorrupt(compression: Compression, error: Error): Error {
+  if (error instanceof WharfError) return error;
+  return new InvalidContentError(`archive is corrupt: ${compression}: ${error.message}`, { cause: error });
 }
