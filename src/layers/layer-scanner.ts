@@ -111,7 +111,7 @@ export class LayerScanner extends Writable {
     this.dataEnd = dataOffset(header) + (type === 'file' || type === 'contiguous-file' ? padded(size) : 0);
     const whiteout = whiteoutOf(name, path);
     // overlay2 turns `.wh.name` into a 0/0 character device and `.wh..wh..opq` into an xattr: neither has a size.
-    if (whiteout?.kind === 'opaque') return this.tree.ensureDirectory(name, whiteout.dir);
+    if (whiteout?.kind === 'opaque') return this.tree.ensureParents(name, path);
     if (whiteout) return this.tree.add(name, whiteout.path, 'other');
     switch (type) {
       case 'directory':

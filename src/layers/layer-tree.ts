@@ -34,9 +34,9 @@ export class LayerTree {
     parent.set(base, kind === 'directory' ? { kind, children: new Map() } : { kind, inode });
   }
 
-  /** Makes `dir` exist as a directory, as an opaque whiteout inside it would. */
-  ensureDirectory(name: string, dir: string): void {
-    this.add(name, dir, 'directory');
+  /** Makes the directories that hold `path`, refusing a symlink among them: an opaque marker needs no more. */
+  ensureParents(name: string, path: string): void {
+    this.parentOf(name, path);
   }
 
   /** Adds a hardlink at `path` sharing the inode at `target`; a target outside this layer (a lower one) adds no size. */
