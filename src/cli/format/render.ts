@@ -1,33 +1,69 @@
-// Docker's `--format` handling: `table …` (a header row, then aligned rows), `json`, or a raw Go template per row.
-import { compileTemplate } from '../template/template.ts';
-import { alignColumns } from './tabwriter.ts';
+// docker/cli's formatter.Context: --format as a Go template, `table …` through the tabwriter with a header row, `json`.
+import { HEADER_FUNCTIONS } from '../template/docker-functions.ts';
+import { TemplateError } from '../template/template-error.ts';
+import { compileTemplate, type Template } from '../template/template.ts';
+import { DOCKER_TABLE, tabwrite } from './tabwriter.ts';
 
 export interface RenderOptions {
-  /** The user's --format; undefined or `table` means the command's default table. */
-  format: string | undefined;
+  /** The --format value: `table …`, `json`, or a template; empty or `table` means the default table. */
+  format?: string;
+  /** The command's default, e.g. 'table {{.Repository}}\t{{.Tag}}\t{{.ID}}'. */
   defaultTableFormat: string;
-  /** Field name → column header (`ID` → `IMAGE ID`). */
-  headers: Record<string, string>;
-  rows: object[];
+  /** Column titles by field name (`ID` → `IMAGE ID`), the dot of the header row. */
+  headers: Readonly<Record<string, string>>;
+  /** One value per output row; fields may be getters. */
+  rows: readonly unknown[];
 }
 
+const TABLE = 'table';
+
+/** Renders every row through the template, or fails with Docker's "template parsing error: …". */
 export function renderFormatted(options: RenderOptions): string {
-  const format = !options.format || options.format === 'table' ? options.defaultTableFormat : options.format;
-  const isTable = format.startsWith('table');
-  const body = unescapeFormat((isTable ? format.slice('table'.length) : format === 'json' ? '{{json .}}' : format).trim());
-  const template = compileTemplate(body);
-  const rendered = options.rows.map((row) => `${template.execute(row)}\n`).join('');
-  if (!isTable) return rendered;
-  const header = `${template.execute(headerRow(options.headers))}\n`;
-  return alignColumns(header + rendered);
+  const format = !options.format || options.format === TABLE ? options.defaultTableFormat : options.format;
+  const template = compile(templateSource(format));
+  const body = options.rows.map((row) => `${execute(template, row)}\n`).join('');
+  if (!format.startsWith(TABLE)) return body;
+  return tabwrite(`${headerRow(template, options.headers)}\n${body}`, DOCKER_TABLE);
 }
 
-/** Headers render through the same template, so each field shows its header text. */
-function headerRow(headers: Record<string, string>): object {
-  return { ...headers };
+/** `json` is `{{json .}}`; `table` is dropped; spaces trimmed; literal \t and \n become tab and newline. */
+export function templateSource(format: string): string {
+  if (format === 'json') return '{{json .}}';
+  const source = format.startsWith(TABLE) ? format.slice(TABLE.length) : format;
+  return source.replace(/^ +| +$/g, '').replaceAll('\\t', '\t').replaceAll('\\n', '\n');
 }
 
-/** docker/cli turns the two characters `\t` and `\n` in a format into a tab and a newline. */
-function unescapeFormat(format: string): string {
-  return format.replaceAll('\\t', '\t').replaceAll('\\n', '\n');
+function compile(source: string): Template {
+  try {
+    return compileTemplate(source);
+  } catch (error) {
+    throw prefixed(error);
+  }
+}
+
+function execute(template: Template, row: unknown): string {
+  try {
+    return template.execute(row);
+  } catch (error) {
+    throw prefixed(error);
+  }
+}
+
+// docker/cli wraps both parse and execution failures in the same words.
+function prefixed(error: unknown): unknown {
+  if (!(error instanceof TemplateError)) return error;
+  return new TemplateError(`template parsing error: ${error.message}`, error.phase);
+}
+
+/**
+ * The header row is the same template run over the titles with functions that keep a title
+ * intact. Docker ignores a failure here and keeps what was written before it.
+ */
+function headerRow(template: Template, headers: Readonly<Record<string, string>>): string {
+  try {
+    return template.withFunctions(HEADER_FUNCTIONS).execute(headers);
+  } catch (error) {
+    if (error instanceof TemplateError) return error.partialOutput;
+    throw error;
+  }
 }

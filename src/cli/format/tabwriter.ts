@@ -1,30 +1,79 @@
-// Go's text/tabwriter as docker/cli sets it up (minwidth 10, padding 3, spaces): tab-terminated cells aligned in columns.
+// Go's text/tabwriter (docker/cli's copy) with space padding: aligns tab-terminated cells into elastic columns.
+import { displayWidth } from './text-width.ts';
 
 export interface TabwriterOptions {
+  /** Minimal cell width, padding included. */
   minWidth: number;
+  /** Spaces added to the widest cell of a column. */
   padding: number;
 }
 
-export const DOCKER_TABWRITER: TabwriterOptions = { minWidth: 10, padding: 3 };
-
-/** Aligns `text`; a line's last cell (not ended by a tab) is printed as is, like Go's. */
-export function alignColumns(text: string, options: TabwriterOptions = DOCKER_TABWRITER): string {
-  const lines = text.split('\n');
-  const trailingNewline = lines.at(-1) === '';
-  if (trailingNewline) lines.pop();
-  const rows = lines.map((line) => line.split('\t'));
-  const widths: number[] = [];
-  for (const cells of rows) {
-    cells.slice(0, -1).forEach((cell, column) => {
-      widths[column] = Math.max(widths[column] ?? options.minWidth, displayWidth(cell) + options.padding);
-    });
-  }
-  const aligned = rows.map((cells) =>
-    cells.map((cell, column) => (column < cells.length - 1 ? cell + ' '.repeat(widths[column] - displayWidth(cell)) : cell)).join(''),
-  );
-  return aligned.join('\n') + (trailingNewline ? '\n' : '');
+interface Cell {
+  text: string;
+  width: number;
 }
 
-function displayWidth(text: string): number {
-  return Array.from(text).length;
+/** docker/cli's tables: tabwriter.NewWriter(out, 10, 1, 3, ' ', 0). */
+export const DOCKER_TABLE: TabwriterOptions = { minWidth: 10, padding: 3 };
+
+/**
+ * Lays out text the way Go's tabwriter does when it is written whole and flushed. A cell is
+ * terminated by '\t' (or '\v'); the text after a line's last tab is not part of any column.
+ * A column spans consecutive lines that have a cell in it, so its width is set per block.
+ * A line with no tab ends all blocks, as does '\f'.
+ */
+export function tabwrite(text: string, options: TabwriterOptions): string {
+  let out = '';
+  let lines: Cell[][] = [[]];
+  let cell = '';
+  const flush = (): void => {
+    out += layout(lines, options);
+    lines = [[]];
+  };
+  for (const char of text) {
+    if (char !== '\t' && char !== '\v' && char !== '\n' && char !== '\f') {
+      cell += char;
+      continue;
+    }
+    const line = lines[lines.length - 1];
+    line.push({ text: cell, width: displayWidth(cell) });
+    cell = '';
+    if (char === '\t' || char === '\v') continue;
+    lines.push([]);
+    if (char === '\f' || line.length === 1) flush();
+  }
+  if (cell) lines[lines.length - 1].push({ text: cell, width: displayWidth(cell) });
+  flush();
+  return out;
+}
+
+function layout(lines: Cell[][], options: TabwriterOptions): string {
+  let out = '';
+  const widths: number[] = [];
+  const writeLines = (from: number, to: number): void => {
+    for (let i = from; i < to; i++) {
+      out += lines[i].map((cell, j) => (j < widths.length ? cell.text + ' '.repeat(widths[j] - cell.width) : cell.text)).join('');
+      // The last line has no newline of its own: text after it was never terminated.
+      if (i + 1 < lines.length) out += '\n';
+    }
+  };
+  const format = (from: number, to: number): void => {
+    const column = widths.length;
+    let start = from;
+    for (let row = from; row < to; row++) {
+      if (column >= lines[row].length - 1) continue;
+      // A block of lines that all have a cell in this column starts here.
+      writeLines(start, row);
+      start = row;
+      let width = options.minWidth;
+      for (; row < to && column < lines[row].length - 1; row++) width = Math.max(width, lines[row][column].width + options.padding);
+      widths.push(width);
+      format(start, row);
+      widths.pop();
+      start = row;
+    }
+    writeLines(start, to);
+  };
+  format(0, lines.length);
+  return out;
 }

@@ -7,9 +7,12 @@ import { InvalidArgumentError } from '../../errors.ts';
  */
 export class TemplateError extends InvalidArgumentError {
   readonly phase: 'parse' | 'execute';
+  /** What execution wrote before it failed: Go leaves it in the writer, and Docker prints it for table headers. */
+  readonly partialOutput: string;
 
-  constructor(message: string, phase: 'parse' | 'execute') {
+  constructor(message: string, phase: 'parse' | 'execute', partialOutput = '') {
     super(message, { fromDaemon: false });
     this.phase = phase;
+    this.partialOutput = partialOutput;
   }
 }

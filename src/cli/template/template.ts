@@ -1,0 +1,36 @@
+// compileTemplate: parse a Go template once, execute it against any number of values.
+import { BUILTINS } from './builtins.ts';
+import { DOCKER_FUNCTIONS } from './docker-functions.ts';
+import { executeTemplate } from './executor.ts';
+import type { FunctionMap } from './functions.ts';
+import type { Node } from './nodes.ts';
+import { parseTemplate } from './parser.ts';
+
+export interface Template {
+  /** Renders the template with `data` as dot; throws a TemplateError with Go's message on failure. */
+  execute(data: unknown): string;
+  /** The same parsed template with some functions replaced, as Go's Template.Funcs does after parsing. */
+  withFunctions(functions: FunctionMap): Template;
+}
+
+export interface CompileOptions {
+  /** The template's name in error messages; docker/cli's templates are anonymous (""). */
+  name?: string;
+  /** Functions beside Go's builtins and docker/cli's (json, join, split, …). */
+  functions?: FunctionMap;
+}
+
+/** Parses like docker/cli's templates.Parse: Go's builtins plus Docker's functions. */
+export function compileTemplate(source: string, options: CompileOptions = {}): Template {
+  const name = options.name ?? '';
+  const functions = { ...BUILTINS, ...DOCKER_FUNCTIONS, ...options.functions };
+  const root = parseTemplate(source, name, (candidate) => Object.hasOwn(functions, candidate));
+  return boundTemplate(root, source, name, functions);
+}
+
+function boundTemplate(root: Node, source: string, name: string, functions: FunctionMap): Template {
+  return {
+    execute: (data) => executeTemplate(root, data, { name, source, functions }),
+    withFunctions: (overrides) => boundTemplate(root, source, name, { ...functions, ...overrides }),
+  };
+}
