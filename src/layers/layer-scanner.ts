@@ -104,21 +104,25 @@ export class LayerScanner extends Writable {
     if (this.entries > this.limits.maxEntries) {
       throw limitExceeded('maxEntries', `layer has more than ${this.limits.maxEntries} entries`);
     }
-    const { name, type, linkname } = header;
+    const { name, type } = header;
     const size = header.size ?? 0;
     const path = entryPath(name);
     checkDataSize(name, type, size);
     this.dataEnd = dataOffset(header) + (type === 'file' || type === 'contiguous-file' ? padded(size) : 0);
     const whiteout = whiteoutOf(name, path);
     // overlay2 turns `.wh.name` into a 0/0 character device and `.wh..wh..opq` into an xattr: neither has a size.
-    if (whiteout?.kind === 'opaque') return this.tree.ensureParents(name, path);
-    if (whiteout) return this.tree.add(name, whiteout.path, 'other');
+    if (whiteout?.kind === 'opaque') this.tree.ensureParents(name, path);
+    else if (whiteout) this.tree.add(name, whiteout.path, 'other');
+    else this.place(header, path);
+  }
+
+  private place({ name, type, linkname, size }: tar.Header, path: string): void {
     switch (type) {
       case 'directory':
         return this.tree.add(name, path, 'directory');
       case 'file':
       case 'contiguous-file':
-        return this.tree.add(name, path, 'other', { size });
+        return this.tree.add(name, path, 'other', { size: size ?? 0 });
       case 'symlink':
         checkSymlinkTarget(name, path, linkname ?? '');
         return this.tree.add(name, path, 'symlink', { size: Buffer.byteLength(linkname ?? '') });

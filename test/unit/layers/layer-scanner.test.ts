@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { describe, it } from 'node:test';
 import { InvalidContentError, LimitExceededError } from '../../../src/errors.ts';
 import { LayerScanner, scanLayer } from '../../../src/layers/layer-scanner.ts';
-import { chunked, type Entry, tarOf } from './tar-fixtures.ts';
+import { chunked, type Entry, rawHeader, tarOf } from './tar-fixtures.ts';
 
 async function scan(entries: Entry[], options = {}) {
   return scanLayer(chunked(await tarOf(entries)), options);
@@ -60,6 +60,11 @@ describe('scanLayer refuses hostile layers', () => {
     refused([{ name: 'f', body: 'x' }, { name: 'f/x' }], 'invalid layer: entry "f/x" goes through "f", which is not a directory'));
 
   it('a whiteout of a parent', () => refused([{ name: 'a/.wh..' }], 'invalid layer: entry "a/.wh.." is a whiteout that names no file'));
+
+  it('an entry type Docker cannot unpack', async () => {
+    const volume = Buffer.concat([rawHeader('label', 0, 'V'), Buffer.alloc(1024)]);
+    await assert.rejects(scanLayer(chunked(volume)), { message: 'invalid layer: entry "label" has a type Docker cannot unpack (unknown)' });
+  });
 
   it('a symlink in place of the root', () => refused([{ name: './', type: 'symlink', linkname: '/' }], 'invalid layer: entry "./" would replace the root'));
 
@@ -162,6 +167,27 @@ describe('layer size', () => {
   });
 });
 
+describe('tars written by other tools', () => {
+  it('GNU tar in gnu, posix and v7 formats: long names, record padding, old headers', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wharf-layer-gnu-'));
+    try {
+      const root = join(dir, 'root');
+      const long = `${'d'.repeat(120)}/${'f'.repeat(120)}`;
+      execFileSync('mkdir', ['-p', join(root, 'd'.repeat(120))]);
+      await writeFile(join(root, long), 'long\n');
+      await writeFile(join(root, 'short'), 'x'.repeat(5000));
+      execFileSync('ln', ['-s', '/etc/os-release', join(root, 'link')]);
+      for (const format of ['gnu', 'posix', 'v7']) {
+        const tar = execFileSync('tar', [`--format=${format}`, '-C', root, '-c', ...(format === 'v7' ? ['short', 'link'] : ['.'])]);
+        const size = 5000 + '/etc/os-release'.length + (format === 'v7' ? 0 : 5);
+        assert.equal((await scanLayer(chunked(tar, 4096))).size, size, format);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('truncated layers', () => {
   const truncated = (bytes: Buffer) =>
     assert.rejects(scanLayer(chunked(bytes)), (error: Error) => {
@@ -239,17 +265,7 @@ describe('streaming', () => {
     const size = 256 * 1024 * 1024;
     let peak = 0;
     const body = function* () {
-      const header = Buffer.alloc(512);
-      header.write('big', 0);
-      header.write('0000644\0', 100);
-      header.write(`${size.toString(8).padStart(11, '0')}\0`, 124);
-      header.write('00000000000\0', 136);
-      header.write('0', 156);
-      header.write('ustar\x0000', 257);
-      header.write('        ', 148);
-      const sum = header.reduce((total, byte) => total + byte, 0);
-      header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
-      yield header;
+      yield rawHeader('big', size);
       const chunk = Buffer.alloc(1024 * 1024);
       for (let left = size; left > 0; left -= chunk.length) {
         peak = Math.max(peak, process.memoryUsage().arrayBuffers);

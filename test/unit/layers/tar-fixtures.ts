@@ -29,3 +29,18 @@ export function chunked(data: Buffer, size = 1000): Readable {
   for (let at = 0; at < data.length; at += size) pieces.push(data.subarray(at, at + size));
   return Readable.from(pieces, { objectMode: false });
 }
+
+/** A ustar header block built by hand, for sizes and type flags tar-stream's packer will not write. */
+export function rawHeader(name: string, size: number, typeflag = '0'): Buffer {
+  const header = Buffer.alloc(512);
+  header.write(name, 0);
+  header.write('0000644\0', 100);
+  header.write(`${size.toString(8).padStart(11, '0')}\0`, 124);
+  header.write('00000000000\0', 136);
+  header.write(typeflag, 156);
+  header.write('ustar\x0000', 257);
+  header.write(' '.repeat(8), 148);
+  const sum = header.reduce((total, byte) => total + byte, 0);
+  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+  return header;
+}
