@@ -17,11 +17,40 @@ export class UsageError extends WharfError {
 
 export function parseFlags(args: string[], spec: FlagSpec, commandPath: string): ParsedFlags {
   try {
-    const { values, positionals } = parseArgs({ args, options: { ...spec, help: { type: 'boolean' } }, allowPositionals: true, strict: true });
-    return { values, positionals };
+    const { args: plain, explicit } = splitBooleanValues(args, spec);
+    const { values, positionals } = parseArgs({ args: plain, options: { ...spec, help: { type: 'boolean' } }, allowPositionals: true, strict: true });
+    return { values: { ...values, ...explicit }, positionals };
   } catch (error) {
-    throw new UsageError(`${dockerFlagMessage((error as Error).message)}\nSee 'wharf ${commandPath} --help'.`);
+    const message = error instanceof UsageError ? error.message : dockerFlagMessage((error as Error).message);
+    throw new UsageError(`${message}\nSee 'wharf ${commandPath} --help'.`);
   }
+}
+
+/** pflag lets a boolean take a value (`--human=false`, `-H=false`); util.parseArgs does not, so those are set aside here. */
+function splitBooleanValues(args: string[], spec: FlagSpec): { args: string[]; explicit: Record<string, boolean> } {
+  const explicit: Record<string, boolean> = {};
+  const plain: string[] = [];
+  for (const [index, arg] of args.entries()) {
+    if (arg === '--') {
+      plain.push(...args.slice(index));
+      break;
+    }
+    const match = /^(--([\w-]+)|-(\w))=(.*)$/.exec(arg);
+    const name = match && (match[2] ?? Object.keys(spec).find((key) => spec[key].short === match[3]));
+    if (!match || !name || !spec[name]) {
+      plain.push(arg);
+      continue;
+    }
+    if (spec[name].type === 'string') {
+      plain.push(`--${name}`, match[4]);
+      continue;
+    }
+    if (!/^(true|false|1|0|t|f|TRUE|FALSE|True|False)$/.test(match[4])) {
+      throw new UsageError(`invalid argument "${match[4]}" for "${match[3] ? `-${match[3]}, ` : ''}--${name}" flag: strconv.ParseBool: parsing "${match[4]}": invalid syntax`);
+    }
+    explicit[name] = /^(true|1|t)$/i.test(match[4]);
+  }
+  return { args: plain, explicit };
 }
 
 function dockerFlagMessage(message: string): string {
