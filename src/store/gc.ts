@@ -26,7 +26,7 @@ export function referencedBlobs(store: Store): Set<string> {
     UNION SELECT manifest_digest FROM images WHERE manifest_digest IS NOT NULL
     UNION SELECT lb.blob_digest FROM layer_blobs lb JOIN image_layers il ON il.diff_id = lb.diff_id`);
   const referenced = new Set(rows.map((row) => String(row.digest)));
-  for (const row of db.all('SELECT l.pid, l.expires, b.digest FROM leases l JOIN lease_blobs b ON b.lease_id = l.id')) {
+  for (const row of db.all('SELECT l.pid, l.started, l.expires, b.digest FROM leases l JOIN lease_blobs b ON b.lease_id = l.id')) {
     if (isLeaseLive(row)) referenced.add(String(row.digest));
   }
   return referenced;

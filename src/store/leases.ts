@@ -2,6 +2,7 @@
 // A lease lives in the metadata DB; it goes stale when its process dies or it expires, which is how
 // a kill -9 mid-load stops protecting its half-written blobs.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Digest } from '../digest/digest.ts';
 import type { MetadataDb } from './metadata-db.ts';
 
@@ -20,7 +21,7 @@ export class Lease {
   static acquire(db: MetadataDb): Lease {
     const lease = new Lease(db, `${process.pid}-${randomBytes(6).toString('hex')}`);
     db.transaction(() => {
-      db.run('INSERT INTO leases (id, pid, expires) VALUES (?, ?, ?)', lease.id, process.pid, Date.now() + LEASE_LIFETIME_MS);
+      db.run('INSERT INTO leases (id, pid, started, expires) VALUES (?, ?, ?, ?)', lease.id, process.pid, processStartTime(process.pid), Date.now() + LEASE_LIFETIME_MS);
     });
     return lease;
   }
@@ -49,13 +50,24 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
-export function isLeaseLive(row: { pid?: unknown; expires?: unknown }): boolean {
-  return Number(row.expires) >= Date.now() && isProcessAlive(Number(row.pid));
+export function isLeaseLive(row: { pid?: unknown; started?: unknown; expires?: unknown }): boolean {
+  const pid = Number(row.pid);
+  return Number(row.expires) >= Date.now() && isProcessAlive(pid) && processStartTime(pid) === row.started;
+}
+
+/** Field 22 of /proc/<pid>/stat (clock ticks since boot); '' where /proc is not there to ask. */
+export function processStartTime(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '';
+  } catch {
+    return '';
+  }
 }
 
 /** Drops leases whose process is gone or whose time is up; call inside a transaction. */
 export function dropStaleLeases(db: MetadataDb): void {
-  for (const row of db.all('SELECT id, pid, expires FROM leases')) {
+  for (const row of db.all('SELECT id, pid, started, expires FROM leases')) {
     if (!isLeaseLive(row)) db.run('DELETE FROM leases WHERE id = ?', String(row.id));
   }
 }

@@ -46,7 +46,8 @@ CREATE INDEX IF NOT EXISTS repo_digests_by_image ON repo_digests(image_id);
 CREATE TABLE IF NOT EXISTS leases (
   id TEXT PRIMARY KEY,
   pid INTEGER NOT NULL,
-  expires INTEGER NOT NULL          -- epoch ms; a lease of a dead pid or past this is stale
+  started TEXT NOT NULL,            -- the process's start time, so a reused pid does not keep a dead lease alive
+  expires INTEGER NOT NULL          -- epoch ms; a lease of a dead process or past this is stale
 );
 CREATE TABLE IF NOT EXISTS lease_blobs (
   lease_id TEXT NOT NULL REFERENCES leases(id) ON DELETE CASCADE,
