@@ -19,7 +19,8 @@ export async function imageHistory(store: Store, id: Digest): Promise<HistoryRow
   const config = await readConfig(store, id);
   const sizes = layerSizes(store);
   const diffIds = [...config.rootfs.diff_ids];
-  const entries: HistoryEntry[] = config.history ?? diffIds.map(() => ({}));
+  // Docker lists the config's history entries only: an image without any has no rows
+  const entries: HistoryEntry[] = config.history ?? [];
   const rows: HistoryRow[] = entries.map((entry) => {
     const size = entry.empty_layer ? 0 : sizes.get(diffIds.shift() as Digest) ?? 0;
     return { id: '<missing>', created: entry.created, createdBy: entry.created_by ?? '', size, comment: entry.comment ?? '', tags: [] };

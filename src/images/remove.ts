@@ -89,7 +89,8 @@ export function referencesOf(store: Store, id: Digest): string[] {
   const names = store.db
     .all('SELECT name FROM tags WHERE image_id = ? UNION ALL SELECT name FROM repo_digests WHERE image_id = ?', id, id)
     .map((row) => String(row.name));
-  return names.sort((a, b) => (familiar(a) < familiar(b) ? -1 : familiar(a) > familiar(b) ? 1 : 0));
+  // Docker's reference store lists them sorted by fully qualified name (docker.io/a/b before docker.io/library/x)
+  return names.sort();
 }
 
 function untag(store: Store, name: string, records: DeleteRecord[]): void {

@@ -181,9 +181,9 @@ describe('wharf images', () => {
       });
     });
 
-    it('escapes <, > and & in JSON as Go does', async () => {
-      const output = await run('--format', '{{json .Repository}}', '--filter', 'dangling=true');
-      assert.equal(output, '"\\u003cnone\\u003e"\n');
+    it('escapes <, > and & in {{json .}} (json.Marshal) but not in {{json .Field}} (an Encoder without HTML escaping)', async () => {
+      const output = await run('--format', '{{json .Repository}} {{json .}}', '--filter', 'dangling=true');
+      assert.match(output, /^"<none>" \{.*"Repository":"\\u003cnone\\u003e".*\}\n$/);
     });
 
     it('--format json prints one JSON object per row, like {{json .}}', async () => {

@@ -69,7 +69,15 @@ describe('wharf import', () => {
     assert.equal(row.CreatedBy, '');
     assert.equal(row.Comment, 'from a template');
     assert.equal(row.Size, '12B');
-    assert.equal(ok(await wharf.run(['images', '--format', '{{.Repository}}:{{.Tag}} {{.Size}}'])).stdout, 'myimage:1 12B\n');
+    assert.equal(ok(await wharf.run(['images', '--format', '{{.Repository}}:{{.Tag}} {{.Size}} {{.CreatedSince}}'])).stdout, 'myimage:1 12B Less than a second ago\n');
+  });
+
+  it('prints CreatedAt of an imported image to the second, as docker/cli does (time.Unix(created, 0))', async (t) => {
+    const wharf = makeWharf(t);
+    const { tar } = await rootfs(t);
+    ok(await wharf.run(['import', tar, 'myimage:1']));
+    const created = ok(await wharf.run(['images', '--format', '{{.CreatedAt}}'], UTC)).stdout;
+    assert.match(created, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0000 UTC\n$/);
   });
 
   it('applies every kind of --change and takes -m as the comment', async (t) => {

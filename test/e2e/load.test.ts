@@ -53,7 +53,7 @@ describe('wharf load', () => {
     });
   }
 
-  describe('compressed archives, decompressed by content, not by name', () => {
+  describe('compressed archives, decompressed by content, not by name', { concurrency: 4 }, () => {
     for (const format of ARCHIVE_FORMATS) {
       for (const [i, tool] of COMPRESSORS.entries()) {
         it(`${format} archive compressed with ${tool}`, async (t) => {

@@ -41,8 +41,9 @@ describe('wharf tag', () => {
       const result = ok(await wharf.run(['tag', source, target]));
       assert.equal(result.stdout + result.stderr, '');
     }
+    // sorted by fully qualified name (docker.io/library/…, docker.io/me/…, localhost/…), as Docker 20.10 sorts them
     assert.deepEqual(await tagsOf(wharf, 'busybox'), [
-      'busybox:again', 'busybox:latest', 'localhost/x:y', 'me/app:latest', 'registry.example:5000/team/busybox:v1',
+      'busybox:again', 'busybox:latest', 'me/app:latest', 'localhost/x:y', 'registry.example:5000/team/busybox:v1',
     ]);
     const listed = ok(await wharf.run(['images', '--format', '{{.Repository}} {{.Tag}}', 'registry.example:5000/team/busybox']));
     assert.equal(listed.stdout, 'registry.example:5000/team/busybox v1\n');
@@ -107,7 +108,7 @@ describe('wharf rmi', () => {
       await wharf.run(['rmi', short(busybox.id)]),
       new RegExp(`^Error response from daemon: conflict: unable to delete ${short(busybox.id)} \\(must be forced\\) - image is referenced in multiple repositories$`),
     );
-    assert.deepEqual(await tagsOf(wharf, busybox.id), ['a/b:1', 'busybox:latest', 'c/d:2']);
+    assert.deepEqual(await tagsOf(wharf, busybox.id), ['a/b:1', 'c/d:2', 'busybox:latest']);
   });
 
   it('refuses an ID with two tags of one repository without -f', async (t) => {
@@ -116,14 +117,14 @@ describe('wharf rmi', () => {
     failsWithOneLine(await wharf.run(['rmi', busybox.id]), /must be forced/);
   });
 
-  it('with -f, untags every name (sorted) and deletes the image', async (t) => {
+  it('with -f, untags every name (sorted by full name, as Docker 20.10 does) and deletes the image', async (t) => {
     const { wharf, busybox } = await twoImages(t);
     ok(await wharf.run(['tag', 'busybox', 'c/d:2']));
     ok(await wharf.run(['tag', 'busybox', 'a/b:1']));
     const result = ok(await wharf.run(['rmi', '-f', short(busybox.id)]));
     assert.equal(
       result.stdout,
-      `Untagged: a/b:1\nUntagged: busybox:latest\nUntagged: c/d:2\nDeleted: ${busybox.id}\nDeleted: ${chainIdsOf(busybox.diffIds)[1]}\n`,
+      `Untagged: a/b:1\nUntagged: c/d:2\nUntagged: busybox:latest\nDeleted: ${busybox.id}\nDeleted: ${chainIdsOf(busybox.diffIds)[1]}\n`,
     );
     failsWithOneLine(await wharf.run(['inspect', '-f', '{{.Id}}', 'a/b:1']), /No such image/);
   });
@@ -155,6 +156,14 @@ describe('wharf rmi', () => {
       'Untagged: busybox:latest', `Deleted: ${busybox.id}`, 'Untagged: other:1', `Deleted: ${other.id}`,
     ]);
     assert.equal(ok(await wharf.run(['images', '-a', '-q'])).stdout, '');
+  });
+
+  it('with -f, reports an image that is not there but does not fail (docker/cli)', async (t) => {
+    const { wharf, other } = await twoImages(t);
+    const result = await wharf.run(['rmi', '-f', 'nope', 'other:1']);
+    assert.equal(result.code, 0);
+    assert.equal(result.stderr, 'Error response from daemon: No such image: nope:latest\n');
+    assert.deepEqual(lines(result.stdout).slice(0, 2), ['Untagged: other:1', `Deleted: ${other.id}`]);
   });
 
   it('fails on an ambiguous ID prefix and deletes nothing', async (t) => {

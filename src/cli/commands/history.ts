@@ -4,7 +4,7 @@ import { resolveImage } from '../../images/resolve.ts';
 import type { CliContext } from '../context.ts';
 import { parseFlags, requireArgs } from '../flags.ts';
 import { renderFormatted } from '../format/render.ts';
-import { goTimeString, rfc3339 } from '../format/time.ts';
+import { rfc3339 } from '../format/time.ts';
 import { humanSize, timeAgo } from '../format/units.ts';
 
 const HEADERS = { ID: 'IMAGE', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT', CreatedBy: 'CREATED BY', Size: 'SIZE', Comment: 'COMMENT' };
@@ -22,7 +22,7 @@ export async function run(context: CliContext, args: string[], path: string): Pr
   const options = { human: values.human !== false, trunc: !values['no-trunc'] };
   context.out(renderFormatted({
     format: values.quiet ? '{{.ID}}' : (values.format as string | undefined),
-    defaultTableFormat: 'table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}',
+    defaultTableFormat: `table {{.ID}}\t{{.${options.human ? 'CreatedSince' : 'CreatedAt'}}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}`,
     headers: HEADERS,
     rows: rows.map((row) => new HistoryContext(row, options)),
   }));
@@ -48,9 +48,9 @@ class HistoryContext {
     if (!this.#row.created) return 'N/A';
     return this.#human ? timeAgo(new Date(this.#row.created), new Date()) : rfc3339(new Date(this.#row.created));
   }
+  /** docker/cli: time.Unix(created, 0).Format(time.RFC3339), human or not; a missing time is Go's zero time. */
   get CreatedAt(): string {
-    if (!this.#row.created) return 'N/A';
-    return this.#human ? goTimeString(new Date(this.#row.created)) : rfc3339(new Date(this.#row.created));
+    return this.#row.created ? rfc3339(new Date(this.#row.created)) : '0001-01-01T00:00:00Z';
   }
   get CreatedBy(): string {
     const text = this.#row.createdBy.replaceAll('\t', ' ');

@@ -1,5 +1,6 @@
 // `wharf images` / `wharf image ls`: Docker's rows, columns, units, flags and --format.
-import { listImages, type ListedImage } from '../../images/list.ts';
+import type { ImageRecord } from '../../images/image-records.ts';
+import { listImages } from '../../images/list.ts';
 import { familiar, splitFamiliar } from '../../images/names.ts';
 import type { CliContext } from '../context.ts';
 import { parseFlags, requireArgs, stringList } from '../flags.ts';
@@ -38,7 +39,7 @@ export async function run(context: CliContext, args: string[], path: string): Pr
 }
 
 /** One row per repository:tag (and per digest with --digests), as docker/cli expands an image. */
-function imageRows(image: ListedImage, options: { digests: boolean; trunc: boolean }): ImageRow[] {
+function imageRows(image: ImageRecord, options: { digests: boolean; trunc: boolean }): ImageRow[] {
   if (image.repoTags.length === 0 && image.repoDigests.length === 0) return [new ImageRow(image, '<none>', '<none>', '<none>', options.trunc)];
   const tagsByRepo = group(image.repoTags.map((name) => splitFamiliar(familiar(name))), 'tag');
   const digestsByRepo = group(image.repoDigests.map((name) => splitFamiliar(familiar(name))), 'digest');
@@ -65,13 +66,13 @@ function group(names: Array<{ repository: string; tag: string; digest: string }>
 
 /** The fields `--format` templates see, as docker/cli's imageContext names and renders them. */
 class ImageRow {
-  readonly #image: ListedImage;
+  readonly #image: ImageRecord;
   readonly #trunc: boolean;
   readonly Repository: string;
   readonly Tag: string;
   readonly Digest: string;
 
-  constructor(image: ListedImage, repository: string, tag: string, digest: string, trunc: boolean) {
+  constructor(image: ImageRecord, repository: string, tag: string, digest: string, trunc: boolean) {
     this.#image = image;
     this.#trunc = trunc;
     this.Repository = repository;
@@ -86,7 +87,8 @@ class ImageRow {
     return this.#image.created ? timeAgo(new Date(this.#image.created), new Date()) : 'N/A';
   }
   get CreatedAt(): string {
-    return this.#image.created ? goTimeString(new Date(this.#image.created)) : '';
+    // docker/cli prints time.Unix(created, 0): whole seconds
+    return this.#image.created ? goTimeString(new Date(Math.floor(Date.parse(this.#image.created) / 1000) * 1000)) : '';
   }
   get Size(): string {
     return humanSize(this.#image.size);

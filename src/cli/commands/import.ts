@@ -1,5 +1,5 @@
 // `wharf import FILE|URL|- [REPOSITORY[:TAG]] [-c CHANGE] [-m MESSAGE] [--platform]`: prints the new image ID.
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { WharfError } from '../../errors.ts';
 import { importImage } from '../../images/import.ts';
@@ -28,7 +28,8 @@ export async function run(context: CliContext, args: string[], path: string): Pr
 
 async function openSource(context: CliContext, source: string): Promise<Readable> {
   if (source === '-') return context.stdin;
-  if (!/^https?:\/\//.test(source)) return createReadStream(source);
+  // opened first, so a missing file fails here with Go's wording instead of as an unhandled stream error
+  if (!/^https?:\/\//.test(source)) return (await open(source)).createReadStream();
   const response = await fetch(source).catch((error: unknown) => {
     throw new WharfError(`Get "${source}": ${(error as Error).message}`, { cause: error });
   });

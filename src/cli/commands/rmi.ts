@@ -1,5 +1,5 @@
 // `wharf rmi [-f] [--no-prune] IMAGE...`: goes on past a failure, reports it, and exits 1 at the end.
-import { errorLine } from '../../errors.ts';
+import { errorLine, NotFoundError } from '../../errors.ts';
 import { removeImage } from '../../images/remove.ts';
 import type { CliContext } from '../context.ts';
 import { parseFlags, requireArgs } from '../flags.ts';
@@ -16,7 +16,8 @@ export async function run(context: CliContext, args: string[], path: string): Pr
       }
     } catch (error) {
       context.err(`${errorLine(error)}\n`);
-      failed = true;
+      // docker/cli: with -f, an image that is not there is reported but does not fail the command
+      if (!(values.force && error instanceof NotFoundError)) failed = true;
     }
   }
   return failed ? 1 : 0;
