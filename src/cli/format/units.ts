@@ -1,55 +1,66 @@
-// Docker's human units (go-units): decimal sizes like `1.98MB` and durations like `3 years`.
+// docker/go-units sizes and durations, digit for digit: `1.98MB`, `1.5MiB`, `About an hour`.
+import { formatFloat } from '../template/go-float.ts';
 
 const DECIMAL_UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];
+const BINARY_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB', 'ZiB', 'YiB'];
 
-/** go-units HumanSizeWithPrecision(size, 3): what `docker images` prints in SIZE. */
+function scale(size: number, base: number, units: string[]): [number, string] {
+  let i = 0;
+  while (size >= base && i < units.length - 1) {
+    size /= base;
+    i++;
+  }
+  return [size, units[i]];
+}
+
+/**
+ * go-units HumanSizeWithPrecision: Go's `%.*g` of the scaled size, rounding half to even on the
+ * exact value, so 1125 bytes is `1.12kB` and 999999 bytes is `1e+03kB`, exactly as Docker prints them.
+ */
+export function humanSizeWithPrecision(bytes: number, precision: number): string {
+  const [size, unit] = scale(bytes, 1000, DECIMAL_UNITS);
+  return formatFloat(size, 'g', precision) + unit;
+}
+
+/** The 3-digit size of `docker images`, `docker ps --size`, `docker history` and build cache (`81B`, `1.98MB`). */
 export function humanSize(bytes: number): string {
   return humanSizeWithPrecision(bytes, 3);
 }
 
-/** go-units HumanSize (precision 4): `system df`, VirtualSize, reclaimed space. */
+/** go-units HumanSize (4 digits): `docker system df`, shared/unique and virtual sizes, volumes, prune totals. */
 export function humanSizePrecise(bytes: number): string {
   return humanSizeWithPrecision(bytes, 4);
 }
 
-export function humanSizeWithPrecision(bytes: number, precision: number): string {
-  let size = bytes;
-  let unit = 0;
-  while (size >= 1000 && unit < DECIMAL_UNITS.length - 1) {
-    size /= 1000;
-    unit++;
-  }
-  return `${goFormatG(size, precision)}${DECIMAL_UNITS[unit]}`;
+/** go-units BytesSize: binary units with 4 digits (`1.5MiB`), as in `docker info`'s Total Memory. */
+export function bytesSize(bytes: number): string {
+  const [size, unit] = scale(bytes, 1024, BINARY_UNITS);
+  return formatFloat(size, 'g', 4) + unit;
 }
 
-/** Go's `%.*g`: significant digits, trailing zeros dropped, exponent form past the precision. */
-export function goFormatG(value: number, precision: number): string {
-  const text = value.toPrecision(precision);
-  const [mantissa, exponent] = text.split('e');
-  const trimmed = mantissa.includes('.') ? mantissa.replace(/\.?0+$/, '') : mantissa;
-  if (exponent === undefined) return trimmed;
-  const sign = exponent.startsWith('-') ? '-' : '+';
-  return `${trimmed}e${sign}${exponent.replace(/^[+-]/, '').padStart(2, '0')}`;
-}
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
 
-/** go-units HumanDuration. */
-export function humanDuration(ms: number): string {
-  const seconds = Math.trunc(ms / 1000);
+/** go-units HumanDuration of a span in milliseconds: hours round to nearest, everything else truncates. */
+export function humanDuration(milliseconds: number): string {
+  const seconds = Math.trunc(milliseconds / SECOND);
   if (seconds < 1) return 'Less than a second';
   if (seconds === 1) return '1 second';
   if (seconds < 60) return `${seconds} seconds`;
-  const minutes = Math.trunc(seconds / 60);
+  const minutes = Math.trunc(milliseconds / MINUTE);
   if (minutes === 1) return 'About a minute';
   if (minutes < 60) return `${minutes} minutes`;
-  const hours = Math.round(ms / 3_600_000);
+  const hours = Math.trunc(milliseconds / HOUR + 0.5);
   if (hours === 1) return 'About an hour';
   if (hours < 48) return `${hours} hours`;
   if (hours < 24 * 7 * 2) return `${Math.trunc(hours / 24)} days`;
   if (hours < 24 * 30 * 2) return `${Math.trunc(hours / 24 / 7)} weeks`;
   if (hours < 24 * 365 * 2) return `${Math.trunc(hours / 24 / 30)} months`;
-  return `${Math.trunc(Math.trunc(ms / 3_600_000) / 24 / 365)} years`;
+  return `${Math.trunc(Math.trunc(milliseconds / HOUR) / 24 / 365)} years`;
 }
 
-export function timeAgo(date: Date, now: Date): string {
-  return `${humanDuration(now.getTime() - date.getTime())} ago`;
+/** Docker's CreatedSince: the human duration from then to now, plus " ago". */
+export function timeAgo(then: Date, now: Date): string {
+  return `${humanDuration(now.getTime() - then.getTime())} ago`;
 }

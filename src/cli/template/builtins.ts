@@ -8,8 +8,9 @@ import { goTypeName, isNumber, isTrue, kindOf, mapGet, mapLength, mapValues } fr
 export const AND: TemplateFunction = { params: ['value'], variadic: 'value', call: () => undefined };
 export const OR: TemplateFunction = { params: ['value'], variadic: 'value', call: () => undefined };
 
+/** JSON's null usually stands for a Go nil slice or map, whose length is 0. */
 function length(item: unknown): number {
-  if (item === null) throw new Error('len of nil pointer');
+  if (item === null) return 0;
   switch (kindOf(item)) {
     case 'string': return byteLength(item as string);
     case 'slice': return (item as unknown[]).length;
@@ -43,16 +44,13 @@ function zeroValueOf(map: object): unknown {
 }
 
 function index(item: unknown, ...indexes: unknown[]): unknown {
-  if (item == null) throw new Error('index of untyped nil');
-  for (const key of indexes) {
-    if (item === null) throw new Error('index of nil pointer');
-    if (item === undefined) throw new Error('index of untyped nil');
-    item = indexOnce(item, key);
-  }
-  return item;
+  if (item === undefined) throw new Error('index of untyped nil');
+  return indexes.reduce((current, key) => indexOnce(current, key), item);
 }
 
+/** null indexes as a nil map (by a string key) or a nil slice, as JSON's null usually stands for one. */
 function indexOnce(item: unknown, key: unknown): unknown {
+  if (item === null) item = typeof key === 'string' ? {} : [];
   switch (kindOf(item)) {
     case 'slice': {
       const list = item as unknown[];
@@ -96,8 +94,8 @@ type BasicKind = 'bool' | 'number' | 'string' | undefined;
 /** Go compares only basic kinds; JS cannot tell an int from a float, so all numbers compare. */
 function basicKind(value: unknown): BasicKind {
   if (isNumber(value)) return 'number';
-  if (typeof value === 'boolean' || typeof value === 'string') return typeof value as BasicKind;
-  return undefined;
+  if (typeof value === 'boolean') return 'bool';
+  return typeof value === 'string' ? 'string' : undefined;
 }
 
 function eq(first: unknown, ...others: unknown[]): boolean {

@@ -36,32 +36,52 @@ export function sprintln(args: unknown[]): string {
 }
 
 export function sprintf(format: string, args: unknown[]): string {
+  const cursor: Cursor = { args, next: 0, reordered: false };
   let out = '';
-  let next = 0;
   let i = 0;
   while (i < format.length) {
     const percent = format.indexOf('%', i);
-    if (percent < 0) return finish(out + format.slice(i), args, next);
+    if (percent < 0) return finish(out + format.slice(i), cursor);
     out += format.slice(i, percent);
-    const parsed = parseSpec(format, percent + 1, () => args[next++]);
+    const parsed = parseSpec(format, percent + 1, cursor);
     i = parsed.end;
-    if (!parsed.spec) return finish(`${out}%!(NOVERB)`, args, next);
-    const { spec } = parsed;
-    if (spec.verb === '%') out += '%';
-    else if (parsed.badWidth) out += '%!(BADWIDTH)';
-    else if (next >= args.length) out += `%!${spec.verb}(MISSING)`;
-    else out += formatArg(args[next++], spec, 0);
+    out += parsed.text ?? formatNext(parsed.spec!, cursor);
   }
-  return finish(out, args, next);
+  return finish(out, cursor);
 }
 
-function finish(out: string, args: unknown[], used: number): string {
-  if (used >= args.length) return out;
-  const extra = args.slice(used).map((arg) => (arg == null ? '<nil>' : `${goTypeName(arg)}=${formatValue(arg)}`));
+/** The arguments and which one comes next; `%[n]d` moves it and turns off the EXTRA check, as in Go. */
+interface Cursor {
+  args: unknown[];
+  next: number;
+  reordered: boolean;
+}
+
+function formatNext(spec: Spec, cursor: Cursor): string {
+  if (spec.verb === '%') return '%';
+  if (cursor.next >= cursor.args.length) return `%!${spec.verb}(MISSING)`;
+  return formatArg(cursor.args[cursor.next++], spec, 0);
+}
+
+function finish(out: string, cursor: Cursor): string {
+  if (cursor.reordered || cursor.next >= cursor.args.length) return out;
+  const extra = cursor.args.slice(cursor.next).map((arg) => (arg == null ? '<nil>' : `${goTypeName(arg)}=${formatValue(arg)}`));
   return `${out}%!(EXTRA ${extra.join(', ')})`;
 }
 
-function parseSpec(format: string, start: number, takeArg: () => unknown): { spec?: Spec; end: number; badWidth?: boolean } {
+/** Reads `[n]` if present; false when n names no argument. */
+function argIndex(format: string, i: number, cursor: Cursor): { end: number; ok: boolean } {
+  const match = /^\[(\d+)\]/.exec(format.slice(i));
+  if (!match) return { end: i, ok: true };
+  cursor.reordered = true;
+  const index = Number(match[1]) - 1;
+  if (index < 0 || index >= cursor.args.length) return { end: i + match[0].length, ok: false };
+  cursor.next = index;
+  return { end: i + match[0].length, ok: true };
+}
+
+/** Parses flags, [n], width, precision and verb after a '%'; `text` is set when the result is already known. */
+function parseSpec(format: string, start: number, cursor: Cursor): { spec?: Spec; text?: string; end: number } {
   const spec: Spec = { ...PLAIN };
   let i = start;
   for (; i < format.length; i++) {
@@ -72,14 +92,15 @@ function parseSpec(format: string, start: number, takeArg: () => unknown): { spe
     else if (flag === '0') spec.zero = !spec.minus;
     else break;
   }
-  let badWidth = false;
+  let index = argIndex(format, i, cursor);
+  i = index.end;
+  let bad = !index.ok;
   if (format[i] === '*') {
     i++;
-    const width = takeArg();
-    if (typeof width === 'number' && Number.isInteger(width)) {
-      spec.width = Math.abs(width);
-      if (width < 0) { spec.minus = true; spec.zero = false; }
-    } else badWidth = true;
+    const width = cursor.args[cursor.next++];
+    if (typeof width !== 'number' || !Number.isInteger(width)) return { text: '%!(BADWIDTH)', end: i };
+    spec.width = Math.abs(width);
+    if (width < 0) { spec.minus = true; spec.zero = false; }
   } else {
     const digits = /^\d*/.exec(format.slice(i))![0];
     if (digits) spec.width = Number(digits);
@@ -90,10 +111,14 @@ function parseSpec(format: string, start: number, takeArg: () => unknown): { spe
     spec.precision = Number(digits || 0);
     i += 1 + digits.length;
   }
+  index = argIndex(format, i, cursor);
+  i = index.end;
+  bad ||= !index.ok;
   const verb = format.codePointAt(i);
-  if (verb === undefined) return { end: i };
+  if (verb === undefined) return { text: '%!(NOVERB)', end: i };
   spec.verb = String.fromCodePoint(verb);
-  return { spec, end: i + spec.verb.length, badWidth };
+  const end = i + spec.verb.length;
+  return bad ? { text: `%!${spec.verb}(BADINDEX)`, end } : { spec, end };
 }
 
 function formatArg(value: unknown, spec: Spec, depth: number): string {

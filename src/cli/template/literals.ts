@@ -64,7 +64,10 @@ const DECIMAL_FLOAT = /^(?=\.?\d)(\d(_?\d)*)?(\.(\d(_?\d)*)?)?([eE][+-]?\d(_?\d)
 
 /** Go's number constants: an integer when the text reads as one (or the float is integral), else a float. */
 export function parseNumber(text: string): NumberValue {
-  if (text.endsWith('i')) throw new Error(`complex constants are not supported: ${text}`);
+  // Go reads 4i or 1+2i as complex; wharf has no complex values, so it refuses them here.
+  if (text.endsWith('i') && text.length > 1 && !Number.isNaN(Number(text.slice(0, -1).replaceAll('_', '')))) {
+    throw new Error(`complex constants are not supported: ${text}`);
+  }
   const integer = parseInteger(text);
   if (integer !== undefined) {
     if (integer > INT64_MAX || integer < -INT64_MAX - 1n) return { value: Number(integer), isInt: false, isFloat: true };
