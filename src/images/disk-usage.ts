@@ -17,7 +17,8 @@ export interface DiskUsage {
 }
 
 export function diskUsage(store: Store): DiskUsage {
-  const records = listImageRecords(store);
+  // newest first, as Docker's /system/df lists them
+  const records = listImageRecords(store).sort((a, b) => Date.parse(b.created ?? '') - Date.parse(a.created ?? ''));
   const sizes = layerSizes(store);
   const users = new Map<Digest, number>();
   const chainSize = new Map<Digest, number>();
