@@ -21,9 +21,28 @@ const TABLE = 'table';
 export function renderFormatted(options: RenderOptions): string {
   const format = !options.format || options.format === TABLE ? options.defaultTableFormat : options.format;
   const template = compile(templateSource(format));
-  const body = options.rows.map((row) => `${execute(template, row)}\n`).join('');
+  const body = options.rows.map((row) => `${execute(template, asRowContext(row))}\n`).join('');
   if (!format.startsWith(TABLE)) return body;
   return tabwrite(`${headerRow(template, options.headers)}\n${body}`, DOCKER_TABLE);
+}
+
+/**
+ * docker/cli's rows are structs: an unknown field is an error, and `{{json .}}` lists the fields
+ * sorted, HTML-escaped by json.Marshal. A plain-object row is given the same behaviour.
+ */
+class RowContext {
+  constructor(fields: object) {
+    Object.assign(this, fields);
+  }
+
+  toJSON(): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(this).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+}
+
+function asRowContext(row: unknown): unknown {
+  const isPlain = typeof row === 'object' && row !== null && [Object.prototype, null].includes(Object.getPrototypeOf(row));
+  return isPlain && !Array.isArray(row) ? new RowContext(row as object) : row;
 }
 
 /** `json` is `{{json .}}`; `table` is dropped; spaces trimmed; literal \t and \n become tab and newline. */

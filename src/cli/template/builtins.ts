@@ -1,7 +1,7 @@
 // Go text/template's predefined functions: and or not len index slice print printf println eq ne lt le gt ge html js urlquery.
 import type { FunctionMap, TemplateFunction } from './functions.ts';
 import { sprint, sprintf, sprintln } from './go-fmt.ts';
-import { byteLength, byteSlice, utf8Bytes } from './go-strings.ts';
+import { byteLength, byteSlice, isPrintable, utf8Bytes } from './go-strings.ts';
 import { goTypeName, isNumber, isTrue, kindOf, mapGet, mapLength, mapValues } from './go-values.ts';
 
 /** and/or short-circuit, so the executor evaluates them itself; these entries give their signatures. */
@@ -142,7 +142,7 @@ function jsEscape(text: string): string {
     if (JS_ESCAPES[char]) return JS_ESCAPES[char];
     const code = char.codePointAt(0)!;
     if (code < 0x20) return `\\u00${code.toString(16).toUpperCase().padStart(2, '0')}`;
-    return /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(char) ? char : `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    return isPrintable(char) ? char : `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
   });
 }
 

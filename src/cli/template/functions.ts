@@ -17,8 +17,3 @@ export interface TemplateFunction {
 }
 
 export type FunctionMap = Readonly<Record<string, TemplateFunction>>;
-
-export function goParamTypeName(type: ParamType): string {
-  if (type === 'value') return 'reflect.Value';
-  return type === 'any' ? 'interface {}' : type;
-}

@@ -20,7 +20,8 @@ export function kindOf(value: unknown): Kind {
     case 'boolean': return 'bool';
     case 'string': return 'string';
     case 'bigint': return 'int';
-    case 'number': return Number.isInteger(value) ? 'int' : 'float';
+    // Integral numbers beyond int64 can only have been Go floats.
+    case 'number': return Number.isInteger(value) && Math.abs(value) < 2 ** 63 ? 'int' : 'float';
     case 'function': return 'func';
     case 'object': break;
     default: return 'struct';

@@ -35,6 +35,8 @@ class Lexer {
   start = 0;
   width = 0;
   parenDepth = 0;
+  line = 1;
+  countedTo = 0;
 
   constructor(input: string) {
     this.input = input;
@@ -61,6 +63,7 @@ class Lexer {
     this.pos -= this.width;
   }
 
+  /** Emits the pending text as a token; returns the usual next state so action states can `return l.emit(…)`. */
   emit(type: TokenType): State {
     this.tokens.push({ type, pos: this.start, value: this.input.slice(this.start, this.pos), line: this.lineAt(this.start) });
     this.start = this.pos;
@@ -87,10 +90,12 @@ class Lexer {
     return null;
   }
 
+  /** Tokens start at ever later offsets, so newlines are counted once, up to each new start. */
   lineAt(pos: number): number {
-    let line = 1;
-    for (let i = this.input.indexOf('\n'); i >= 0 && i < pos; i = this.input.indexOf('\n', i + 1)) line++;
-    return line;
+    for (; this.countedTo < pos; this.countedTo++) {
+      if (this.input[this.countedTo] === '\n') this.line++;
+    }
+    return this.line;
   }
 
   rest(offset = 0): string {

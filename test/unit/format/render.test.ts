@@ -46,6 +46,7 @@ const cases: Array<[string, string | undefined, unknown[], string]> = [
     '{"ID":"b2aa39c304c2","Repository":"registry.example.com/team/tool","Size":"4.26MB","Tag":"\\u003cnone\\u003e"}\n'],
   ['{{json .}} is the same', '{{json .}}', rows.slice(0, 1), '{"ID":"b2aa39c304c2","Repository":"busybox","Size":"4.26MB","Tag":"latest"}\n'],
   ['plain rows', '{{.A}}', [{ A: 1 }, { A: 2 }], '1\n2\n'],
+  ['plain rows encode like Docker contexts: sorted and escaped', 'json', [{ Type: 'Images', Size: '<1kB' }], '{"Size":"\\u003c1kB","Type":"Images"}\n'],
   ['no rows, no output', '{{.ID}}', [], ''],
 ];
 
@@ -60,6 +61,12 @@ const failures: Array<[string, string]> = [
   ['table {{.Repository', 'template parsing error: template: :1: unclosed action'],
   ['{{.Nope}}', 'template parsing error: template: :1:2: executing "" at <.Nope>: can\'t evaluate field Nope in type *formatter.imageRow'],
 ];
+
+test('render: an unknown field of a plain-object row is an error, as on a Docker context', () => {
+  assert.throws(() => renderFormatted({ format: '{{.Nope}}', defaultTableFormat, headers, rows: [{ A: 1 }] }), {
+    message: 'template parsing error: template: :1:2: executing "" at <.Nope>: can\'t evaluate field Nope in type *formatter.rowContext',
+  });
+});
 
 for (const [format, message] of failures) {
   test(`render: ${format} fails as Docker does`, () => {
