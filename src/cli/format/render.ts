@@ -1,7 +1,7 @@
 // docker/cli's formatter.Context: --format as a Go template, `table …` through the tabwriter with a header row, `json`.
 import { HEADER_FUNCTIONS } from '../template/docker-functions.ts';
 import { TemplateError } from '../template/template-error.ts';
-import { compileTemplate, type Template } from '../template/template.ts';
+import { compileTemplate, type CompileOptions, type Template } from '../template/template.ts';
 import { DOCKER_TABLE, tabwrite } from './tabwriter.ts';
 
 export interface RenderOptions {
@@ -20,8 +20,8 @@ const TABLE = 'table';
 /** Renders every row through the template, or fails with Docker's "template parsing error: …". */
 export function renderFormatted(options: RenderOptions): string {
   const format = !options.format || options.format === TABLE ? options.defaultTableFormat : options.format;
-  const template = compile(templateSource(format));
-  const body = options.rows.map((row) => `${execute(template, asRowContext(row))}\n`).join('');
+  const template = compileFormatTemplate(templateSource(format));
+  const body = options.rows.map((row) => `${template.execute(asRowContext(row))}\n`).join('');
   if (!format.startsWith(TABLE)) return body;
   return tabwrite(`${headerRow(template, options.headers)}\n${body}`, DOCKER_TABLE);
 }
@@ -52,26 +52,28 @@ export function templateSource(format: string): string {
   return source.replace(/^ +| +$/g, '').replaceAll('\\t', '\t').replaceAll('\\n', '\n');
 }
 
-function compile(source: string): Template {
-  try {
-    return compileTemplate(source);
-  } catch (error) {
-    throw prefixed(error);
-  }
+/**
+ * templates.Parse as docker/cli's commands use it: a failure to parse or to execute reads
+ * "template parsing error: …" (docker inspect words it the same way).
+ */
+export function compileFormatTemplate(source: string, options?: CompileOptions): Template {
+  return prefixed(withPrefix(() => compileTemplate(source, options)));
 }
 
-function execute(template: Template, row: unknown): string {
-  try {
-    return template.execute(row);
-  } catch (error) {
-    throw prefixed(error);
-  }
+function prefixed(template: Template): Template {
+  return {
+    execute: (data) => withPrefix(() => template.execute(data)),
+    withFunctions: (functions) => prefixed(template.withFunctions(functions)),
+  };
 }
 
-// docker/cli wraps both parse and execution failures in the same words.
-function prefixed(error: unknown): unknown {
-  if (!(error instanceof TemplateError)) return error;
-  return new TemplateError(`template parsing error: ${error.message}`, error.phase);
+function withPrefix<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    throw new TemplateError(`template parsing error: ${error.message}`, error.phase, error.partialOutput);
+  }
 }
 
 /**

@@ -18,10 +18,13 @@ type Final = unknown;
 const BREAK = Symbol('break');
 const CONTINUE = Symbol('continue');
 
+export type MissingKey = 'default' | 'error';
+
 export interface ExecuteOptions {
   name: string;
   source: string;
   functions: FunctionMap;
+  missingKey: MissingKey;
 }
 
 export function executeTemplate(root: Node, data: unknown, options: ExecuteOptions): string {
@@ -232,13 +235,17 @@ class State {
 
   /** .Name on a map reads a key (missing → no value); on a struct reads a field or getter, or calls a method. */
   evalField(name: string, args: ArgNode[] | undefined, final: Final, receiver: unknown): unknown {
-    if (receiver === undefined) return undefined;
+    if (receiver === undefined) {
+      return this.options.missingKey === 'error' ? this.errorf(`nil data; no entry for key ${goQuote(name)}`) : undefined;
+    }
     if (receiver === null) this.errorf(`nil pointer evaluating interface {}.${name}`);
     const argCount = Math.max((args?.length ?? 0) - 1, 0) + (final === MISSING ? 0 : 1);
     const kind = kindOf(receiver);
     if (kind === 'map') {
       if (argCount > 0) this.errorf(`${name} is not a method but has arguments`);
-      return mapGet(receiver as object, name);
+      const value = mapGet(receiver as object, name);
+      if (value === undefined && this.options.missingKey === 'error') this.errorf(`map has no entry for key ${goQuote(name)}`);
+      return value;
     }
     if (kind === 'struct' && name in (receiver as object) && !(name in Object.prototype)) {
       const member: unknown = (receiver as Record<string, unknown>)[name];

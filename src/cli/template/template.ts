@@ -1,7 +1,7 @@
 // compileTemplate: parse a Go template once, execute it against any number of values.
 import { BUILTINS } from './builtins.ts';
 import { DOCKER_FUNCTIONS } from './docker-functions.ts';
-import { executeTemplate } from './executor.ts';
+import { executeTemplate, type ExecuteOptions, type MissingKey } from './executor.ts';
 import type { FunctionMap } from './functions.ts';
 import type { Node } from './nodes.ts';
 import { parseTemplate } from './parser.ts';
@@ -18,6 +18,11 @@ export interface CompileOptions {
   name?: string;
   /** Functions beside Go's builtins and docker/cli's (json, join, split, …). */
   functions?: FunctionMap;
+  /**
+   * Go's missingkey option: by default a missing map key gives `<no value>`; `error` fails instead,
+   * as `docker inspect` does when it falls back to the raw JSON.
+   */
+  missingKey?: MissingKey;
 }
 
 /** Parses like docker/cli's templates.Parse: Go's builtins plus Docker's functions. */
@@ -25,12 +30,12 @@ export function compileTemplate(source: string, options: CompileOptions = {}): T
   const name = options.name ?? '';
   const functions = { ...BUILTINS, ...DOCKER_FUNCTIONS, ...options.functions };
   const root = parseTemplate(source, name, (candidate) => Object.hasOwn(functions, candidate));
-  return boundTemplate(root, source, name, functions);
+  return boundTemplate(root, { name, source, functions, missingKey: options.missingKey ?? 'default' });
 }
 
-function boundTemplate(root: Node, source: string, name: string, functions: FunctionMap): Template {
+function boundTemplate(root: Node, options: ExecuteOptions): Template {
   return {
-    execute: (data) => executeTemplate(root, data, { name, source, functions }),
-    withFunctions: (overrides) => boundTemplate(root, source, name, { ...functions, ...overrides }),
+    execute: (data) => executeTemplate(root, data, options),
+    withFunctions: (overrides) => boundTemplate(root, { ...options, functions: { ...options.functions, ...overrides } }),
   };
 }

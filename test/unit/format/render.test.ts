@@ -1,7 +1,7 @@
 // docker/cli's --format handling: table templates with a header row through the tabwriter, json, raw templates, errors.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { renderFormatted, templateSource } from '../../../src/cli/format/render.ts';
+import { compileFormatTemplate, renderFormatted, templateSource } from '../../../src/cli/format/render.ts';
 import { TemplateError } from '../../../src/cli/template/template-error.ts';
 
 class ImageRow {
@@ -90,3 +90,12 @@ const sources: Array<[string, string]> = [
 for (const [format, expected] of sources) {
   test(`render: template source of ${JSON.stringify(format)}`, () => assert.equal(templateSource(format), expected));
 }
+
+test('render: compileFormatTemplate words parse and execution failures as docker/cli does', () => {
+  assert.throws(() => compileFormatTemplate('{{.A'), { message: 'template parsing error: template: :1: unclosed action' });
+  const template = compileFormatTemplate('{{.A.B}}', { missingKey: 'error' });
+  assert.throws(() => template.execute({ A: {} }), {
+    message: 'template parsing error: template: :1:4: executing "" at <.A.B>: map has no entry for key "B"',
+  });
+  assert.equal(template.execute({ A: { B: 1 } }), '1');
+});

@@ -136,3 +136,14 @@ test('an execution error keeps the output written before it', () => {
     return true;
   });
 });
+
+const missingKeyErrors: Array<[string, unknown, string]> = [
+  ['{{.Config.Nope}}', { Config: {} }, 'template: :1:9: executing "" at <.Config.Nope>: map has no entry for key "Nope"'],
+  ['{{.A.B}}', {}, 'template: :1:4: executing "" at <.A.B>: nil data; no entry for key "B"'],
+];
+
+for (const [source, data, message] of missingKeyErrors) {
+  test(`missingkey=error: ${source}`, () => {
+    assert.throws(() => compileTemplate(source, { missingKey: 'error' }).execute(data), { message });
+  });
+}
