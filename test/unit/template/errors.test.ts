@@ -139,7 +139,8 @@ test('an execution error keeps the output written before it', () => {
 
 const missingKeyErrors: Array<[string, unknown, string]> = [
   ['{{.Config.Nope}}', { Config: {} }, 'template: :1:9: executing "" at <.Config.Nope>: map has no entry for key "Nope"'],
-  ['{{.A.B}}', {}, 'template: :1:4: executing "" at <.A.B>: nil data; no entry for key "B"'],
+  ['{{.A.B}}', {}, 'template: :1:4: executing "" at <.A.B>: map has no entry for key "A"'],
+  ['{{.A}}', undefined, 'template: :1:2: executing "" at <.A>: nil data; no entry for key "A"'],
 ];
 
 for (const [source, data, message] of missingKeyErrors) {
