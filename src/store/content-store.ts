@@ -1,7 +1,8 @@
 // Content store: immutable blobs by digest under blobs/<algorithm>/<hex>.
-// Lifecycle of a write: ingest(source, { expected }) streams into ingest/<pid>-<random> while hashing,
-// then verifies digest and size, fsyncs, and renames into place. A blob is invisible until that
-// rename, so readers never see a partial blob; two writers of one digest both succeed and leave one copy.
+// Lifecycle of a write: write(source, { expected }) streams into ingest/<pid>-<random> while hashing and
+// verifies digest and size; commit() then fsyncs, takes the lease, and renames into place (ingest() does
+// both). A blob is invisible until that rename, so readers never see a partial blob; two writers of one
+// digest both succeed and leave one copy.
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -27,6 +28,19 @@ export interface IngestOptions {
 export interface BlobInfo {
   digest: Digest;
   size: number;
+}
+
+/** A verified blob still in ingest/: `commit()` makes it durable and visible. */
+export interface PendingBlob extends BlobInfo {
+  commit(): Promise<BlobInfo>;
+}
+
+function verify(blob: BlobInfo, options: IngestOptions): void {
+  const what = options.what ?? 'blob';
+  if (options.expected) assertDigest(blob.digest, options.expected, what);
+  if (options.expectedSize !== undefined && blob.size !== options.expectedSize) {
+    throw new InvalidContentError(`${what}: size mismatch: expected ${options.expectedSize} bytes, got ${blob.size}`);
+  }
 }
 
 export class ContentStore {
@@ -64,7 +78,7 @@ export class ContentStore {
   }
 
   read(digest: Digest): Readable {
-    const stream = createReadStream(this.blobPath(digest));
+    const stream = createReadStream(this.blobPath(digest), { highWaterMark: 1 << 20 });
     stream.on('error', (error) => {
       if (isNotFound(error)) stream.emit('error', new NotFoundError(`blob ${digest} not found in the content store`));
     });
@@ -82,28 +96,31 @@ export class ContentStore {
 
   /** Streams `source` into the store; resolves once the blob is verified, durable and visible. */
   async ingest(source: Readable, options: IngestOptions = {}): Promise<BlobInfo> {
+    return (await this.write(source, options)).commit();
+  }
+
+  /**
+   * The first half of an ingest: streams and verifies into a temp file, not yet durable or visible.
+   * Callers with many blobs (a load) go on reading their input while earlier blobs commit, so the
+   * disk's fsyncs overlap the hashing instead of stalling it.
+   */
+  async write(source: Readable, options: IngestOptions = {}): Promise<PendingBlob> {
     const temp = path.join(this.ingestDir(), `${process.pid}-${randomBytes(8).toString('hex')}`);
     const hashing = new HashingStream(options.expected ? digestAlgorithm(options.expected) : 'sha256');
     try {
-      // flush: the file is fsynced before the stream closes, so the rename below never publishes unsynced bytes.
-      const sink = createWriteStream(temp, { flags: 'wx', mode: 0o644, flush: true });
+      const sink = createWriteStream(temp, { flags: 'wx', mode: 0o644 });
       if (options.tap) {
         // A tap that rejects the content (a hostile layer, say) aborts the whole write.
         options.tap.on('error', (error) => hashing.destroy(error));
         hashing.pipe(options.tap);
       }
       await pipeline(source, hashing, sink);
-      const digest = hashing.digest();
-      const what = options.what ?? 'blob';
-      if (options.expected) assertDigest(digest, options.expected, what);
-      if (options.expectedSize !== undefined && hashing.size !== options.expectedSize) {
-        throw new InvalidContentError(`${what}: size mismatch: expected ${options.expectedSize} bytes, got ${hashing.size}`);
-      }
-      options.lease?.add(digest);
-      await this.commit(temp, digest);
-      return { digest, size: hashing.size };
-    } finally {
+      const blob = { digest: hashing.digest(), size: hashing.size };
+      verify(blob, options);
+      return { ...blob, commit: () => this.commit(temp, blob, options.lease) };
+    } catch (error) {
       await rm(temp, { force: true });
+      throw error;
     }
   }
 
@@ -111,11 +128,24 @@ export class ContentStore {
     return this.ingest(Readable.from([data]), options);
   }
 
-  private async commit(temp: string, digest: Digest): Promise<void> {
-    const target = this.blobPath(digest);
-    await mkdir(path.dirname(target), { recursive: true });
-    await rename(temp, target);
-    await syncDirectory(path.dirname(target));
+  /** fsync, lease, rename, fsync the directory: the blob is durable before anyone can see it. */
+  private async commit(temp: string, blob: BlobInfo, lease: IngestOptions['lease']): Promise<BlobInfo> {
+    try {
+      const handle = await open(temp, 'r');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      lease?.add(blob.digest);
+      const target = this.blobPath(blob.digest);
+      await mkdir(path.dirname(target), { recursive: true });
+      await rename(temp, target);
+      await syncDirectory(path.dirname(target));
+      return blob;
+    } finally {
+      await rm(temp, { force: true });
+    }
   }
 
   async delete(digest: Digest): Promise<void> {

@@ -26,35 +26,47 @@ export interface StagedArchive {
 
 const METADATA_FILES = new Set(['manifest.json', 'index.json', 'oci-layout', 'repositories']);
 
+/** One reading pass: what it has staged so far, and the commits still landing on disk. */
+interface ReadPass {
+  staged: StagedArchive;
+  links: Map<string, string>;
+  store: Store;
+  lease: Lease;
+  commits: Array<Promise<unknown>>;
+}
+
 export async function readArchive(input: Readable, store: Store, lease: Lease): Promise<StagedArchive> {
+  const pass: ReadPass = { staged: { files: new Map(), json: new Map() }, links: new Map(), store, lease, commits: [] };
+  try {
+    await extractAll(input, pass);
+    // Blobs commit while later entries stream; all must be durable before anything reads them back.
+    await Promise.all(pass.commits);
+  } catch (error) {
+    // No commit may land after the caller has given up and cleaned its lease.
+    await Promise.allSettled(pass.commits);
+    throw error;
+  }
+  resolveLinks(pass.staged, pass.links);
+  return pass.staged;
+}
+
+async function extractAll(input: Readable, pass: ReadPass): Promise<void> {
   const { stream } = await decompressStream(input);
   const extract = tar.extract();
-  const staged: StagedArchive = { files: new Map(), json: new Map() };
-  const links = new Map<string, string>();
   const done = new Promise<void>((resolve, reject) => {
     extract.on('finish', resolve);
     extract.on('error', (error) => reject(asArchiveError(error)));
     stream.on('error', (error: Error) => reject(asArchiveError(error)));
   });
   extract.on('entry', (header, body, next) => {
-    const name = cleanName(header.name);
-    onEntry(name, header, body as unknown as Readable, staged, links, store, lease).then(() => next(), (error) => extract.destroy(error));
+    onEntry(cleanName(header.name), header, body as unknown as Readable, pass).then(() => next(), (error) => extract.destroy(error));
   });
   stream.pipe(extract);
   await done;
-  resolveLinks(staged, links);
-  return staged;
 }
 
-async function onEntry(
-  name: string,
-  header: tar.Header,
-  body: Readable,
-  staged: StagedArchive,
-  links: Map<string, string>,
-  store: Store,
-  lease: Lease,
-): Promise<void> {
+async function onEntry(name: string, header: tar.Header, body: Readable, pass: ReadPass): Promise<void> {
+  const { staged, links, store, lease } = pass;
   if (header.type === 'symlink' || header.type === 'link') {
     links.set(name, header.type === 'symlink' ? joinRelative(name, header.linkname ?? '') : cleanName(header.linkname ?? ''));
     body.resume();
@@ -74,19 +86,19 @@ async function onEntry(
     staged.files.set(name, await store.content.ingestBytes(bytes, { expected: digestFromBlobPath(name), lease, what: `archive file ${name}` }));
     return;
   }
-  staged.files.set(name, await stageBlob(name, body, store, lease));
+  staged.files.set(name, await stageBlob(name, body, pass));
 }
 
 function isClassicConfig(name: string, size: number): boolean {
   return name.endsWith('.json') && !name.includes('/') && size <= MAX_ARCHIVE_JSON_BYTES;
 }
 
-async function stageBlob(name: string, body: Readable, store: Store, lease: Lease): Promise<StagedFile> {
-  const expected = digestFromBlobPath(name);
+async function stageBlob(name: string, body: Readable, pass: ReadPass): Promise<StagedFile> {
   const analysis = new LayerAnalysis({ what: name });
-  const blob = await store.content.ingest(body, { expected, tap: analysis, lease, what: `archive file ${name}` });
-  const layer = await analysis.result();
-  return { ...blob, ...(layer ? { layer } : {}) };
+  const blob = await pass.store.content.write(body, { expected: digestFromBlobPath(name), tap: analysis, lease: pass.lease, what: `archive file ${name}` });
+  pass.commits.push(blob.commit());
+  const layer = await analysis.result(blob);
+  return { digest: blob.digest, size: blob.size, ...(layer ? { layer } : {}) };
 }
 
 /** blobs/sha256/<hex> (OCI) and <hex>.json (classic config) name their own digest. */

@@ -2,6 +2,7 @@
 // enforces the layer rules, in the same pass as the store's own hashing and writing.
 import { PassThrough, type Readable } from 'node:stream';
 import type { Digest } from '../digest/digest.ts';
+import type { BlobInfo } from '../store/content-store.ts';
 import { HashingStream } from '../digest/hashing-stream.ts';
 import { decompressStream } from '../layers/compression.ts';
 import { scanLayer } from '../layers/layer-scanner.ts';
@@ -19,8 +20,11 @@ export interface LayerFacts {
 
 const TAR_BLOCK = 512;
 
+/** What the pass itself learns; an uncompressed layer's diff ID and tar size are its blob's, known only after. */
+type Analysis = Omit<LayerFacts, 'diffId' | 'tarSize'> & Partial<Pick<LayerFacts, 'diffId' | 'tarSize'>>;
+
 export class LayerAnalysis extends PassThrough {
-  private readonly outcome: Promise<LayerFacts | undefined>;
+  private readonly outcome: Promise<Analysis | undefined>;
 
   constructor(options: { what: string }) {
     super();
@@ -30,23 +34,27 @@ export class LayerAnalysis extends PassThrough {
   }
 
   /** Resolves after the stream has ended: undefined when the blob is not a tar at all (a JSON config). */
-  result(): Promise<LayerFacts | undefined> {
-    return this.outcome;
+  async result(blob: BlobInfo): Promise<LayerFacts | undefined> {
+    const analysis = await this.outcome;
+    if (!analysis) return undefined;
+    return { ...analysis, diffId: analysis.diffId ?? blob.digest, tarSize: analysis.tarSize ?? blob.size };
   }
 
-  private async analyze(what: string): Promise<LayerFacts | undefined> {
+  private async analyze(what: string): Promise<Analysis | undefined> {
     const { stream, compression } = await decompressStream(this);
     const { head } = await readHead(stream, TAR_BLOCK);
     if (!looksLikeTar(head)) {
       stream.resume();
       return undefined;
     }
-    const hashing = new HashingStream();
-    stream.on('error', (error: Error) => hashing.destroy(error));
-    const scanned = scanLayer(stream.pipe(hashing), { what });
+    // An uncompressed layer's diff ID is the digest the store computes anyway: hashing it twice would cost a second pass.
+    const hashing = compression === 'none' ? undefined : new HashingStream();
+    if (hashing) stream.on('error', (error: Error) => hashing.destroy(error));
+    const scanned = scanLayer(hashing ? stream.pipe(hashing) : stream, { what });
     try {
       const scan = await scanned;
-      return { diffId: hashing.digest(), tarSize: hashing.size, size: scan.size, compression: toLayerCompression(compression) };
+      const decompressed = hashing ? { diffId: hashing.digest(), tarSize: hashing.size } : {};
+      return { ...decompressed, size: scan.size, compression: toLayerCompression(compression) };
     } catch (error) {
       this.destroy(error as Error);
       throw error;

@@ -12,7 +12,7 @@ export async function run(context: CliContext, args: string[], path: string): Pr
   if (!file && context.stdin.isTTY) {
     throw new InvalidArgumentError('requested load from stdin, but stdin is empty', { fromDaemon: false });
   }
-  const input = file ? createReadStream(file) : context.stdin;
+  const input = file ? createReadStream(file, { highWaterMark: 1 << 20 }) : context.stdin;
   const store = await context.store();
   for (const line of await loadArchive(store, input)) context.out(`${line}\n`);
   return 0;
