@@ -12,6 +12,7 @@ import { TemplateError } from './template-error.ts';
 
 /** No value piped in from a previous command (distinct from a missing value, `undefined`). */
 const MISSING: unique symbol = Symbol('missing');
+/** The value piped into a command, or MISSING. */
 type Final = unknown;
 
 // Thrown through the walk to leave or advance the innermost {{range}}.
@@ -28,7 +29,7 @@ export interface ExecuteOptions {
 }
 
 export function executeTemplate(root: Node, data: unknown, options: ExecuteOptions): string {
-  const state = new State(options, data);
+  const state = new State(options, data, root);
   state.walk(data, root);
   return state.out;
 }
@@ -37,12 +38,13 @@ class State {
   readonly options: ExecuteOptions;
   out = '';
   /** The node being evaluated, which errors point at. */
-  node: AnyNode | undefined;
+  node: AnyNode;
   readonly vars: Array<{ name: string; value: unknown }>;
 
-  constructor(options: ExecuteOptions, data: unknown) {
+  constructor(options: ExecuteOptions, data: unknown, root: Node) {
     this.options = options;
     this.vars = [{ name: '$', value: data }];
+    this.node = root;
   }
 
   at(node: AnyNode): void {
@@ -51,7 +53,6 @@ class State {
 
   errorf(message: string): never {
     const { name, source } = this.options;
-    if (!this.node) throw new TemplateError(`template: ${name}: ${message}`, 'execute', this.out);
     const before = source.slice(0, this.node.pos);
     const line = before.split('\n').length;
     const column = byteLength(before.slice(before.lastIndexOf('\n') + 1));
@@ -110,9 +111,7 @@ class State {
     const mark = this.vars.length;
     try {
       const value = this.evalPipeline(dot, node.pipe);
-      if (!this.iterate(value, node)) {
-        if (node.elseList) this.walk(dot, node.elseList);
-      }
+      if (!this.iterate(value, node) && node.elseList) this.walk(dot, node.elseList);
     } catch (signal) {
       if (signal !== BREAK) throw signal;
     } finally {
@@ -123,7 +122,11 @@ class State {
   /** Runs the body once per element (maps in sorted key order); false when there was nothing to visit. */
   iterate(value: unknown, node: BranchNode): boolean {
     switch (kindOf(value)) {
-      case 'slice': (value as unknown[]).forEach((element, i) => this.iteration(node, i, element)); return (value as unknown[]).length > 0;
+      case 'slice': {
+        const elements = value as unknown[];
+        elements.forEach((element, i) => this.iteration(node, i, element));
+        return elements.length > 0;
+      }
       case 'map': {
         const entries = sortedEntries(value as object);
         for (const [key, element] of entries) this.iteration(node, key, element);
@@ -208,14 +211,14 @@ class State {
 
   evalFieldNode(dot: unknown, field: FieldNode, args: ArgNode[] | undefined, final: Final): unknown {
     this.at(field);
-    return this.evalFieldChain(dot, dot, field, field.ident, args, final);
+    return this.evalFieldChain(dot, field.ident, args, final);
   }
 
   evalChainNode(dot: unknown, chain: ChainNode, args: ArgNode[] | undefined, final: Final): unknown {
     this.at(chain);
     if (chain.node.type === 'nil') this.errorf(`indirection through explicit nil in ${nodeString(chain)}`);
     const receiver = this.evalArg(dot, 'value', chain.node);
-    return this.evalFieldChain(dot, receiver, chain, chain.fields, args, final);
+    return this.evalFieldChain(receiver, chain.fields, args, final);
   }
 
   evalVariableNode(dot: unknown, variable: VariableNode, args: ArgNode[] | undefined, final: Final): unknown {
@@ -225,10 +228,11 @@ class State {
       this.notAFunction(args ?? [variable], final);
       return value;
     }
-    return this.evalFieldChain(dot, value, variable, variable.ident.slice(1), args, final);
+    return this.evalFieldChain(value, variable.ident.slice(1), args, final);
   }
 
-  evalFieldChain(dot: unknown, receiver: unknown, node: AnyNode, ident: string[], args: ArgNode[] | undefined, final: Final): unknown {
+  /** .X.Y.Z: every name but the last reads a value; the last also takes the command's arguments. */
+  evalFieldChain(receiver: unknown, ident: string[], args: ArgNode[] | undefined, final: Final): unknown {
     for (const name of ident.slice(0, -1)) receiver = this.evalField(name, undefined, MISSING, receiver);
     return this.evalField(ident[ident.length - 1], args, final, receiver);
   }
@@ -249,14 +253,20 @@ class State {
     }
     if (kind === 'struct' && name in (receiver as object) && !(name in Object.prototype)) {
       const member: unknown = (receiver as Record<string, unknown>)[name];
-      if (typeof member === 'function') {
-        if (argCount > 0) this.errorf(`wrong number of args for ${name}: want 0 got ${argCount}`);
-        return member.call(receiver);
-      }
+      if (typeof member === 'function') return this.callMethod(name, member, receiver, argCount);
       if (argCount > 0) this.errorf(`${name} has arguments but cannot be invoked as function`);
       return member;
     }
     return this.errorf(`can't evaluate field ${name} in type ${goTypeName(receiver)}`);
+  }
+
+  callMethod(name: string, method: Function, receiver: unknown, argCount: number): unknown {
+    if (argCount > 0) this.errorf(`wrong number of args for ${name}: want 0 got ${argCount}`);
+    try {
+      return method.call(receiver);
+    } catch (error) {
+      return this.errorf(`error calling ${name}: ${(error as Error).message}`);
+    }
   }
 
   evalFunction(dot: unknown, node: IdentifierNode, at: AnyNode, args: ArgNode[] | undefined, final: Final): unknown {
@@ -301,8 +311,8 @@ class State {
     switch (node.type) {
       case 'dot': return this.validateType(dot, type);
       case 'nil':
-        if (type === 'value' || type === 'any') return type === 'any' ? null : undefined;
-        return this.errorf(`cannot assign nil to ${type}`);
+        if (type === 'any') return null;
+        return type === 'value' ? undefined : this.errorf(`cannot assign nil to ${type}`);
       case 'field': return this.validateType(this.evalFieldNode(dot, node, [node], MISSING), type);
       case 'variable': return this.validateType(this.evalVariableNode(dot, node, undefined, MISSING), type);
       case 'pipe': return this.validateType(this.evalPipeline(dot, node), type);

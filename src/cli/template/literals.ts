@@ -57,6 +57,8 @@ export function parseCharConstant(text: string): NumberValue {
 }
 
 const INT64_MAX = (1n << 63n) - 1n;
+const INT64_MIN = -(1n << 63n);
+const UINT64_MAX = (1n << 64n) - 1n;
 const INTEGER_FORMS: Array<[RegExp, number]> = [
   [/^0[xX](_?[0-9a-fA-F])+$/, 16], [/^0[bB](_?[01])+$/, 2], [/^0[oO](_?[0-7])+$/, 8], [/^0(_?[0-7])+$/, 8], [/^(0|[1-9](_?[0-9])*)$/, 10],
 ];
@@ -70,8 +72,10 @@ export function parseNumber(text: string): NumberValue {
   }
   const integer = parseInteger(text);
   if (integer !== undefined) {
-    if (integer > INT64_MAX || integer < -INT64_MAX - 1n) return { value: Number(integer), isInt: false, isFloat: true };
-    return { value: Number(integer), isInt: true, isFloat: true };
+    if (integer > UINT64_MAX || integer < INT64_MIN) throw new Error(`integer overflow: ${text}`);
+    // Between int64 and uint64 Go holds it as a uint, which no template value can take: "overflows int".
+    const fits = integer <= INT64_MAX;
+    return { value: Number(integer), isInt: fits, isFloat: fits };
   }
   const unsigned = text.replace(/^[+-]/, '');
   if (!DECIMAL_FLOAT.test(unsigned)) throw new Error(`illegal number syntax: ${goQuote(text)}`);

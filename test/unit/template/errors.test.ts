@@ -47,6 +47,7 @@ const parseErrors: Array<[string, string]> = [
   ['{{printf 3, 4}}', 'template: :1: unexpected "," in operand'],
   ['{{.A | "very long literal"}}', 'template: :1: non executable command in pipeline stage 2'],
   ['{{if .A "a very long string"', 'template: :1: unclosed action'],
+  ['{{99999999999999999999}}', 'template: :1: integer overflow: 99999999999999999999'],
 ];
 
 for (const [source, message] of parseErrors) {
@@ -103,6 +104,8 @@ const executeErrors: Array<[string, unknown, string]> = [
   ['{{$x := 1}}{{$x 2}}', {}, 'template: :1:13: executing "" at <$x>: can\'t give argument to non-function $x'],
   ['{{"x" 2}}', {}, 'template: :1:2: executing "" at <"x">: can\'t give argument to non-function "x"'],
   ['{{printf "%s" (len 3)}}', {}, 'template: :1:15: executing "" at <len 3>: error calling len: len of type int'],
+  ['{{18446744073709551615}}', {}, 'template: :1:2: executing "" at <18446744073709551615>: 18446744073709551615 overflows int'],
+  ['{{.Fails}}', new (class Failing { Fails(): string { throw new Error('boom'); } })(), 'template: :1:2: executing "" at <.Fails>: error calling Fails: boom'],
 ];
 
 for (const [source, data, message] of executeErrors) {
