@@ -1,5 +1,5 @@
 // `wharf load [-i FILE] [-q]`: loads images from a docker save archive or OCI layout tarball.
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { InvalidArgumentError } from '../../errors.ts';
 import { loadArchive } from '../../images/load.ts';
 import type { CliContext } from '../context.ts';
@@ -12,7 +12,8 @@ export async function run(context: CliContext, args: string[], path: string): Pr
   if (!file && context.stdin.isTTY) {
     throw new InvalidArgumentError('requested load from stdin, but stdin is empty', { fromDaemon: false });
   }
-  const input = file ? createReadStream(file, { highWaterMark: 1 << 20 }) : context.stdin;
+  // opened first, so a missing file fails here with Go's wording instead of as an unhandled stream error
+  const input = file ? (await open(file)).createReadStream({ highWaterMark: 1 << 20 }) : context.stdin;
   const store = await context.store();
   for (const line of await loadArchive(store, input)) context.out(`${line}\n`);
   return 0;
