@@ -1,5 +1,4 @@
 // Content digests (`algorithm:hex`): parsing, validation and hashing of whole buffers.
-import { createHash } from 'node:crypto';
 import { InvalidArgumentError } from '../errors.ts';
 
 export type Digest = `${string}:${string}`;
@@ -29,10 +28,18 @@ export function digestHex(digest: Digest): string {
 }
 
 export function sha256Of(data: string | Uint8Array): Digest {
-  return `sha256:${createHash('sha256').update(data).digest('hex')}`;
+  return `sha256:${crypto().createHash('sha256').update(data).digest('hex')}`;
 }
 
 /** The 12-hex-character short form Docker prints for IDs. */
 export function shortId(digest: string): string {
   return digestHex(digest as Digest).slice(0, 12);
+}
+
+/**
+ * node:crypto, loaded on first use: it is one of Node's heaviest modules, and commands that only read
+ * the store (`images`, `version`) should not pay for it at start-up.
+ */
+export function crypto(): typeof import('node:crypto') {
+  return process.getBuiltinModule('node:crypto');
 }

@@ -1,8 +1,8 @@
 // A pass-through stream that hashes and counts what flows through it, for verify-as-you-stream.
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { DigestMismatchError } from '../errors.ts';
-import type { Digest } from './digest.ts';
+import { crypto, type Digest } from './digest.ts';
 
 export class HashingStream extends Transform {
   private readonly hash: Hash;
@@ -12,7 +12,7 @@ export class HashingStream extends Transform {
   constructor(algorithm = 'sha256') {
     super();
     this.algorithm = algorithm;
-    this.hash = createHash(algorithm);
+    this.hash = crypto().createHash(algorithm);
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {

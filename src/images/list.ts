@@ -39,7 +39,8 @@ export async function listImages(store: Store, options: ListOptions): Promise<Im
     if (labels && !matchLabels(labels, (await readConfig(store, record.id)).config?.Labels)) continue;
     selected.push(record);
   }
-  return selected.sort((a, b) => Date.parse(b.created ?? '') - Date.parse(a.created ?? '') || a.id.localeCompare(b.id));
+  const createdMs = new Map(selected.map((record) => [record.id, Date.parse(record.created ?? '') || 0]));
+  return selected.sort((a, b) => createdMs.get(b.id)! - createdMs.get(a.id)! || (a.id < b.id ? -1 : 1));
 }
 
 /** Docker lists only the names that match a reference filter, and the image only if one does. */

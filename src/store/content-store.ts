@@ -5,11 +5,10 @@
 // digest both succeed and leave one copy.
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable, type Writable } from 'node:stream';
-import { digestAlgorithm, digestHex, type Digest } from '../digest/digest.ts';
+import { crypto, digestAlgorithm, digestHex, type Digest } from '../digest/digest.ts';
 import { HashingStream, assertDigest } from '../digest/hashing-stream.ts';
 import { InvalidContentError, NotFoundError } from '../errors.ts';
 
@@ -105,7 +104,7 @@ export class ContentStore {
    * disk's fsyncs overlap the hashing instead of stalling it.
    */
   async write(source: Readable, options: IngestOptions = {}): Promise<PendingBlob> {
-    const temp = path.join(this.ingestDir(), `${process.pid}-${randomBytes(8).toString('hex')}`);
+    const temp = path.join(this.ingestDir(), `${process.pid}-${crypto().randomBytes(8).toString('hex')}`);
     const hashing = new HashingStream(options.expected ? digestAlgorithm(options.expected) : 'sha256');
     try {
       const sink = createWriteStream(temp, { flags: 'wx', mode: 0o644 });

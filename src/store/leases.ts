@@ -1,9 +1,8 @@
 // Leases: a process's claim on blobs it is writing or reading, so garbage collection leaves them be.
 // A lease lives in the metadata DB; it goes stale when its process dies or it expires, which is how
 // a kill -9 mid-load stops protecting its half-written blobs.
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Digest } from '../digest/digest.ts';
+import { crypto, type Digest } from '../digest/digest.ts';
 import type { MetadataDb } from './metadata-db.ts';
 
 const LEASE_LIFETIME_MS = 24 * 60 * 60 * 1000;
@@ -19,7 +18,7 @@ export class Lease {
   }
 
   static acquire(db: MetadataDb): Lease {
-    const lease = new Lease(db, `${process.pid}-${randomBytes(6).toString('hex')}`);
+    const lease = new Lease(db, `${process.pid}-${crypto().randomBytes(6).toString('hex')}`);
     db.transaction(() => {
       db.run('INSERT INTO leases (id, pid, started, expires) VALUES (?, ?, ?, ?)', lease.id, process.pid, processStartTime(process.pid), Date.now() + LEASE_LIFETIME_MS);
     });
