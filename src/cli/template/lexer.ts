@@ -98,21 +98,30 @@ class Lexer {
     return this.line;
   }
 
-  rest(offset = 0): string {
-    return this.input.slice(this.pos + offset);
+  /** The two characters at pos + offset: enough to see a trim marker without copying the rest of the input. */
+  ahead(offset = 0): string {
+    return this.input.slice(this.pos + offset, this.pos + offset + 2);
+  }
+
+  startsWith(text: string, offset = 0): boolean {
+    return this.input.startsWith(text, this.pos + offset);
+  }
+
+  skipSpaces(): void {
+    while (isSpace(this.input[this.pos] ?? EOF)) this.pos++;
   }
 
   /** Whether a right delimiter, possibly preceded by " -", comes next. */
   atRightDelim(): { delim: boolean; trim: boolean } {
-    if (hasRightTrimMarker(this.rest()) && this.rest(2).startsWith(RIGHT_DELIM)) return { delim: true, trim: true };
-    return { delim: this.rest().startsWith(RIGHT_DELIM), trim: false };
+    if (hasRightTrimMarker(this.ahead()) && this.startsWith(RIGHT_DELIM, 2)) return { delim: true, trim: true };
+    return { delim: this.startsWith(RIGHT_DELIM), trim: false };
   }
 
   /** Identifiers end at space, punctuation that can follow them, or the closing delimiter. */
   atTerminator(): boolean {
     const char = this.peek();
     if (isSpace(char) || [EOF, '.', ',', '|', ':', ')', '('].includes(char)) return true;
-    return this.rest().startsWith(RIGHT_DELIM);
+    return this.startsWith(RIGHT_DELIM);
   }
 }
 
@@ -133,10 +142,6 @@ function hasRightTrimMarker(text: string): boolean {
   return text.length >= 2 && isSpace(text[0]) && text[1] === '-';
 }
 
-function spaceRunLength(text: string): number {
-  return /^[ \t\r\n]*/.exec(text)![0].length;
-}
-
 /** Go's %#U: `U+0026 '&'`. */
 function describeRune(char: string): string {
   return `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} '${char}'`;
@@ -152,7 +157,7 @@ function lexText(l: Lexer): State {
   }
   l.pos = at;
   const text = l.input.slice(l.start, at);
-  const trimmed = hasLeftTrimMarker(l.rest(LEFT_DELIM.length)) ? text.length - text.replace(/[ \t\r\n]+$/, '').length : 0;
+  const trimmed = hasLeftTrimMarker(l.ahead(LEFT_DELIM.length)) ? text.length - text.replace(/[ \t\r\n]+$/, '').length : 0;
   l.pos -= trimmed;
   if (l.pos > l.start) l.emit('text');
   l.pos += trimmed;
@@ -162,8 +167,8 @@ function lexText(l: Lexer): State {
 
 function lexLeftDelim(l: Lexer): State {
   l.pos += LEFT_DELIM.length;
-  const afterMarker = hasLeftTrimMarker(l.rest()) ? 2 : 0;
-  if (l.rest(afterMarker).startsWith('/*')) {
+  const afterMarker = hasLeftTrimMarker(l.ahead()) ? 2 : 0;
+  if (l.startsWith('/*', afterMarker)) {
     l.pos += afterMarker;
     l.ignore();
     return lexComment;
@@ -183,13 +188,13 @@ function lexComment(l: Lexer): State {
   const { delim, trim } = l.atRightDelim();
   if (!delim) return l.errorf('comment ends before closing delimiter');
   l.pos += (trim ? 2 : 0) + RIGHT_DELIM.length;
-  if (trim) l.pos += spaceRunLength(l.rest());
+  if (trim) l.skipSpaces();
   l.ignore();
   return lexText;
 }
 
 function lexRightDelim(l: Lexer): State {
-  const trim = hasRightTrimMarker(l.rest());
+  const trim = hasRightTrimMarker(l.ahead());
   if (trim) {
     l.pos += 2;
     l.ignore();
@@ -197,7 +202,7 @@ function lexRightDelim(l: Lexer): State {
   l.pos += RIGHT_DELIM.length;
   l.emit('rightDelim');
   if (trim) {
-    l.pos += spaceRunLength(l.rest());
+    l.skipSpaces();
     l.ignore();
   }
   return lexText;
@@ -227,7 +232,7 @@ function lexInsideAction(l: Lexer): State {
     return lexSpace(l);
   }
   // A dot followed by a digit starts a number (.5); otherwise a field.
-  if (char === '.' && !/^[0-9]/.test(l.rest())) return lexFieldOrVariable(l, 'field');
+  if (char === '.' && !/^[0-9]/.test(l.ahead())) return lexFieldOrVariable(l, 'field');
   if (char === '.' || char === '+' || char === '-' || /^[0-9]$/.test(char)) {
     l.backup();
     return lexNumber(l);
@@ -244,7 +249,7 @@ function lexSpace(l: Lexer): State {
     l.next();
     count++;
   }
-  if (hasRightTrimMarker(l.input.slice(l.pos - 1)) && l.input.startsWith(RIGHT_DELIM, l.pos + 1)) {
+  if (hasRightTrimMarker(l.ahead(-1)) && l.startsWith(RIGHT_DELIM, 1)) {
     l.pos--;
     if (count === 1) return lexRightDelim;
   }
