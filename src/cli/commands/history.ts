@@ -4,6 +4,7 @@ import { resolveImage } from '../../images/resolve.ts';
 import type { CliContext } from '../context.ts';
 import { parseFlags, requireArgs } from '../flags.ts';
 import { renderFormatted } from '../format/render.ts';
+import { GO_TYPE_NAME } from '../template/go-values.ts';
 import { rfc3339 } from '../format/time.ts';
 import { humanSize, timeAgo } from '../format/units.ts';
 
@@ -31,6 +32,9 @@ export async function run(context: CliContext, args: string[], path: string): Pr
 
 /** The fields docker/cli's historyContext offers templates. */
 class HistoryContext {
+  /** The Go type docker/cli's template errors name. */
+  readonly [GO_TYPE_NAME] = '*formatter.historyContext';
+
   readonly #row: HistoryRow;
   readonly #human: boolean;
   readonly #trunc: boolean;

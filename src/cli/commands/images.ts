@@ -5,6 +5,7 @@ import { familiar, splitFamiliar } from '../../images/names.ts';
 import type { CliContext } from '../context.ts';
 import { parseFlags, requireArgs, stringList } from '../flags.ts';
 import { renderFormatted } from '../format/render.ts';
+import { GO_TYPE_NAME } from '../template/go-values.ts';
 import { goTimeString } from '../format/time.ts';
 import { humanSize, humanSizePrecise, timeAgo } from '../format/units.ts';
 
@@ -66,6 +67,9 @@ function group(names: Array<{ repository: string; tag: string; digest: string }>
 
 /** The fields `--format` templates see, as docker/cli's imageContext names and renders them. */
 class ImageRow {
+  /** The Go type docker/cli's template errors name. */
+  readonly [GO_TYPE_NAME] = '*formatter.imageContext';
+
   readonly #image: ImageRecord;
   readonly #trunc: boolean;
   readonly Repository: string;

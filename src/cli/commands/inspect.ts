@@ -4,13 +4,13 @@ import { inspectImage } from '../../images/inspect.ts';
 import { resolveImage } from '../../images/resolve.ts';
 import type { CliContext } from '../context.ts';
 import { parseFlags, requireArgs } from '../flags.ts';
-import { compileTemplate } from '../template/template.ts';
+import { compileFormatTemplate } from '../format/render.ts';
 
 export async function run(context: CliContext, args: string[], path: string): Promise<number> {
   const { values, positionals } = parseFlags(args, { format: { type: 'string', short: 'f' }, type: { type: 'string' } }, path);
   requireArgs(positionals, { min: 1 }, path, `${path} [OPTIONS] IMAGE [IMAGE...]`);
   const format = values.format as string | undefined;
-  const template = format && format !== 'json' ? compileTemplate(format) : undefined;
+  const template = format && format !== 'json' ? compileFormatTemplate(format) : undefined;
   const store = await context.store();
   const found: unknown[] = [];
   let failed = false;
