@@ -72,3 +72,13 @@ export function requireArgs(positionals: string[], range: { min: number; max?: n
   const expectation = max === undefined ? `at least ${min} argument${min === 1 ? '' : 's'}` : min === max ? `exactly ${min} argument${min === 1 ? '' : 's'}` : `at least ${min} and at most ${max} arguments`;
   throw new UsageError(`"wharf ${commandPath}" requires ${expectation}.\nSee 'wharf ${commandPath} --help'.\n\nUsage:  wharf ${usage}`);
 }
+
+/** docker/cli checks `--filter` values as it parses flags: `name=value` or a usage error (exit 125). */
+export function filterArgs(value: unknown, flag: string, commandPath: string): string[] {
+  const filters = stringList(value);
+  const bad = filters.find((filter) => filter.indexOf('=') <= 0);
+  if (bad !== undefined) {
+    throw new UsageError(`invalid argument "${bad}" for "${flag}" flag: bad format of filter (expected name=value)\nSee 'wharf ${commandPath} --help'.`);
+  }
+  return filters;
+}

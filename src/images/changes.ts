@@ -59,16 +59,41 @@ function jsonArray(text: string): string[] | undefined {
 
 /** `K=V K2="V 2"` pairs, or the legacy `K V` form with a single pair. */
 function keyValues(rest: string, instruction: string): Array<[string, string]> {
-  if (!/^[^\s=]+=/.test(rest)) {
+  if (!/^("[^"]*"|'[^']*'|[^\s=])+=/.test(rest)) {
     const space = rest.search(/\s/);
     if (space < 0) throw new InvalidArgumentError(`${instruction} must have two arguments`);
     return [[rest.slice(0, space), rest.slice(space + 1).trim()]];
   }
-  const pairs: Array<[string, string]> = [];
-  for (const [, key, quoted, bare] of rest.matchAll(/([^\s=]+)=(?:"((?:[^"\\]|\\.)*)"|(\S*))/g)) {
-    pairs.push([key, quoted !== undefined ? quoted.replace(/\\(.)/g, '$1') : bare]);
+  return shellWords(rest).map((word): [string, string] => {
+    const eq = word.indexOf('=');
+    if (eq < 0) throw new InvalidArgumentError(`Syntax error - can't find = in "${word}". Must be of the form: name=value`);
+    return [word.slice(0, eq), word.slice(eq + 1)];
+  });
+}
+
+/** Splits on unquoted whitespace and removes quotes and backslashes, as the Dockerfile parser reads `K=V` words. */
+function shellWords(text: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  let quote: '"' | "'" | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (quote) {
+      if (char === quote) quote = undefined;
+      else if (char === '\\' && quote === '"' && i + 1 < text.length) word += text[++i];
+      else word += char;
+    } else if (/\s/.test(char)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else if (char === '"' || char === "'") {
+      quote = char;
+      word ??= '';
+    } else {
+      word = (word ?? '') + (char === '\\' && i + 1 < text.length ? text[++i] : char);
+    }
   }
-  return pairs;
+  if (word !== undefined) words.push(word);
+  return words;
 }
 
 function mergeEnv(env: string[], pairs: Array<[string, string]>): string[] {

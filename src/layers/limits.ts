@@ -16,13 +16,14 @@ const GiB = 1024 ** 3;
  * Docker itself sets no bounds; these sit far above real layers and far below what would fill a disk or the heap.
  * - 64 GiB: the largest public layers (CUDA, ML models) are tens of GB uncompressed.
  * - 1,000,000 entries: node_modules- or toolchain-heavy layers reach a few hundred thousand; each costs ~150 bytes here.
- * - 1000: gzip cannot exceed 1032:1 even on zeros; real layers run 2–10:1. zstd, xz and bzip2 reach 100,000:1 and more,
- *   which is what a bomb uses. A layer made mostly of zeros (a huge sparse lastlog) can trip it: raise the ratio for it.
+ * - 200: real layers run 2–10:1 and text-heavy ones rarely pass 50:1, while a gzip bomb sits near gzip's ceiling of
+ *   1032:1 (zeros) and zstd, xz and bzip2 bombs reach 100,000:1 and more. A layer made mostly of zeros (a huge sparse
+ *   lastlog) can trip it: raise WHARF_MAX_LAYER_RATIO for it.
  */
 export const DEFAULT_LAYER_LIMITS: Readonly<LayerLimits> = {
   maxUncompressedBytes: 64 * GiB,
   maxEntries: 1_000_000,
-  maxExpansionRatio: 1000,
+  maxExpansionRatio: 200,
 };
 
 /** The environment variable that overrides each limit. */

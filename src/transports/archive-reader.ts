@@ -59,6 +59,8 @@ async function extractAll(input: Readable, pass: ReadPass): Promise<void> {
     stream.on('error', (error: Error) => reject(asArchiveError(error)));
   });
   extract.on('entry', (header, body, next) => {
+    // A failing entry destroys the extract, which reports the error once; the entry's own echo of it is noise.
+    body.on('error', () => undefined);
     onEntry(cleanName(header.name), header, body as unknown as Readable, pass).then(() => next(), (error) => extract.destroy(error));
   });
   stream.pipe(extract);

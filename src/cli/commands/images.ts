@@ -3,7 +3,7 @@ import type { ImageRecord } from '../../images/image-records.ts';
 import { listImages } from '../../images/list.ts';
 import { familiar, splitFamiliar } from '../../images/names.ts';
 import type { CliContext } from '../context.ts';
-import { parseFlags, requireArgs, stringList } from '../flags.ts';
+import { filterArgs, parseFlags, requireArgs } from '../flags.ts';
 import { renderFormatted } from '../format/render.ts';
 import { GO_TYPE_NAME } from '../template/go-values.ts';
 import { goTimeString } from '../format/time.ts';
@@ -24,7 +24,7 @@ export async function run(context: CliContext, args: string[], path: string): Pr
     format: { type: 'string' },
   }, path);
   requireArgs(positionals, { min: 0, max: 1 }, path, `${path} [OPTIONS] [REPOSITORY[:TAG]]`);
-  const filters = stringList(values.filter);
+  const filters = filterArgs(values.filter, '-f, --filter', path);
   if (positionals[0]) filters.push(`reference=${positionals[0]}`);
   const images = await listImages(await context.store(), { all: Boolean(values.all), filters });
   const rows = images.flatMap((image) => imageRows(image, { digests: Boolean(values.digests), trunc: !values['no-trunc'] }));

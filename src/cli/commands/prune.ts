@@ -2,7 +2,7 @@
 import { createInterface } from 'node:readline/promises';
 import { pruneImages } from '../../images/prune.ts';
 import type { CliContext } from '../context.ts';
-import { parseFlags, requireArgs, stringList } from '../flags.ts';
+import { filterArgs, parseFlags, requireArgs } from '../flags.ts';
 import { humanSizePrecise } from '../format/units.ts';
 
 const WARN_DANGLING = 'WARNING! This will remove all dangling images.';
@@ -17,7 +17,7 @@ export async function run(context: CliContext, args: string[], path: string): Pr
   requireArgs(positionals, { min: 0, max: 0 }, path, `${path} [OPTIONS]`);
   const all = Boolean(values.all);
   if (!values.force && !(await confirm(context, all ? WARN_ALL : WARN_DANGLING))) return 0;
-  const { records, reclaimedBytes } = await pruneImages(await context.store(), { all, filters: stringList(values.filter) });
+  const { records, reclaimedBytes } = await pruneImages(await context.store(), { all, filters: filterArgs(values.filter, '--filter', path) });
   if (records.length > 0) {
     const lines = records.map((record) => ('Untagged' in record ? `untagged: ${record.Untagged}` : `deleted: ${record.Deleted}`));
     context.out(`Deleted Images:\n${lines.join('\n')}\n\n`);

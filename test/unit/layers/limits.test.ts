@@ -7,7 +7,7 @@ import { DEFAULT_LAYER_LIMITS, formatBytes, layerLimits, limitExceeded } from '.
 describe('layerLimits', () => {
   it('uses the defaults when nothing is set', () => {
     assert.deepEqual(layerLimits({}, {}), DEFAULT_LAYER_LIMITS);
-    assert.deepEqual(DEFAULT_LAYER_LIMITS, { maxUncompressedBytes: 64 * 1024 ** 3, maxEntries: 1_000_000, maxExpansionRatio: 1000 });
+    assert.deepEqual(DEFAULT_LAYER_LIMITS, { maxUncompressedBytes: 64 * 1024 ** 3, maxEntries: 1_000_000, maxExpansionRatio: 200 });
   });
 
   it('reads the environment, with binary units for bytes', () => {
