@@ -1,6 +1,7 @@
 // compileTemplate: parse a Go template once, execute it against any number of values.
 import { BUILTINS } from './builtins.ts';
 import { DOCKER_FUNCTIONS } from './docker-functions.ts';
+import { fieldFastPath } from './field-fast-path.ts';
 import { executeTemplate, type ExecuteOptions, type MissingKey } from './executor.ts';
 import type { FunctionMap } from './functions.ts';
 import type { Node } from './nodes.ts';
@@ -34,8 +35,9 @@ export function compileTemplate(source: string, options: CompileOptions = {}): T
 }
 
 function boundTemplate(root: Node, options: ExecuteOptions): Template {
+  const fast = fieldFastPath(root);
   return {
-    execute: (data) => executeTemplate(root, data, options),
+    execute: (data) => fast?.(data) ?? executeTemplate(root, data, options),
     withFunctions: (overrides) => boundTemplate(root, { ...options, functions: { ...options.functions, ...overrides } }),
   };
 }
