@@ -56,7 +56,8 @@ async function extractAll(input: Readable, pass: ReadPass): Promise<void> {
   const done = new Promise<void>((resolve, reject) => {
     extract.on('finish', resolve);
     extract.on('error', (error) => reject(asArchiveError(error)));
-    stream.on('error', (error: Error) => reject(asArchiveError(error)));
+    // The entry being written must fail too, so its temp file goes; the extract's error then rejects.
+    stream.on('error', (error: Error) => extract.destroy(error));
   });
   extract.on('entry', (header, body, next) => {
     // A failing entry destroys the extract, which reports the error once; the entry's own echo of it is noise.
@@ -97,8 +98,13 @@ function isClassicConfig(name: string, size: number): boolean {
 
 async function stageBlob(name: string, body: Readable, pass: ReadPass): Promise<StagedFile> {
   const analysis = new LayerAnalysis({ what: name });
-  const blob = await pass.store.content.write(body, { expected: digestFromBlobPath(name), tap: analysis, lease: pass.lease, what: `archive file ${name}` });
-  pass.commits.push(blob.commit());
+  const written = pass.store.content.write(body, { expected: digestFromBlobPath(name), tap: analysis, lease: pass.lease, what: `archive file ${name}` });
+  // Tracked from the start, so a failing pass also waits for this write to clean up after itself.
+  const committed = written.then((pending) => pending.commit());
+  // Handled where the pass settles; this only keeps Node from calling it unhandled in the meantime.
+  committed.catch(() => undefined);
+  pass.commits.push(committed);
+  const blob = await written;
   const layer = await analysis.result(blob);
   return { digest: blob.digest, size: blob.size, ...(layer ? { layer } : {}) };
 }

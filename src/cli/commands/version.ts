@@ -1,9 +1,9 @@
 // `wharf version`: client and engine versions, in Docker's layout. Loads nothing else, to start fast.
-import { readFileSync } from 'node:fs';
+import packageJson from '../../../package.json' with { type: 'json' };
 import type { CliContext } from '../context.ts';
 
 export async function run(context: CliContext): Promise<number> {
-  const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const { version } = packageJson;
   const platform = `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`;
   context.out(
     `Client: wharf\n Version:           ${version}\n API version:       1.47\n Node version:      ${process.version}\n OS/Arch:           ${platform}\n\n` +
