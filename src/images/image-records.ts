@@ -62,12 +62,14 @@ export function setTag(store: Store, name: string, imageId: Digest, options: { t
   return previous && previous !== imageId ? previous : undefined;
 }
 
-export function listImageRecords(store: Store): ImageRecord[] {
+/** Every image; `layers: false` leaves diffIds empty for callers that never read them (a listing). */
+export function listImageRecords(store: Store, options: { layers: boolean } = { layers: true }): ImageRecord[] {
   const { db } = store;
   const records = new Map<string, ImageRecord>();
   for (const row of db.all('SELECT * FROM images')) records.set(String(row.id), toRecord(row));
   for (const row of db.all('SELECT name, image_id FROM tags ORDER BY name')) records.get(String(row.image_id))?.repoTags.push(String(row.name));
   for (const row of db.all('SELECT name, image_id FROM repo_digests ORDER BY name')) records.get(String(row.image_id))?.repoDigests.push(String(row.name));
+  if (!options.layers) return [...records.values()];
   for (const row of db.all('SELECT image_id, diff_id FROM image_layers ORDER BY image_id, position')) {
     records.get(String(row.image_id))?.diffIds.push(row.diff_id as Digest);
   }

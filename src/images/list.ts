@@ -22,7 +22,7 @@ export async function listImages(store: Store, options: ListOptions): Promise<Im
   const since = filters.get('since')?.map((name) => createdOf(store, name));
   const patterns = filters.get('reference');
   const labels = filters.get('label');
-  const records = listImageRecords(store);
+  const records = listImageRecords(store, { layers: false });
   const parents = new Set(records.map((record) => record.parent).filter(Boolean));
   const selected: ImageRecord[] = [];
   for (const listed of records) {

@@ -9,6 +9,9 @@ import { GO_TYPE_NAME } from '../template/go-values.ts';
 import { goTimeString } from '../format/time.ts';
 import { humanSize, humanSizePrecise, timeAgo } from '../format/units.ts';
 
+/** One clock reading for the whole listing, as one `docker images` call has. */
+const LISTED_AT = new Date();
+
 const HEADERS = {
   ID: 'IMAGE ID', Repository: 'REPOSITORY', Tag: 'TAG', Digest: 'DIGEST', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT',
   Size: 'SIZE', SharedSize: 'SHARED SIZE', UniqueSize: 'UNIQUE SIZE', VirtualSize: 'VIRTUAL SIZE', Containers: 'CONTAINERS',
@@ -88,7 +91,7 @@ class ImageRow {
     return this.#trunc ? this.#image.id.slice(7, 19) : this.#image.id;
   }
   get CreatedSince(): string {
-    return this.#image.created ? timeAgo(new Date(this.#image.created), new Date()) : 'N/A';
+    return this.#image.created ? timeAgo(new Date(this.#image.created), LISTED_AT) : 'N/A';
   }
   get CreatedAt(): string {
     // docker/cli prints time.Unix(created, 0): whole seconds

@@ -44,7 +44,8 @@ function summaryRows(images: ImageUsage[], layersSize: number): object[] {
 
 function imageRows(usage: ImageUsage): object[] {
   const { record } = usage;
-  const names = record.repoTags.length > 0 ? record.repoTags.map((name) => splitFamiliar(familiar(name))) : [{ repository: '<none>', tag: '<none>' }];
+  // docker/cli shows one row per image, named by its first tag only
+  const names = record.repoTags.length > 0 ? record.repoTags.slice(0, 1).map((name) => splitFamiliar(familiar(name))) : [{ repository: '<none>', tag: '<none>' }];
   return names.map(({ repository, tag }) => ({
     Repository: repository,
     Tag: tag,

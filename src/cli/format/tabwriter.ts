@@ -25,24 +25,25 @@ export const DOCKER_TABLE: TabwriterOptions = { minWidth: 10, padding: 3 };
 export function tabwrite(text: string, options: TabwriterOptions): string {
   let out = '';
   let lines: Cell[][] = [[]];
-  let cell = '';
   const flush = (): void => {
     out += layout(lines, options);
     lines = [[]];
   };
-  for (const char of text) {
-    if (char !== '\t' && char !== '\v' && char !== '\n' && char !== '\f') {
-      cell += char;
-      continue;
-    }
+  // Jumps from terminator to terminator: a thousand-row table is a few thousand slices, not a loop per character.
+  const terminators = /[\t\v\n\f]/g;
+  let start = 0;
+  for (let match = terminators.exec(text); match; match = terminators.exec(text)) {
+    const cell = text.slice(start, match.index);
+    start = match.index + 1;
     const line = lines[lines.length - 1];
     line.push({ text: cell, width: displayWidth(cell) });
-    cell = '';
+    const char = match[0];
     if (char === '\t' || char === '\v') continue;
     lines.push([]);
     if (char === '\f' || line.length === 1) flush();
   }
-  if (cell) lines[lines.length - 1].push({ text: cell, width: displayWidth(cell) });
+  const rest = text.slice(start);
+  if (rest) lines[lines.length - 1].push({ text: rest, width: displayWidth(rest) });
   flush();
   return out;
 }
