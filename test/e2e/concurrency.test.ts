@@ -59,7 +59,7 @@ async function assertWhole(wharf: Wharf, name: string, image: BuiltImage, t: Tes
 
 describe('wharf with several processes on one store', () => {
   it('two loads of images sharing a layer, at once: both images, one blob per layer, nothing left over', async (t) => {
-    const { dir, a, b } = await sharingImages(t, 48 << 20);
+    const { dir, a, b } = await sharingImages(t, 32 << 20);
     for (const format of ['classic', 'oci', 'classic', 'oci'] as const) {
       const wharf = makeWharf(t);
       const archiveA = await writeArchive(join(dir, `a-${format}.tar`), format, [{ image: a, repoTags: ['a:1'] }]);
@@ -86,7 +86,7 @@ describe('wharf with several processes on one store', () => {
   });
 
   it('`image prune -a -f` racing a load does not break the load', async (t) => {
-    const { dir, a } = await sharingImages(t, 96 << 20);
+    const { dir, a } = await sharingImages(t, 64 << 20);
     const archive = await writeArchive(join(dir, 'a.tar'), 'classic', [{ image: a, repoTags: ['a:1'] }]);
     for (let round = 0; round < 2; round++) {
       const wharf = makeWharf(t);
@@ -108,7 +108,7 @@ describe('wharf with several processes on one store', () => {
   });
 
   it('removing an image while another that shares its layer loads leaves the loaded one whole', async (t) => {
-    const { dir, a, b } = await sharingImages(t, 64 << 20);
+    const { dir, a, b } = await sharingImages(t, 32 << 20);
     const archiveA = await writeArchive(join(dir, 'a.tar'), 'classic', [{ image: a, repoTags: ['a:1'] }]);
     const archiveB = await writeArchive(join(dir, 'b.tar'), 'classic', [{ image: b, repoTags: ['b:1'] }]);
     for (let round = 0; round < 3; round++) {
@@ -129,7 +129,7 @@ describe('wharf with several processes on one store', () => {
 
   it('kill -9 during a load leaves no half-recorded image, and the next commands work', async (t) => {
     const dir = tempDir(t);
-    const big = await buildBigImage({ totalBytes: 384 << 20, layers: 4, fileBytes: 8 << 20, dir: join(dir, 'layers') });
+    const big = await buildBigImage({ totalBytes: 256 << 20, layers: 4, fileBytes: 8 << 20, dir: join(dir, 'layers') });
     const archive = await writeArchive(join(dir, 'big.tar'), 'classic', [{ image: big, repoTags: ['big:1'] }]);
     const wharf = makeWharf(t);
     const child = spawn(WHARF_BIN, ['load', '-i', archive], { env: { ...process.env, WHARF_ROOT: wharf.root }, stdio: 'ignore' });

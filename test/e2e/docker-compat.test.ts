@@ -109,6 +109,24 @@ test('wharf and Docker 20.10 agree', async (t) => {
     });
   }
 
+  await t.test('system df prints the same summary and per-image table', async () => {
+    assert.equal(await run('system', 'df'), await docker('system', 'df'));
+    const perImage = (output: string) => rowsSorted(output.slice(0, output.indexOf('\nContainers space usage:')));
+    assert.deepEqual(perImage(await run('system', 'df', '-v')), perImage(await docker('system', 'df', '-v')));
+  });
+
+  await t.test('a tag moved by load, then image prune, print the same as Docker', async () => {
+    const moved = await busyboxFixture('moved');
+    const second = await writeArchive(join(dir, 'moved.tar'), 'oci', [{ image: moved, repoTags: ['busybox:latest'] }]);
+    assert.equal(await run('load', '-i', second), await docker('load', '-i', second));
+    assert.equal(await run('image', 'prune', '-f'), await docker('image', 'prune', '-f'));
+    assert.equal(await run('image', 'prune', '-f'), await docker('image', 'prune', '-f'));
+    // put busybox:latest back as the tests below expect it
+    assert.equal(await run('load', '-i', archive), await docker('load', '-i', archive));
+    await run('image', 'prune', '-f');
+    await docker('image', 'prune', '-f');
+  });
+
   await t.test('a `docker save` archive loads into wharf with the same IDs and tags', async () => {
     const saved = join(dir, 'docker-save.tar');
     await docker('save', '-o', saved, 'busybox:latest', 'rich:1');
@@ -160,6 +178,15 @@ test('wharf and Docker 20.10 agree', async (t) => {
     const hello = await dockerd.docker(['run', '--rm', '--network', 'none', 'fromwharf/busybox:1', '/app/hello.sh']);
     assert.equal(hello.code, 0, hello.stderr);
     assert.match(hello.stdout, /^hello from \S+\n$/);
+  });
+
+  await t.test('rmi prints the same Untagged and Deleted lines, and the same conflict', async () => {
+    const rich = images[1].image.id.slice(7, 19);
+    const conflict = await wharf.run(['rmi', rich]);
+    const dockerConflict = await dockerd.docker(['rmi', rich]);
+    assert.deepEqual([conflict.code, conflict.stderr], [dockerConflict.code, dockerConflict.stderr]);
+    assert.equal(await run('rmi', '-f', rich), await docker('rmi', '-f', rich));
+    assert.equal(await run('rmi', 'arm:1', 'nohistory:1'), await docker('rmi', 'arm:1', 'nohistory:1'));
   });
 
   await t.test('skopeo reads `wharf save` output as a docker-archive and copies it', async (t2) => {
