@@ -17,7 +17,7 @@ export async function openStore(root: string): Promise<Store> {
   if (existing) return existing;
   mkdirSync(root, { recursive: true, mode: 0o700 });
   const content = new ContentStore(root);
-  await content.init();
+  content.init();
   const store = { root, content, db: new MetadataDb(path.join(root, 'metadata.db')) };
   openStores.set(root, store);
   return store;
