@@ -16,6 +16,7 @@ export async function pruneImages(store: Store, options: { all: boolean; filters
   const filters = parseFilters(options.filters, ['dangling', 'until', 'label', 'label!']);
   const all = options.all || booleanFilter(filters, 'dangling') === false;
   const until = filters.get('until')?.map(parseUntil);
+  const labelFiltered = filters.has('label') || filters.has('label!');
   const records: DeleteRecord[] = [];
   const sizesBefore = layerBytes(store);
   const parents = new Set(listImageRecords(store).map((record) => record.parent).filter(Boolean));
@@ -25,12 +26,17 @@ export async function pruneImages(store: Store, options: { all: boolean; filters
     if (!all && !dangling) continue;
     const created = Date.parse(record.created ?? '');
     if (until && !until.every((limit) => created < limit)) continue;
-    const labels = (await readConfig(store, record.id)).config?.Labels;
-    if (!matchLabels(filters.get('label'), labels)) continue;
-    if (filters.get('label!')?.some((filter) => matchLabels([filter], labels))) continue;
+    if (labelFiltered && !(await labelsMatch(store, record.id, filters))) continue;
     records.push(...removeOne(store, record.id, [...record.repoTags, ...record.repoDigests]));
   }
   return { records, reclaimedBytes: sizesBefore - layerBytes(store) };
+}
+
+/** `label=` must all match; `label!=` must all miss. Only these filters need the image's config. */
+async function labelsMatch(store: Store, id: Digest, filters: Map<string, string[]>): Promise<boolean> {
+  const labels = (await readConfig(store, id)).config?.Labels;
+  if (!matchLabels(filters.get('label'), labels)) return false;
+  return !filters.get('label!')?.some((filter) => matchLabels([filter], labels));
 }
 
 /** Untags by name first, as Docker's prune does, then deletes by ID. */
