@@ -15,16 +15,26 @@ export interface CliContext {
 }
 
 export function createContext(options: { dataRoot?: string }): CliContext {
-  const dataRoot = options.dataRoot ?? defaultDataRoot(process.env);
+  let dataRoot = options.dataRoot;
   let store: Promise<Store> | undefined;
+  const root = () => (dataRoot ??= defaultDataRoot(process.env));
+  // Getters, not values: touching process.stdin or reading daemon.json costs start-up time a command may not need.
   return {
-    stdin: process.stdin,
-    stdout: process.stdout,
-    stderr: process.stderr,
+    get stdin() {
+      return process.stdin;
+    },
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
     env: process.env,
-    dataRoot,
+    get dataRoot() {
+      return root();
+    },
     // Loaded on first use: commands that need no store (version) skip SQLite and the content store entirely.
-    store: () => (store ??= import('../store/store.ts').then(({ openStore }) => openStore(dataRoot))),
+    store: () => (store ??= import('../store/store.ts').then(({ openStore }) => openStore(root()))),
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
   };

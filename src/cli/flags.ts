@@ -1,6 +1,6 @@
 // Flag parsing with Docker's rules and texts: `unknown flag: --x`, `See 'docker … --help'.`, exit 125.
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { WharfError } from '../errors.ts';
+import { UsageError } from './usage-error.ts';
 
 export type FlagSpec = ParseArgsOptionsConfig;
 
@@ -9,11 +9,6 @@ export interface ParsedFlags {
   positionals: string[];
 }
 
-export class UsageError extends WharfError {
-  constructor(message: string) {
-    super(message, { exitCode: 125, fromDaemon: false });
-  }
-}
 
 export function parseFlags(args: string[], spec: FlagSpec, commandPath: string): ParsedFlags {
   try {

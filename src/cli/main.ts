@@ -1,7 +1,7 @@
 // The wharf CLI's entry: global flags, the command table, and the one place errors become output and exit codes.
 import { errorLine, WharfError } from '../errors.ts';
 import { createContext, type CliContext } from './context.ts';
-import { UsageError } from './flags.ts';
+import { UsageError } from './usage-error.ts';
 
 export interface CommandModule {
   run(context: CliContext, args: string[], commandPath: string): Promise<number | void>;
