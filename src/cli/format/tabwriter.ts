@@ -53,7 +53,8 @@ function layout(lines: Cell[][], options: TabwriterOptions): string {
   const widths: number[] = [];
   const writeLines = (from: number, to: number): void => {
     for (let i = from; i < to; i++) {
-      out += lines[i].map((cell, j) => (j < widths.length ? cell.text + ' '.repeat(widths[j] - cell.width) : cell.text)).join('');
+      const cells = lines[i];
+      for (let j = 0; j < cells.length; j++) out += j < widths.length ? cells[j].text + spaces(widths[j] - cells[j].width) : cells[j].text;
       // The last line has no newline of its own: text after it was never terminated.
       if (i + 1 < lines.length) out += '\n';
     }
@@ -77,4 +78,11 @@ function layout(lines: Cell[][], options: TabwriterOptions): string {
   };
   format(0, lines.length);
   return out;
+}
+
+const SPACES = ' '.repeat(256);
+
+/** Padding sliced from one string: a thousand-row table pads five thousand cells. */
+function spaces(count: number): string {
+  return count <= SPACES.length ? SPACES.slice(0, count) : ' '.repeat(count);
 }

@@ -18,9 +18,17 @@ function scale(size: number, base: number, units: string[]): [number, string] {
  * exact value, so 1125 bytes is `1.12kB` and 999999 bytes is `1e+03kB`, exactly as Docker prints them.
  */
 export function humanSizeWithPrecision(bytes: number, precision: number): string {
-  const [size, unit] = scale(bytes, 1000, DECIMAL_UNITS);
-  return formatFloat(size, 'g', precision) + unit;
+  const key = `${bytes}/${precision}`;
+  let text = formatted.get(key);
+  if (text === undefined) {
+    const [size, unit] = scale(bytes, 1000, DECIMAL_UNITS);
+    formatted.set(key, (text = formatFloat(size, 'g', precision) + unit));
+  }
+  return text;
 }
+
+/** Exact Go rounding is costly and listings repeat sizes (every tag of an image), so each is formatted once. */
+const formatted = new Map<string, string>();
 
 /** The 3-digit size of `docker images`, `docker ps --size`, `docker history` and build cache (`81B`, `1.98MB`). */
 export function humanSize(bytes: number): string {
