@@ -1,5 +1,4 @@
 // Content digests (`algorithm:hex`): parsing, validation and hashing of whole buffers.
-import { InvalidArgumentError } from '../errors.ts';
 
 export type Digest = `${string}:${string}`;
 
@@ -12,11 +11,6 @@ export function isDigest(value: string): value is Digest {
   const hex = value.slice(colon + 1);
   const length = HEX_LENGTH[algorithm];
   return length !== undefined && hex.length === length && /^[a-f0-9]+$/.test(hex);
-}
-
-export function parseDigest(value: string): Digest {
-  if (!isDigest(value)) throw new InvalidArgumentError(`invalid digest: ${JSON.stringify(value)}`);
-  return value;
 }
 
 export function digestAlgorithm(digest: Digest): string {

@@ -20,14 +20,4 @@ export function isIndexMediaType(mediaType: string | undefined): boolean {
   return mediaType === MediaType.ociIndex || mediaType === MediaType.dockerManifestList;
 }
 
-export function isManifestMediaType(mediaType: string | undefined): boolean {
-  return mediaType === MediaType.ociManifest || mediaType === MediaType.dockerManifest;
-}
-
 export type LayerCompression = 'none' | 'gzip' | 'zstd';
-
-export function layerCompression(mediaType: string): LayerCompression {
-  if (mediaType.endsWith('+zstd')) return 'zstd';
-  if (mediaType.endsWith('gzip')) return 'gzip';
-  return 'none';
-}

@@ -1,6 +1,6 @@
 // A tap on a blob being stored that, when the blob is a layer, finds its diff ID and unpacked size and
 // enforces the layer rules, in the same pass as the store's own hashing and writing.
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import type { Digest } from '../digest/digest.ts';
 import type { BlobInfo } from '../store/content-store.ts';
 import { HashingStream } from '../digest/hashing-stream.ts';
