@@ -3,6 +3,7 @@ import type { Digest } from '../digest/digest.ts';
 import type { ContainerConfig, ImageConfig } from '../oci/types.ts';
 import type { Store } from '../store/store.ts';
 import { getImageRecord, type ImageRecord } from './image-records.ts';
+import { rfc3339Nano } from '../go/time.ts';
 import { familiar } from './names.ts';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -62,13 +63,4 @@ export function dockerContainerConfig(config: ContainerConfig | undefined): Reco
     ...(c.StopSignal ? { StopSignal: c.StopSignal } : {}),
     ...(c.Shell ? { Shell: c.Shell } : {}),
   };
-}
-
-/** Go's time.RFC3339Nano: fractional seconds without trailing zeros, in the offset the time was written with. */
-export function rfc3339Nano(value: string): string {
-  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.exec(value);
-  if (!match) return new Date(value).toISOString().replace(/\.?0+Z$/, 'Z');
-  const fraction = (match[2] ?? '').replace(/0+$/, '').replace(/^\.$/, '');
-  // Go prints the offset the time was parsed with, and a zero offset as Z
-  return `${match[1]}${fraction}${/^[+-]00:00$/.test(match[3]) ? 'Z' : match[3]}`;
 }

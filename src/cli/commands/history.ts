@@ -5,7 +5,7 @@ import type { CliContext } from '../context.ts';
 import { parseFlags, requireArgs } from '../flags.ts';
 import { renderFormatted } from '../format/render.ts';
 import { GO_TYPE_NAME } from '../template/go-values.ts';
-import { rfc3339 } from '../format/time.ts';
+import { rfc3339 } from '../../go/time.ts';
 import { humanSize, timeAgo } from '../format/units.ts';
 
 const HEADERS = { ID: 'IMAGE', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT', CreatedBy: 'CREATED BY', Size: 'SIZE', Comment: 'COMMENT' };

@@ -6,7 +6,7 @@ import type { CliContext } from '../context.ts';
 import { filterArgs, parseFlags, requireArgs } from '../flags.ts';
 import { renderFormatted } from '../format/render.ts';
 import { GO_TYPE_NAME } from '../template/go-values.ts';
-import { goTimeString } from '../format/time.ts';
+import { goTimeString } from '../../go/time.ts';
 import { humanSize, humanSizePrecise, timeAgo } from '../format/units.ts';
 
 /** One clock reading for the whole listing, as one `docker images` call has. */

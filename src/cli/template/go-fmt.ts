@@ -1,5 +1,5 @@
 // Go's fmt over template values: Sprint, Sprintln, Sprintf with flags, width and precision.
-import { goTimeString } from '../format/time.ts';
+import { goTimeString } from '../../go/time.ts';
 import { formatFloat } from './go-float.ts';
 import { goQuote, goQuoteRune, runeCount, utf8Bytes } from './go-strings.ts';
 import { goTypeName, kindOf, sortedEntries } from './go-values.ts';

@@ -1,5 +1,5 @@
 // Go's encoding/json over template values: compact output, Go's string escapes, Go's float forms.
-import { rfc3339Nano } from '../format/time.ts';
+import { rfc3339Nano } from '../../go/time.ts';
 import { formatFloat } from './go-float.ts';
 import { goTypeName, kindOf, sortedEntries } from './go-values.ts';
 

@@ -1,7 +1,7 @@
 // rfc3339Nano: how `docker inspect` prints an image's Created time (Go's time.RFC3339Nano of the parsed config time).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { rfc3339Nano } from '../../../src/images/inspect.ts';
+import { rfc3339Nano } from '../../../src/go/time.ts';
 
 describe('rfc3339Nano', () => {
   // Each row checked against `docker image inspect -f '{{json .Created}}'` on Docker 20.10.

@@ -1,7 +1,7 @@
 // Go's time.Time renderings: String() for CreatedAt, RFC 3339, and RFC 3339 with trimmed nanoseconds.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { goTimeString, rfc3339, rfc3339Nano } from '../../../src/cli/format/time.ts';
+import { goTimeString, rfc3339, rfc3339Nano } from '../../../src/go/time.ts';
 
 const at = new Date(Date.UTC(2023, 10, 14, 22, 13, 20));
 const withMillis = new Date(Date.UTC(2023, 10, 14, 22, 13, 20, 500));

@@ -1,5 +1,5 @@
 // Go's renderings of a time.Time: String() (`2023-11-14 22:13:20 +0000 UTC`), RFC 3339 and RFC 3339 with nanoseconds.
-import { InvalidArgumentError } from '../../errors.ts';
+import { InvalidArgumentError } from '../errors.ts';
 
 /** A wall-clock reading with Go's precision and the zone offset it was written in. */
 interface GoTime {
