@@ -108,7 +108,8 @@ export class ContentStore {
     const temp = path.join(this.ingestDir(), `${process.pid}-${crypto().randomBytes(8).toString('hex')}`);
     const hashing = new HashingStream(options.expected ? digestAlgorithm(options.expected) : 'sha256');
     try {
-      const sink = createWriteStream(temp, { flags: 'wx', mode: 0o644 });
+      // A deep buffer lets hashing run ahead while the previous chunk is still being written.
+      const sink = createWriteStream(temp, { flags: 'wx', mode: 0o644, highWaterMark: 8 << 20 });
       if (options.tap) {
         // A tap that rejects the content (a hostile layer, say) aborts the whole write.
         options.tap.on('error', (error) => hashing.destroy(error));
