@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable, type Writable } from 'node:stream';
 import { crypto, digestAlgorithm, digestHex, type Digest } from '../digest/digest.ts';
 import { HashingStream, assertDigest } from '../digest/hashing-stream.ts';
+import { WorkerHashingStream } from '../digest/worker-hashing-stream.ts';
 import { InvalidContentError, NotFoundError } from '../errors.ts';
 
 export interface IngestOptions {
@@ -22,7 +23,12 @@ export interface IngestOptions {
   what?: string;
   /** Protects the blob from garbage collection from before it becomes visible. */
   lease?: { add(digest: Digest): void };
+  /** The size the source announces (a tar header's); a big blob is hashed on a worker thread. */
+  sizeHint?: number;
 }
+
+/** Below this, a worker's start-up and messages cost more than hashing on this thread. */
+const WORKER_HASH_MIN_BYTES = 16 << 20;
 
 export interface BlobInfo {
   digest: Digest;
@@ -106,7 +112,9 @@ export class ContentStore {
    */
   async write(source: Readable, options: IngestOptions = {}): Promise<PendingBlob> {
     const temp = path.join(this.ingestDir(), `${process.pid}-${crypto().randomBytes(8).toString('hex')}`);
-    const hashing = new HashingStream(options.expected ? digestAlgorithm(options.expected) : 'sha256');
+    const algorithm = options.expected ? digestAlgorithm(options.expected) : 'sha256';
+    const big = (options.sizeHint ?? 0) >= WORKER_HASH_MIN_BYTES;
+    const hashing = big ? new WorkerHashingStream(algorithm) : new HashingStream(algorithm);
     try {
       // A deep buffer lets hashing run ahead while the previous chunk is still being written.
       const sink = createWriteStream(temp, { flags: 'wx', mode: 0o644, highWaterMark: 8 << 20 });

@@ -89,16 +89,16 @@ async function onEntry(name: string, header: tar.Header, body: Readable, pass: R
     staged.files.set(name, await store.content.ingestBytes(bytes, { expected: digestFromBlobPath(name), lease, what: `archive file ${name}` }));
     return;
   }
-  staged.files.set(name, await stageBlob(name, body, pass));
+  staged.files.set(name, await stageBlob(name, body, header.size ?? 0, pass));
 }
 
 function isClassicConfig(name: string, size: number): boolean {
   return name.endsWith('.json') && !name.includes('/') && size <= MAX_ARCHIVE_JSON_BYTES;
 }
 
-async function stageBlob(name: string, body: Readable, pass: ReadPass): Promise<StagedFile> {
+async function stageBlob(name: string, body: Readable, size: number, pass: ReadPass): Promise<StagedFile> {
   const analysis = new LayerAnalysis({ what: name });
-  const written = pass.store.content.write(body, { expected: digestFromBlobPath(name), tap: analysis, lease: pass.lease, what: `archive file ${name}` });
+  const written = pass.store.content.write(body, { expected: digestFromBlobPath(name), tap: analysis, lease: pass.lease, what: `archive file ${name}`, sizeHint: size });
   // Tracked from the start, so a failing pass also waits for this write to clean up after itself.
   const committed = written.then((pending) => pending.commit());
   // Handled where the pass settles; this only keeps Node from calling it unhandled in the meantime.

@@ -1,0 +1,50 @@
+// The worker-thread hasher gives the same digest and bytes as hashing in-thread, and keeps its backlog bounded.
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { describe, it } from 'node:test';
+import { WorkerHashingStream } from '../../../src/digest/worker-hashing-stream.ts';
+
+function chunks(count: number, size: number): Buffer[] {
+  return Array.from({ length: count }, () => randomBytes(size));
+}
+
+async function hashThrough(parts: Buffer[], algorithm = 'sha256'): Promise<{ digest: string; passed: Buffer }> {
+  const hashing = new WorkerHashingStream(algorithm);
+  const seen: Buffer[] = [];
+  const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => (seen.push(chunk), done()) });
+  await pipeline(Readable.from(parts), hashing, sink);
+  assert.equal(hashing.size, parts.reduce((sum, part) => sum + part.length, 0));
+  return { digest: hashing.digest(), passed: Buffer.concat(seen) };
+}
+
+describe('WorkerHashingStream', () => {
+  it('hashes 80 MiB (past its in-flight bound) to the digest crypto computes, passing every byte through', async () => {
+    const parts = chunks(80, 1 << 20);
+    const expected = createHash('sha256');
+    for (const part of parts) expected.update(part);
+    const { digest, passed } = await hashThrough(parts);
+    assert.equal(digest, `sha256:${expected.digest('hex')}`);
+    assert.ok(passed.equals(Buffer.concat(parts)));
+  });
+
+  it('runs several jobs at once on the one worker, each with its own algorithm', async () => {
+    const a = chunks(3, 1000);
+    const b = chunks(5, 777);
+    const [first, second] = await Promise.all([hashThrough(a), hashThrough(b, 'sha512')]);
+    assert.equal(first.digest, `sha256:${createHash('sha256').update(Buffer.concat(a)).digest('hex')}`);
+    assert.equal(second.digest, `sha512:${createHash('sha512').update(Buffer.concat(b)).digest('hex')}`);
+  });
+
+  it('refuses digest() before the stream has ended', () => {
+    const hashing = new WorkerHashingStream();
+    assert.throws(() => hashing.digest(), /before the stream ended/);
+    hashing.destroy();
+  });
+
+  it('an empty stream hashes to the empty digest', async () => {
+    const { digest } = await hashThrough([]);
+    assert.equal(digest, `sha256:${createHash('sha256').digest('hex')}`);
+  });
+});
