@@ -1,45 +1,75 @@
 // A HashingStream whose hashing runs on a worker thread: for big blobs, the second core hashes while
-// this thread parses, scans and writes. The digest is ready when the stream has flushed, as with HashingStream.
+// this thread parses, scans and writes. Bytes reach the worker through one fixed shared ring, so memory
+// stays flat however big the blob; the digest is ready when the stream has flushed, as with HashingStream.
 import { Transform, type TransformCallback } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { Digest } from './digest.ts';
 
-/** Bytes handed to the worker and not yet hashed; past this the stream waits, so memory stays flat. */
-const MAX_IN_FLIGHT = 32 << 20;
+/** The ring's size: also the most bytes handed over and not yet hashed. */
+const RING_BYTES = 8 << 20;
 
 const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
+const ring = new Uint8Array(workerData);
 const jobs = new Map();
-parentPort.on('message', ([id, kind, data]) => {
-  if (kind === 'start') jobs.set(id, createHash(data));
-  else if (kind === 'data') { jobs.get(id).update(data); parentPort.postMessage([id, 'ack', data.length]); }
+parentPort.on('message', ([id, kind, a, b]) => {
+  if (kind === 'start') jobs.set(id, createHash(a));
+  else if (kind === 'data') { jobs.get(id).update(ring.subarray(a, a + b)); parentPort.postMessage([id, 'ack', b]); }
   else { parentPort.postMessage([id, 'digest', jobs.get(id).digest('hex')]); jobs.delete(id); }
 });`;
 
 type Listener = (kind: 'ack' | 'digest' | 'error', value: number | string | Error) => void;
 
-let shared: { worker: Worker; listeners: Map<number, Listener>; nextId: number } | undefined;
+/** The one worker of this process, its ring, and where the next bytes go. */
+interface HashPool {
+  worker: Worker;
+  ring: Uint8Array;
+  /** Where the next piece is copied; the worker frees the ring first in, first out. */
+  head: number;
+  /** Bytes copied in and not yet acknowledged, counting the tail skipped when a piece wraps. */
+  used: number;
+  listeners: Map<number, Listener>;
+  /** Jobs waiting for room in the ring; any acknowledgement may make it. */
+  waiting: Set<() => void>;
+  nextId: number;
+}
 
-/** One worker per process, started on first use and not keeping the process alive when idle. */
-function hashWorker(): NonNullable<typeof shared> {
+let shared: HashPool | undefined;
+
+/** Started on first use; it keeps the process alive only while a job is open. */
+function hashPool(): HashPool {
   if (shared) return shared;
-  const worker = new Worker(WORKER_SOURCE, { eval: true });
-  const state = { worker, listeners: new Map<number, Listener>(), nextId: 0 };
-  worker.on('message', ([id, kind, value]: [number, 'ack' | 'digest', number | string]) => state.listeners.get(id)?.(kind, value));
+  const memory = new SharedArrayBuffer(RING_BYTES);
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: memory });
+  const pool: HashPool = { worker, ring: new Uint8Array(memory), head: 0, used: 0, listeners: new Map(), waiting: new Set(), nextId: 0 };
+  worker.on('message', ([id, kind, value]: [number, 'ack' | 'digest', number | string]) => pool.listeners.get(id)?.(kind, value));
   worker.on('error', (error: Error) => {
-    for (const listener of state.listeners.values()) listener('error', error);
+    for (const listener of pool.listeners.values()) listener('error', error);
     shared = undefined;
   });
   worker.unref();
-  return (shared = state);
+  return (shared = pool);
+}
+
+/** Copies `bytes` into the ring; undefined when it has no room for them yet. */
+function copyIn(pool: HashPool, bytes: Uint8Array): { offset: number; charged: number } | undefined {
+  const wraps = pool.head + bytes.length > RING_BYTES;
+  const skipped = wraps ? RING_BYTES - pool.head : 0;
+  if (pool.used + skipped + bytes.length > RING_BYTES) return undefined;
+  const offset = wraps ? 0 : pool.head;
+  pool.ring.set(bytes, offset);
+  pool.head = offset + bytes.length;
+  pool.used += skipped + bytes.length;
+  return { offset, charged: skipped + bytes.length };
 }
 
 export class WorkerHashingStream extends Transform {
   private readonly algorithm: string;
   private readonly id: number;
-  private inFlight = 0;
-  private waiting: (() => void) | undefined;
+  /** Ring bytes each unacknowledged piece holds, in the order the worker acknowledges them. */
+  private readonly charges: number[] = [];
+  private retry: (() => void) | undefined;
   private finished: ((digest: string) => void) | undefined;
   private hex: string | undefined;
   size = 0;
@@ -47,7 +77,7 @@ export class WorkerHashingStream extends Transform {
   constructor(algorithm = 'sha256') {
     super();
     this.algorithm = algorithm;
-    const pool = hashWorker();
+    const pool = hashPool();
     this.id = pool.nextId++;
     pool.listeners.set(this.id, (kind, value) => this.onWorker(kind, value));
     if (pool.listeners.size === 1) pool.worker.ref();
@@ -55,11 +85,8 @@ export class WorkerHashingStream extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    hashWorker().worker.postMessage([this.id, 'data', chunk]);
-    this.inFlight += chunk.length;
     this.size += chunk.length;
-    if (this.inFlight < MAX_IN_FLIGHT) done(null, chunk);
-    else this.waiting = () => done(null, chunk);
+    this.send(chunk, chunk, done);
   }
 
   override _flush(done: TransformCallback): void {
@@ -67,10 +94,11 @@ export class WorkerHashingStream extends Transform {
       this.hex = hex;
       done();
     };
-    hashWorker().worker.postMessage([this.id, 'end']);
+    hashPool().worker.postMessage([this.id, 'end']);
   }
 
   override _destroy(error: Error | null, done: (error: Error | null) => void): void {
+    if (this.retry) shared?.waiting.delete(this.retry);
     // An abandoned job still holds a hash in the worker: ending it frees that, and its reply finds no listener.
     if (this.release() && this.hex === undefined) shared?.worker.postMessage([this.id, 'end']);
     done(error);
@@ -82,16 +110,35 @@ export class WorkerHashingStream extends Transform {
     return `${this.algorithm}:${this.hex}`;
   }
 
+  /** Hands `rest` to the worker piece by piece as the ring has room, then passes the chunk on. */
+  private send(rest: Buffer, chunk: Buffer, done: TransformCallback): void {
+    const pool = hashPool();
+    while (rest.length > 0) {
+      const piece = rest.subarray(0, RING_BYTES / 4);
+      const placed = copyIn(pool, piece);
+      if (!placed) {
+        this.retry = () => {
+          pool.waiting.delete(this.retry!);
+          this.retry = undefined;
+          this.send(rest, chunk, done);
+        };
+        pool.waiting.add(this.retry);
+        return;
+      }
+      this.charges.push(placed.charged);
+      pool.worker.postMessage([this.id, 'data', placed.offset, piece.length]);
+      rest = rest.subarray(piece.length);
+    }
+    done(null, chunk);
+  }
+
   private onWorker(kind: 'ack' | 'digest' | 'error', value: number | string | Error): void {
     if (kind === 'error') {
       this.destroy(value as Error);
     } else if (kind === 'ack') {
-      this.inFlight -= value as number;
-      const resume = this.waiting;
-      if (resume && this.inFlight < MAX_IN_FLIGHT) {
-        this.waiting = undefined;
-        resume();
-      }
+      const pool = hashPool();
+      pool.used -= this.charges.shift() ?? 0;
+      for (const retry of [...pool.waiting]) retry();
     } else {
       this.release();
       this.finished?.(value as string);

@@ -117,7 +117,7 @@ export class ContentStore {
     const hashing = big ? new WorkerHashingStream(algorithm) : new HashingStream(algorithm);
     try {
       // A deep buffer lets hashing run ahead while the previous chunk is still being written.
-      const sink = createWriteStream(temp, { flags: 'wx', mode: 0o644, highWaterMark: 8 << 20 });
+      const sink = createWriteStream(temp, { flags: 'wx', mode: 0o644, highWaterMark: 4 << 20 });
       if (options.tap) {
         // A tap that rejects the content (a hostile layer, say) aborts the whole write.
         options.tap.on('error', (error) => hashing.destroy(error));
