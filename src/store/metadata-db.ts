@@ -56,14 +56,31 @@ CREATE TABLE IF NOT EXISTS lease_blobs (
 );
 `;
 
+const BUSY_TIMEOUT_MS = 30_000;
+
+function retryWhileBusy(step: () => void): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      return step();
+    } catch (error) {
+      if (!/database is locked|SQLITE_BUSY/i.test((error as Error).message) || Date.now() > deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    }
+  }
+}
+
 export type Row = Record<string, string | number | bigint | null | Uint8Array>;
 
 export class MetadataDb {
   readonly db: DatabaseSync;
 
   constructor(file: string) {
-    this.db = new DatabaseSync(file, { timeout: 30_000 });
-    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;');
+    this.db = new DatabaseSync(file, { timeout: BUSY_TIMEOUT_MS });
+    this.db.exec('PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;');
+    // Switching a new file to WAL takes an exclusive lock that SQLite's busy handler does not wait for,
+    // so two processes opening a fresh store at once retry here instead of failing.
+    retryWhileBusy(() => this.db.exec('PRAGMA journal_mode = WAL'));
     const version = (this.get('PRAGMA user_version') as { user_version: number }).user_version;
     if (version < SCHEMA_VERSION) {
       this.transaction(() => {
