@@ -26,16 +26,18 @@ async function main(): Promise<void> {
   const dockerEnv = { DOCKER_HOST: dockerd.host };
   const root = path.join(work, 'root');
   const wharfEnv = { WHARF_ROOT: root };
-  const resetWharf = () => rmSync(root, { recursive: true, force: true });
-  const resetDocker = () => spawnQuiet('docker', ['rmi', '-f', 'bench/big:latest'], dockerEnv);
+  // Each timed run starts with the disk settled: otherwise one run pays for the writeback of the one before.
+  const settle = () => spawnSync('sync');
+  const resetWharf = () => (rmSync(root, { recursive: true, force: true }), settle());
+  const resetDocker = () => (spawnQuiet('docker', ['rmi', '-f', 'bench/big:latest'], dockerEnv), settle());
 
   rows.push({ name: 'load 1 GB, 5 layers', peerName: 'docker load', target: '≤ 0.2',
     wharf: measure([wharf, 'load', '-q', '-i', archive], { env: wharfEnv, before: resetWharf, runs: 3 }),
     peer: measure(['docker', 'load', '-q', '-i', archive], { env: dockerEnv, before: resetDocker, runs: 3 }) });
   const out = path.join(work, 'out.tar');
   rows.push({ name: 'save 1 GB, 5 layers', peerName: 'docker save', target: '≤ 0.2',
-    wharf: measure([wharf, 'save', '-o', out, 'bench/big:latest'], { env: wharfEnv, runs: 3 }),
-    peer: measure(['docker', 'save', '-o', out, 'bench/big:latest'], { env: dockerEnv, runs: 3 }) });
+    wharf: measure([wharf, 'save', '-o', out, 'bench/big:latest'], { env: wharfEnv, before: settle, runs: 3 }),
+    peer: measure(['docker', 'save', '-o', out, 'bench/big:latest'], { env: dockerEnv, before: settle, runs: 3 }) });
   rmSync(out, { force: true });
 
   resetWharf();

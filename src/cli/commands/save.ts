@@ -19,7 +19,8 @@ export async function run(context: CliContext, args: string[], commandPath: stri
   }
   const temp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
   try {
-    await saveImages(store, positionals, createWriteStream(temp));
+    // A deep buffer keeps reading blobs while earlier bytes are still being written.
+    await saveImages(store, positionals, createWriteStream(temp, { highWaterMark: 4 << 20 }));
     const handle = await open(temp, 'r');
     await handle.sync();
     await handle.close();
