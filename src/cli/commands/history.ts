@@ -21,7 +21,7 @@ export async function run(context: CliContext, args: string[], path: string): Pr
   const store = await context.store();
   const rows = await imageHistory(store, resolveImage(store, positionals[0]).id);
   const options = { human: values.human !== false, trunc: !values['no-trunc'] };
-  context.out(renderFormatted({
+  context.out(await renderFormatted({
     format: values.quiet ? '{{.ID}}' : (values.format as string | undefined),
     defaultTableFormat: `table {{.ID}}\t{{.${options.human ? 'CreatedSince' : 'CreatedAt'}}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}`,
     headers: HEADERS,

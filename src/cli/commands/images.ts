@@ -31,7 +31,7 @@ export async function run(context: CliContext, args: string[], path: string): Pr
   if (positionals[0]) filters.push(`reference=${positionals[0]}`);
   const images = await listImages(await context.store(), { all: Boolean(values.all), filters });
   const rows = images.flatMap((image) => imageRows(image, { digests: Boolean(values.digests), trunc: !values['no-trunc'] }));
-  context.out(renderFormatted({
+  context.out(await renderFormatted({
     format: values.quiet ? '{{.ID}}' : (values.format as string | undefined),
     defaultTableFormat: values.digests
       ? 'table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}'

@@ -4,7 +4,7 @@ import { inspectImage } from '../../images/inspect.ts';
 import { resolveImage } from '../../images/resolve.ts';
 import type { CliContext } from '../context.ts';
 import { parseFlags, requireArgs } from '../flags.ts';
-import { compileFormatTemplate } from '../format/render.ts';
+import { compileFormatTemplate } from '../format/template-render.ts';
 
 export async function run(context: CliContext, args: string[], path: string): Promise<number> {
   const { values, positionals } = parseFlags(args, { format: { type: 'string', short: 'f' }, type: { type: 'string' } }, path);

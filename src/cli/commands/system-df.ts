@@ -15,13 +15,14 @@ export async function run(context: CliContext, args: string[], path: string): Pr
   const usage = diskUsage(await context.store());
   const format = values.format as string | undefined;
   if (!values.verbose) {
-    context.out(renderFormatted({ format, defaultTableFormat: 'table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}', headers: SUMMARY_HEADERS, rows: summaryRows(usage.images, usage.layersSize) }));
+    context.out(await renderFormatted({ format, defaultTableFormat: 'table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}', headers: SUMMARY_HEADERS, rows: summaryRows(usage.images, usage.layersSize) }));
     return 0;
   }
   const table = (headers: Record<string, string>, rows: object[], columns: string) =>
     renderFormatted({ format: undefined, defaultTableFormat: `table ${columns}`, headers, rows });
+  const images = await table(IMAGE_HEADERS, usage.images.flatMap(imageRows), '{{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}\t{{.SharedSize}}\t{{.UniqueSize}}\t{{.Containers}}');
   context.out(
-    `Images space usage:\n\n${table(IMAGE_HEADERS, usage.images.flatMap(imageRows), '{{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}\t{{.SharedSize}}\t{{.UniqueSize}}\t{{.Containers}}')}\n` +
+    `Images space usage:\n\n${images}\n` +
       `Containers space usage:\n\nCONTAINER ID   IMAGE     COMMAND   LOCAL VOLUMES   SIZE      CREATED   STATUS    NAMES\n\n` +
       `Local Volumes space usage:\n\nVOLUME NAME   LINKS     SIZE\n\n` +
       `Build cache usage: 0B\n\nCACHE ID   CACHE TYPE   SIZE      CREATED   LAST USED   USAGE     SHARED\n`,

@@ -5,14 +5,39 @@ import type { Node } from './nodes.ts';
 
 export type FastExecute = (data: unknown) => string | undefined;
 
+type Part = { text: string } | { field: string };
+
 export function fieldFastPath(root: Node): FastExecute | undefined {
   const nodes = root.type === 'list' ? root.nodes : [root];
-  const parts: Array<{ text: string } | { field: string }> = [];
+  const parts: Part[] = [];
   for (const node of nodes) {
     if (node.type === 'text') parts.push({ text: node.text });
     else if (node.type === 'action' && isSingleField(node.pipe)) parts.push({ field: (node.pipe.cmds[0].args[0] as { ident: string[] }).ident[0] });
     else return undefined;
   }
+  return fieldsExecutor(parts);
+}
+
+const SIMPLE_ACTION = /\{\{ *\.([A-Za-z_][A-Za-z0-9_]*) *\}\}/g;
+
+/**
+ * The same shortcut recognised from the source text alone, so a listing with Docker's default
+ * format needs no template engine loaded at all. Anything else (functions, trim markers,
+ * comments, a `{{` that is not such an action) is undefined: the caller uses the engine.
+ */
+export function simpleFieldTemplate(source: string): FastExecute | undefined {
+  const parts: Part[] = [];
+  let last = 0;
+  for (const match of source.matchAll(SIMPLE_ACTION)) {
+    parts.push({ text: source.slice(last, match.index) }, { field: match[1] });
+    last = match.index + match[0].length;
+  }
+  parts.push({ text: source.slice(last) });
+  if (parts.some((part) => 'text' in part && part.text.includes('{{'))) return undefined;
+  return fieldsExecutor(parts);
+}
+
+function fieldsExecutor(parts: Part[]): FastExecute {
   return (data) => {
     if (typeof data !== 'object' || data === null) return undefined;
     let out = '';

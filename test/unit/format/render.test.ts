@@ -1,7 +1,8 @@
 // docker/cli's --format handling: table templates with a header row through the tabwriter, json, raw templates, errors.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compileFormatTemplate, renderFormatted, templateSource } from '../../../src/cli/format/render.ts';
+import { renderFormatted, templateSource } from '../../../src/cli/format/render.ts';
+import { compileFormatTemplate } from '../../../src/cli/format/template-render.ts';
 import { TemplateError } from '../../../src/cli/template/template-error.ts';
 
 class ImageRow {
@@ -51,8 +52,8 @@ const cases: Array<[string, string | undefined, unknown[], string]> = [
 ];
 
 for (const [name, format, rowList, expected] of cases) {
-  test(`render: ${name}`, () => {
-    assert.equal(renderFormatted({ format, defaultTableFormat, headers, rows: rowList }), expected);
+  test(`render: ${name}`, async () => {
+    assert.equal(await renderFormatted({ format, defaultTableFormat, headers, rows: rowList }), expected);
   });
 }
 
@@ -62,15 +63,15 @@ const failures: Array<[string, string]> = [
   ['{{.Nope}}', 'template parsing error: template: :1:2: executing "" at <.Nope>: can\'t evaluate field Nope in type *formatter.imageRow'],
 ];
 
-test('render: an unknown field of a plain-object row is an error, as on a Docker context', () => {
-  assert.throws(() => renderFormatted({ format: '{{.Nope}}', defaultTableFormat, headers, rows: [{ A: 1 }] }), {
+test('render: an unknown field of a plain-object row is an error, as on a Docker context', async () => {
+  await assert.rejects(renderFormatted({ format: '{{.Nope}}', defaultTableFormat, headers, rows: [{ A: 1 }] }), {
     message: 'template parsing error: template: :1:2: executing "" at <.Nope>: can\'t evaluate field Nope in type *formatter.rowContext',
   });
 });
 
 for (const [format, message] of failures) {
-  test(`render: ${format} fails as Docker does`, () => {
-    assert.throws(() => renderFormatted({ format, defaultTableFormat, headers, rows }), (error: unknown) => {
+  test(`render: ${format} fails as Docker does`, async () => {
+    await assert.rejects(renderFormatted({ format, defaultTableFormat, headers, rows }), (error: unknown) => {
       assert.ok(error instanceof TemplateError);
       assert.equal(error.message, message);
       assert.equal(error.fromDaemon, false);
