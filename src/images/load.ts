@@ -1,8 +1,7 @@
 // `load`: brings every image of an archive into the store, then points its tags at it, in one transaction.
 import type { Readable } from 'node:stream';
-import { collectGarbage } from '../store/gc.ts';
-import { Lease } from '../store/leases.ts';
 import type { Store } from '../store/store.ts';
+import { withLease } from '../store/with-lease.ts';
 import { imagesInArchive, type ArchiveImage } from '../transports/archive-images.ts';
 import { MAX_ARCHIVE_JSON_BYTES, readArchive } from '../transports/archive-reader.ts';
 import type { Digest } from '../digest/digest.ts';
@@ -11,9 +10,8 @@ import { insertImage, setTag } from './image-records.ts';
 import { familiar, tagName } from './names.ts';
 
 /** Returns Docker's messages, in Docker's order. */
-export async function loadArchive(store: Store, input: Readable): Promise<string[]> {
-  const lease = Lease.acquire(store.db);
-  try {
+export function loadArchive(store: Store, input: Readable): Promise<string[]> {
+  return withLease(store, async (lease) => {
     const staged = await readArchive(input, store, lease);
     const images = await imagesInArchive(staged, (digest) => readMetadataBlob(store, digest));
     const named = images.map((image) => ({ image, tags: image.names.map(tagName) }));
@@ -22,11 +20,7 @@ export async function loadArchive(store: Store, input: Readable): Promise<string
       lease.releaseWithin();
       return messages;
     });
-  } finally {
-    store.db.transaction(() => lease.releaseWithin());
-    // Whatever this load staged that no image took (a failed load's blobs, stray files) goes now.
-    collectGarbage(store, { only: lease.digests });
-  }
+  });
 }
 
 /** Manifests and configs are read whole, so a hostile gigabyte one is refused before it is read. */

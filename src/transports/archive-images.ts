@@ -6,6 +6,7 @@ import type { Descriptor, ImageConfig, ImageIndex, ImageManifest } from '../oci/
 import type { StagedArchive, StagedFile } from './archive-reader.ts';
 import { parseImageConfig } from '../oci/validate.ts';
 import type { LayerFacts } from './layer-analysis.ts';
+import { hostArchitecture } from '../oci/platform.ts';
 
 export interface ArchiveLayer extends LayerFacts {
   blob: { digest: Digest; size: number; mediaType: string };
@@ -87,7 +88,7 @@ async function imagesFromDescriptor(staged: StagedArchive, descriptor: Descripto
 
 /** A multi-platform index loads as the host's platform, the first entry standing in when none matches. */
 function hostPlatformEntry(entries: Descriptor[]): Descriptor | undefined {
-  const arch = process.arch === 'x64' ? 'amd64' : process.arch;
+  const arch = hostArchitecture();
   return entries.find((entry) => entry.platform?.os === 'linux' && entry.platform.architecture === arch) ?? entries[0];
 }
 

@@ -1,10 +1,11 @@
 // `wharf version`: client and engine versions, in Docker's layout. Loads nothing else, to start fast.
 import packageJson from '../../../package.json' with { type: 'json' };
 import type { CliContext } from '../context.ts';
+import { hostArchitecture } from '../../oci/platform.ts';
 
 export async function run(context: CliContext): Promise<number> {
   const { version } = packageJson;
-  const platform = `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`;
+  const platform = `${process.platform}/${hostArchitecture()}`;
   context.out(
     `Client: wharf\n Version:           ${version}\n API version:       1.47\n Node version:      ${process.version}\n OS/Arch:           ${platform}\n\n` +
       `Engine: wharf (daemonless)\n Version:          ${version}\n API version:      1.47 (minimum version 1.24)\n OS/Arch:          ${platform}\n`,
