@@ -49,6 +49,16 @@ export function errorLine(error: unknown): string {
   return `Error: ${message}`;
 }
 
+/** A failed system call on a file, worded as Go words it (`write /x/y: no space left on device`). */
+export class SystemError extends WharfError {}
+
+/** Wraps an errno error with the file it concerns; other errors pass through. */
+export function withPath(error: unknown, path: string): unknown {
+  const errno = error as NodeJS.ErrnoException;
+  if (!errno?.code || !errno.syscall || error instanceof WharfError) return error;
+  return new SystemError(`${errno.syscall} ${errno.path ?? path}: ${ERRNO_TEXT[errno.code] ?? errno.code}`, { cause: error });
+}
+
 /** How Go (and so Docker) words the errno values users meet most. */
 const ERRNO_TEXT: Record<string, string> = {
   ENOENT: 'no such file or directory',

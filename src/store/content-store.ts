@@ -11,7 +11,7 @@ import { Readable, type Writable } from 'node:stream';
 import { crypto, digestAlgorithm, digestHex, type Digest } from '../digest/digest.ts';
 import { HashingStream, assertDigest } from '../digest/hashing-stream.ts';
 import { WorkerHashingStream } from '../digest/worker-hashing-stream.ts';
-import { InvalidContentError, NotFoundError } from '../errors.ts';
+import { InvalidContentError, NotFoundError, withPath } from '../errors.ts';
 
 export interface IngestOptions {
   /** The digest the bytes must hash to; the write fails and leaves nothing when they don't. */
@@ -129,7 +129,7 @@ export class ContentStore {
       return { ...blob, commit: () => this.commit(temp, blob, options.lease) };
     } catch (error) {
       await rm(temp, { force: true });
-      throw error;
+      throw withPath(error, temp);
     }
   }
 
@@ -152,6 +152,8 @@ export class ContentStore {
       await rename(temp, target);
       await syncDirectory(path.dirname(target));
       return blob;
+    } catch (error) {
+      throw withPath(error, temp);
     } finally {
       await rm(temp, { force: true });
     }

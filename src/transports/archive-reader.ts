@@ -3,7 +3,7 @@
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { isDigest, type Digest } from '../digest/digest.ts';
-import { InvalidContentError, LimitExceededError } from '../errors.ts';
+import { InvalidContentError, LimitExceededError, WharfError } from '../errors.ts';
 import { decompressStream } from '../layers/compression.ts';
 import type { Lease } from '../store/leases.ts';
 import type { Store } from '../store/store.ts';
@@ -155,11 +155,10 @@ function joinRelative(from: string, target: string): string {
 }
 
 function asArchiveError(error: unknown): Error {
-  if (error instanceof InvalidContentError || error instanceof LimitExceededError) return error;
+  if (error instanceof WharfError) return error;
   const message = error instanceof Error ? error.message : String(error);
   if (/unexpected end|premature|truncat/i.test(message)) {
     return new InvalidContentError('invalid archive: unexpected EOF (the archive is truncated)', { cause: error });
   }
-  if (error instanceof Error && 'exitCode' in error) return error;
   return new InvalidContentError(`invalid archive: ${message}`, { cause: error });
 }
