@@ -23,6 +23,38 @@ export const DOCKER_TABLE: TabwriterOptions = { minWidth: 10, padding: 3 };
  * A line with no tab ends all blocks, as does '\f'.
  */
 export function tabwrite(text: string, options: TabwriterOptions): string {
+  return uniformTable(text, options) ?? blocks(text, options);
+}
+
+/**
+ * The common table, every line ending in a newline with the same number of tabs and no '\v' or '\f',
+ * is one block per column: each column is as wide as its widest cell, on every line. Laid out from
+ * split strings, with no cell objects, it is the same bytes for a fraction of the work; any other text is undefined.
+ */
+function uniformTable(text: string, options: TabwriterOptions): string | undefined {
+  if (!text.endsWith('\n') || /[\v\f]/.test(text)) return undefined;
+  const lines = text.slice(0, -1).split('\n');
+  const rows = lines.map((line) => line.split('\t'));
+  const cells = rows[0].length;
+  if (cells < 2 || rows.some((row) => row.length !== cells)) return undefined;
+  // Printable ASCII, tabs and newlines aside, is one column per character: no width to measure per cell.
+  const width = /^[\x20-\x7e\t\n]*$/.test(text) ? (cell: string) => cell.length : displayWidth;
+  const widths: number[] = [];
+  for (let j = 0; j < cells - 1; j++) {
+    let max = options.minWidth;
+    for (const row of rows) max = Math.max(max, width(row[j]) + options.padding);
+    widths.push(max);
+  }
+  const out: string[] = [];
+  for (const row of rows) {
+    let line = '';
+    for (let j = 0; j < cells - 1; j++) line += row[j] + spaces(widths[j] - width(row[j]));
+    out.push(line + row[cells - 1]);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function blocks(text: string, options: TabwriterOptions): string {
   let out = '';
   let lines: Cell[][] = [[]];
   const flush = (): void => {
