@@ -1,5 +1,5 @@
 // Flag parsing with Docker's rules and texts: `unknown flag: --x`, `See 'docker … --help'.`, exit 125.
-import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import type { ParseArgsOptionsConfig } from 'node:util';
 import { UsageError } from './usage-error.ts';
 
 export type FlagSpec = ParseArgsOptionsConfig;
@@ -13,6 +13,8 @@ export interface ParsedFlags {
 export function parseFlags(args: string[], spec: FlagSpec, commandPath: string): ParsedFlags {
   try {
     const { args: plain, explicit } = splitBooleanValues(args, spec);
+    // Fetched, not imported: an ES import of node:util loads worker_threads and util's diff and colour code with it.
+    const { parseArgs } = process.getBuiltinModule('node:util');
     const { values, positionals } = parseArgs({ args: plain, options: { ...spec, help: { type: 'boolean' } }, allowPositionals: true, strict: true });
     return { values: { ...values, ...explicit }, positionals };
   } catch (error) {

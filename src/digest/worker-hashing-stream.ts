@@ -2,7 +2,7 @@
 // this thread parses, scans and writes. Bytes reach the worker through one fixed shared ring, so memory
 // stays flat however big the blob; the digest is ready when the stream has flushed, as with HashingStream.
 import { Transform, type TransformCallback } from 'node:stream';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Digest } from './digest.ts';
 
 /** The ring's size: also the most bytes handed over and not yet hashed. */
@@ -41,6 +41,8 @@ let shared: HashPool | undefined;
 function hashPool(): HashPool {
   if (shared) return shared;
   const memory = new SharedArrayBuffer(RING_BYTES);
+  // Fetched here, not imported: loading worker_threads would cost every command start-up time, hashing or not.
+  const { Worker } = process.getBuiltinModule('node:worker_threads');
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: memory });
   const pool: HashPool = { worker, ring: new Uint8Array(memory), head: 0, used: 0, listeners: new Map(), waiting: new Set(), nextId: 0 };
   worker.on('message', ([id, kind, value]: [number, 'ack' | 'digest', number | string]) => pool.listeners.get(id)?.(kind, value));

@@ -5,7 +5,6 @@ import { parseReference } from '../reference/reference.ts';
 import type { Store } from '../store/store.ts';
 import { booleanFilter, matchLabels, parseFilters } from './filters.ts';
 import { listImageRecords, type ImageRecord } from './image-records.ts';
-import { readConfig } from './inspect.ts';
 import { resolveImage } from './resolve.ts';
 
 export const IMAGE_LIST_FILTERS = ['dangling', 'label', 'before', 'since', 'reference', 'until'] as const;
@@ -22,9 +21,12 @@ export async function listImages(store: Store, options: ListOptions): Promise<Im
   const since = filters.get('since')?.map((name) => createdOf(store, name));
   const patterns = filters.get('reference');
   const labels = filters.get('label');
+  // Loaded only for a label filter: the module costs every other listing start-up time.
+  const readConfig = labels ? (await import('./inspect.ts')).readConfig : undefined;
   const records = listImageRecords(store, { layers: false });
   const parents = new Set(records.map((record) => record.parent).filter(Boolean));
-  const selected: ImageRecord[] = [];
+  // Each with its creation time parsed once, for the filters and the sort alike.
+  const selected: Array<{ record: ImageRecord; created: number }> = [];
   for (const listed of records) {
     const record = patterns ? keepMatchingNames(listed, patterns) : listed;
     if (patterns && record.repoTags.length + record.repoDigests.length === 0) continue;
@@ -36,11 +38,11 @@ export async function listImages(store: Store, options: ListOptions): Promise<Im
     if (before && !before.every((limit) => created < limit)) continue;
     if (since && !since.every((limit) => created > limit)) continue;
     // Only a label filter needs the config; reading a thousand configs would dominate a listing.
-    if (labels && !matchLabels(labels, (await readConfig(store, record.id)).config?.Labels)) continue;
-    selected.push(record);
+    if (labels && readConfig && !matchLabels(labels, (await readConfig(store, record.id)).config?.Labels)) continue;
+    selected.push({ record, created: created || 0 });
   }
-  const createdMs = new Map(selected.map((record) => [record.id, Date.parse(record.created ?? '') || 0]));
-  return selected.sort((a, b) => createdMs.get(b.id)! - createdMs.get(a.id)! || (a.id < b.id ? -1 : 1));
+  selected.sort((a, b) => b.created - a.created || (a.record.id < b.record.id ? -1 : 1));
+  return selected.map(({ record }) => record);
 }
 
 /** Docker lists only the names that match a reference filter, and the image only if one does. */

@@ -3,8 +3,6 @@
 // verifies digest and size; commit() then fsyncs, takes the lease, and renames into place (ingest() does
 // both). A blob is invisible until that rename, so readers never see a partial blob; two writers of one
 // digest both succeed and leave one copy.
-import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable, type Writable } from 'node:stream';
@@ -12,6 +10,11 @@ import { crypto, digestAlgorithm, digestHex, type Digest } from '../digest/diges
 import { HashingStream, assertDigest } from '../digest/hashing-stream.ts';
 import { WorkerHashingStream } from '../digest/worker-hashing-stream.ts';
 import { InvalidContentError, NotFoundError, withPath } from '../errors.ts';
+
+// Node's fs fetched on use, not imported: an ES import of node:fs or node:fs/promises loads the promise API
+// and readline behind it, ~2 ms of start-up that a command opening the store only to read the DB never uses.
+const fs = () => process.getBuiltinModule('node:fs');
+const fsp = () => process.getBuiltinModule('node:fs/promises');
 
 export interface IngestOptions {
   /** The digest the bytes must hash to; the write fails and leaves nothing when they don't. */
@@ -65,13 +68,13 @@ export class ContentStore {
 
   /** Synchronous: two mkdirs are cheaper than the event-loop round trips of their async forms at start-up. */
   init(): void {
-    mkdirSync(path.join(this.root, 'blobs', 'sha256'), { recursive: true });
-    mkdirSync(this.ingestDir(), { recursive: true });
+    fs().mkdirSync(path.join(this.root, 'blobs', 'sha256'), { recursive: true });
+    fs().mkdirSync(this.ingestDir(), { recursive: true });
   }
 
   async info(digest: Digest): Promise<BlobInfo | undefined> {
     try {
-      const stats = await stat(this.blobPath(digest));
+      const stats = await fsp().stat(this.blobPath(digest));
       return { digest, size: stats.size };
     } catch (error) {
       if (isNotFound(error)) return undefined;
@@ -84,7 +87,7 @@ export class ContentStore {
   }
 
   read(digest: Digest): Readable {
-    const stream = createReadStream(this.blobPath(digest), { highWaterMark: 1 << 20 });
+    const stream = fs().createReadStream(this.blobPath(digest), { highWaterMark: 1 << 20 });
     stream.on('error', (error) => {
       if (isNotFound(error)) stream.emit('error', new NotFoundError(`blob ${digest} not found in the content store`));
     });
@@ -93,7 +96,7 @@ export class ContentStore {
 
   async readBytes(digest: Digest): Promise<Buffer> {
     try {
-      return await readFile(this.blobPath(digest));
+      return await fsp().readFile(this.blobPath(digest));
     } catch (error) {
       if (isNotFound(error)) throw new NotFoundError(`blob ${digest} not found in the content store`, { cause: error });
       throw error;
@@ -117,7 +120,7 @@ export class ContentStore {
     const hashing = big ? new WorkerHashingStream(algorithm) : new HashingStream(algorithm);
     try {
       // A deep buffer lets hashing run ahead while the previous chunk is still being written.
-      const sink = createWriteStream(temp, { flags: 'wx', mode: 0o644, highWaterMark: 4 << 20 });
+      const sink = fs().createWriteStream(temp, { flags: 'wx', mode: 0o644, highWaterMark: 4 << 20 });
       if (options.tap) {
         // A tap that rejects the content (a hostile layer, say) aborts the whole write.
         options.tap.on('error', (error) => hashing.destroy(error));
@@ -128,7 +131,7 @@ export class ContentStore {
       verify(blob, options);
       return { ...blob, commit: () => this.commit(temp, blob, options.lease) };
     } catch (error) {
-      await rm(temp, { force: true });
+      await fsp().rm(temp, { force: true });
       throw withPath(error, temp);
     }
   }
@@ -140,7 +143,7 @@ export class ContentStore {
   /** fsync, lease, rename, fsync the directory: the blob is durable before anyone can see it. */
   private async commit(temp: string, blob: BlobInfo, lease: IngestOptions['lease']): Promise<BlobInfo> {
     try {
-      const handle = await open(temp, 'r');
+      const handle = await fsp().open(temp, 'r');
       try {
         await handle.sync();
       } finally {
@@ -148,31 +151,31 @@ export class ContentStore {
       }
       lease?.add(blob.digest);
       const target = this.blobPath(blob.digest);
-      await mkdir(path.dirname(target), { recursive: true });
-      await rename(temp, target);
+      await fsp().mkdir(path.dirname(target), { recursive: true });
+      await fsp().rename(temp, target);
       await syncDirectory(path.dirname(target));
       return blob;
     } catch (error) {
       throw withPath(error, temp);
     } finally {
-      await rm(temp, { force: true });
+      await fsp().rm(temp, { force: true });
     }
   }
 
   async delete(digest: Digest): Promise<void> {
-    await rm(this.blobPath(digest), { force: true });
+    await fsp().rm(this.blobPath(digest), { force: true });
   }
 
   async *list(): AsyncGenerator<Digest> {
     const blobs = path.join(this.root, 'blobs');
-    for (const algorithm of await readdir(blobs)) {
-      for (const hex of await readdir(path.join(blobs, algorithm))) yield `${algorithm}:${hex}`;
+    for (const algorithm of await fsp().readdir(blobs)) {
+      for (const hex of await fsp().readdir(path.join(blobs, algorithm))) yield `${algorithm}:${hex}`;
     }
   }
 }
 
 export async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
+  const handle = await fsp().open(dir, 'r');
   try {
     await handle.sync();
   } finally {

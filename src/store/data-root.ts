@@ -1,5 +1,4 @@
 // Where the data root is: --data-root, else WHARF_ROOT, else daemon.json's "data-root", else /var/lib/wharf (root) or $XDG_DATA_HOME/wharf.
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { InvalidArgumentError } from '../errors.ts';
@@ -19,7 +18,8 @@ export function defaultDataRoot(env: NodeJS.ProcessEnv = process.env): string {
 export function readDaemonConfig(file: string): Record<string, unknown> {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // Not an import of node:fs: that loads fs/promises and readline too, ~2 ms of every command's start-up.
+    text = process.getBuiltinModule('node:fs').readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw error;

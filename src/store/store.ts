@@ -1,5 +1,4 @@
 // Opens a data root: the content store and the metadata DB side by side, created on first use.
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ContentStore } from './content-store.ts';
 import { MetadataDb } from './metadata-db.ts';
@@ -15,7 +14,8 @@ const openStores = new Map<string, Store>();
 export async function openStore(root: string): Promise<Store> {
   const existing = openStores.get(root);
   if (existing) return existing;
-  mkdirSync(root, { recursive: true, mode: 0o700 });
+  // Not an import of node:fs: that loads fs/promises too (see content-store.ts).
+  process.getBuiltinModule('node:fs').mkdirSync(root, { recursive: true, mode: 0o700 });
   const content = new ContentStore(root);
   content.init();
   const store = { root, content, db: new MetadataDb(path.join(root, 'metadata.db')) };
