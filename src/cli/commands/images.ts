@@ -30,7 +30,9 @@ export async function run(context: CliContext, args: string[], path: string): Pr
   const filters = filterArgs(values.filter, '-f, --filter', path);
   if (positionals[0]) filters.push(`reference=${positionals[0]}`);
   const images = await listImages(await context.store(), { all: Boolean(values.all), filters });
-  const rows = images.flatMap((image) => imageRows(image, { digests: Boolean(values.digests), trunc: !values['no-trunc'] }));
+  const rows: ImageRow[] = [];
+  const options = { digests: Boolean(values.digests), trunc: !values['no-trunc'] };
+  for (let i = 0; i < images.length; i++) addImageRows(rows, images[i], options);
   context.out(await renderFormatted({
     format: values.quiet ? '{{.ID}}' : (values.format as string | undefined),
     defaultTableFormat: values.digests
@@ -42,12 +44,24 @@ export async function run(context: CliContext, args: string[], path: string): Pr
   return 0;
 }
 
-/** One row per repository:tag (and per digest with --digests), as docker/cli expands an image. */
-function imageRows(image: ImageRecord, options: { digests: boolean; trunc: boolean }): ImageRow[] {
-  if (image.repoTags.length === 0 && image.repoDigests.length === 0) return [new ImageRow(image, '<none>', '<none>', '<none>', options.trunc)];
+/**
+ * One row per repository:tag (and per digest with --digests), as docker/cli expands an image. The usual
+ * image takes a path with no Map and no iterator: this runs cold, where each iterator step allocates.
+ */
+function addImageRows(rows: ImageRow[], image: ImageRecord, options: { digests: boolean; trunc: boolean }): void {
+  const { repoTags, repoDigests } = image;
+  if (repoTags.length === 0 && repoDigests.length === 0) {
+    rows.push(new ImageRow(image, '<none>', '<none>', '<none>', options.trunc));
+    return;
+  }
+  // The usual image, one tag and no digest, is one row: nothing to group.
+  if (repoTags.length === 1 && repoDigests.length === 0) {
+    const { repository, tag } = splitFamiliar(familiar(repoTags[0]));
+    rows.push(new ImageRow(image, repository, tag, '<none>', options.trunc));
+    return;
+  }
   const tagsByRepo = group(image.repoTags.map((name) => splitFamiliar(familiar(name))), 'tag');
   const digestsByRepo = group(image.repoDigests.map((name) => splitFamiliar(familiar(name))), 'digest');
-  const rows: ImageRow[] = [];
   for (const [repository, tags] of tagsByRepo) {
     const digests = options.digests ? digestsByRepo.get(repository) ?? [] : [];
     digestsByRepo.delete(repository);
@@ -59,7 +73,6 @@ function imageRows(image: ImageRecord, options: { digests: boolean; trunc: boole
   for (const [repository, digests] of digestsByRepo) {
     for (const digest of options.digests ? digests : ['<none>']) rows.push(new ImageRow(image, repository, '<none>', digest, options.trunc));
   }
-  return rows;
 }
 
 function group(names: Array<{ repository: string; tag: string; digest: string }>, key: 'tag' | 'digest'): Map<string, string[]> {

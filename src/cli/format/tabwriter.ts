@@ -39,19 +39,20 @@ function uniformTable(text: string, options: TabwriterOptions): string | undefin
   if (cells < 2 || rows.some((row) => row.length !== cells)) return undefined;
   // Printable ASCII, tabs and newlines aside, is one column per character: no width to measure per cell.
   const width = /^[\x20-\x7e\t\n]*$/.test(text) ? (cell: string) => cell.length : displayWidth;
+  // Indexed loops: cold code allocates at every step of a for…of.
   const widths: number[] = [];
   for (let j = 0; j < cells - 1; j++) {
     let max = options.minWidth;
-    for (const row of rows) max = Math.max(max, width(row[j]) + options.padding);
+    for (let i = 0; i < rows.length; i++) max = Math.max(max, width(rows[i][j]) + options.padding);
     widths.push(max);
   }
-  const out: string[] = [];
-  for (const row of rows) {
-    let line = '';
-    for (let j = 0; j < cells - 1; j++) line += row[j] + spaces(widths[j] - width(row[j]));
-    out.push(line + row[cells - 1]);
+  let out = '';
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    for (let j = 0; j < cells - 1; j++) out += row[j] + spaces(widths[j] - width(row[j]));
+    out += `${row[cells - 1]}\n`;
   }
-  return `${out.join('\n')}\n`;
+  return out;
 }
 
 function blocks(text: string, options: TabwriterOptions): string {

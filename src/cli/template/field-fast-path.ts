@@ -38,15 +38,20 @@ export function simpleFieldTemplate(source: string): FastExecute | undefined {
 }
 
 function fieldsExecutor(parts: Part[]): FastExecute {
+  // Text and field names in two arrays walked by index: a listing runs this cold, a thousand times, where
+  // a for…of allocates at every step.
+  const texts = parts.map((part) => ('text' in part ? part.text : undefined));
+  const fields = parts.map((part) => ('field' in part ? part.field : undefined));
   return (data) => {
     if (typeof data !== 'object' || data === null) return undefined;
     let out = '';
-    for (const part of parts) {
-      if ('text' in part) {
-        out += part.text;
+    for (let i = 0; i < texts.length; i++) {
+      const text = texts[i];
+      if (text !== undefined) {
+        out += text;
         continue;
       }
-      const value = (data as Record<string, unknown>)[part.field];
+      const value = (data as Record<string, unknown>)[fields[i]!];
       if (typeof value !== 'string') return undefined;
       out += value;
     }
