@@ -18,14 +18,18 @@ export async function run(context: CliContext, args: string[], commandPath: stri
     return 0;
   }
   const temp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
+  // A deep buffer keeps reading blobs while earlier bytes are still being written.
+  const output = createWriteStream(temp, { highWaterMark: 4 << 20 });
   try {
-    // A deep buffer keeps reading blobs while earlier bytes are still being written.
-    await saveImages(store, positionals, createWriteStream(temp, { highWaterMark: 4 << 20 }));
+    await saveImages(store, positionals, output);
     const handle = await open(temp, 'r');
     await handle.sync();
     await handle.close();
     await rename(temp, file);
   } finally {
+    // The stream creates its file asynchronously: a save that fails early (no such image) must wait for
+    // it to be closed, or the file can appear after the rm below and be left behind.
+    if (!output.closed) await new Promise((resolve) => output.destroy().once('close', resolve));
     await rm(temp, { force: true });
   }
   return 0;
