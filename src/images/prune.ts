@@ -4,7 +4,8 @@ import type { Store } from '../store/store.ts';
 import { booleanFilter, matchLabels, parseFilters } from './filters.ts';
 import { listImageRecords } from './image-records.ts';
 import { readConfig } from './inspect.ts';
-import { removeImage, type DeleteRecord } from './remove.ts';
+import { removeImageRecords, type DeleteRecord } from './remove.ts';
+import { collectGarbage } from '../store/gc.ts';
 import { parseUntil } from './until.ts';
 
 export interface PruneResult {
@@ -19,8 +20,9 @@ export async function pruneImages(store: Store, options: { all: boolean; filters
   const labelFiltered = filters.has('label') || filters.has('label!');
   const records: DeleteRecord[] = [];
   const sizesBefore = layerBytes(store);
-  const parents = new Set(listImageRecords(store).map((record) => record.parent).filter(Boolean));
-  for (const record of listImageRecords(store)) {
+  const candidates = listImageRecords(store, { layers: false });
+  const parents = new Set(candidates.map((record) => record.parent).filter(Boolean));
+  for (const record of candidates) {
     if (parents.has(record.id)) continue;
     const dangling = record.repoTags.length === 0 && record.repoDigests.length === 0;
     if (!all && !dangling) continue;
@@ -29,6 +31,8 @@ export async function pruneImages(store: Store, options: { all: boolean; filters
     if (labelFiltered && !(await labelsMatch(store, record.id, filters))) continue;
     records.push(...removeOne(store, record.id, [...record.repoTags, ...record.repoDigests]));
   }
+  // One sweep of the blobs for the whole prune, not one per image removed.
+  collectGarbage(store);
   return { records, reclaimedBytes: sizesBefore - layerBytes(store) };
 }
 
@@ -42,8 +46,8 @@ async function labelsMatch(store: Store, id: Digest, filters: Map<string, string
 /** Untags by name first, as Docker's prune does, then deletes by ID. */
 function removeOne(store: Store, id: Digest, names: string[]): DeleteRecord[] {
   const records: DeleteRecord[] = [];
-  for (const name of names) records.push(...removeImage(store, name, { force: false, prune: true }));
-  if (store.db.get('SELECT 1 FROM images WHERE id = ?', id)) records.push(...removeImage(store, id, { force: false, prune: true }));
+  for (const name of names) records.push(...removeImageRecords(store, name, { force: false, prune: true }));
+  if (store.db.get('SELECT 1 FROM images WHERE id = ?', id)) records.push(...removeImageRecords(store, id, { force: false, prune: true }));
   return records;
 }
 

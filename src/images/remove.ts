@@ -18,9 +18,14 @@ export interface RemoveOptions {
 }
 
 export function removeImage(store: Store, input: string, options: RemoveOptions): DeleteRecord[] {
-  const records = store.db.transaction(() => removeWithin(store, input, options));
+  const records = removeImageRecords(store, input, options);
   collectGarbage(store);
   return records;
+}
+
+/** The records half of `removeImage`, in one transaction; the caller sweeps blobs (once, for many removals). */
+export function removeImageRecords(store: Store, input: string, options: RemoveOptions): DeleteRecord[] {
+  return store.db.transaction(() => removeWithin(store, input, options));
 }
 
 function removeWithin(store: Store, input: string, options: RemoveOptions): DeleteRecord[] {
@@ -72,13 +77,16 @@ function deleteConflict(store: Store, id: Digest, force: boolean): ConflictError
 
 /** The chain IDs of this image's layers that no other image shares, top layer first. */
 function releasedChains(store: Store, id: Digest): Digest[] {
-  const diffIdsOf = (imageId: string) =>
-    store.db.all('SELECT diff_id FROM image_layers WHERE image_id = ? ORDER BY position', imageId).map((row) => row.diff_id as Digest);
-  const others = new Set<Digest>();
-  for (const row of store.db.all('SELECT id FROM images WHERE id != ?', id)) {
-    for (const chain of chainIds(diffIdsOf(String(row.id)))) others.add(chain);
+  // One query for every image's layers: a query per image would make rmi in a big store quadratic.
+  const diffIds = new Map<string, Digest[]>();
+  for (const [imageId, diffId] of store.db.arrays('SELECT image_id, diff_id FROM image_layers ORDER BY image_id, position')) {
+    const list = diffIds.get(String(imageId));
+    if (list) list.push(diffId as Digest);
+    else diffIds.set(String(imageId), [diffId as Digest]);
   }
-  return chainIds(diffIdsOf(id)).filter((chain) => !others.has(chain)).reverse();
+  const others = new Set<Digest>();
+  for (const [imageId, layers] of diffIds) if (imageId !== id) for (const chain of chainIds(layers)) others.add(chain);
+  return chainIds(diffIds.get(id) ?? []).filter((chain) => !others.has(chain)).reverse();
 }
 
 function hasChildren(store: Store, id: Digest): boolean {
