@@ -85,7 +85,6 @@ async function onEntry(name: string, header: tar.Header, body: Readable, pass: R
   }
   if (isClassicConfig(name, header.size ?? 0)) {
     const bytes = await readSmall(name, body, header.size ?? 0);
-    staged.json.set(name, bytes);
     staged.files.set(name, await store.content.ingestBytes(bytes, { expected: digestFromBlobPath(name), lease, what: `archive file ${name}` }));
     return;
   }
