@@ -1,7 +1,6 @@
 // `import`: makes a one-layer image from a root filesystem tarball (any compression), with --change and a message.
 import { PassThrough, type Readable } from 'node:stream';
 import { sha256Of, type Digest } from '../digest/digest.ts';
-import { InvalidArgumentError } from '../errors.ts';
 import { decompressStream } from '../layers/compression.ts';
 import { scanLayer } from '../layers/layer-scanner.ts';
 import { MediaType } from '../oci/media-types.ts';
@@ -11,7 +10,7 @@ import { withLease } from '../store/with-lease.ts';
 import { applyChanges } from './changes.ts';
 import { insertImage, setTag } from './image-records.ts';
 import { tagName } from './names.ts';
-import { hostArchitecture } from '../oci/platform.ts';
+import { parsePlatform } from '../oci/platform.ts';
 
 export interface ImportOptions {
   source: string;
@@ -58,11 +57,4 @@ function importConfig(diffId: Digest, options: ImportOptions, platform: ReturnTy
     rootfs: { type: 'layers', diff_ids: [diffId] },
     history: [{ created, comment }],
   };
-}
-
-function parsePlatform(value: string | undefined): { os: string; architecture: string; variant?: string } {
-  if (!value) return { os: 'linux', architecture: hostArchitecture() };
-  const [os, architecture, variant] = value.split('/');
-  if (!os || !architecture) throw new InvalidArgumentError(`"${value}": unknown operating system or architecture: invalid argument`);
-  return { os, architecture, ...(variant ? { variant } : {}) };
 }

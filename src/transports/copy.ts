@@ -1,0 +1,141 @@
+// Copies an image, or a whole index, from any ImageSource to any ImageDestination, byte for byte.
+// Blobs go first (the config, then layers in parallel), manifests after the blobs they name, the index last,
+// so a destination never holds a manifest whose blobs it lacks.
+import { Transform, type Readable } from 'node:stream';
+import { InvalidContentError } from '../errors.ts';
+import { isIndexMediaType, MediaType } from '../oci/media-types.ts';
+import { hostPlatform, selectManifest } from '../oci/platform.ts';
+import type { Descriptor, ImageIndex, ImageManifest, Platform } from '../oci/types.ts';
+import type { ImageDestination, ImageSource, ManifestBytes } from './image-transport.ts';
+
+export type BlobKind = 'config' | 'layer';
+
+export type CopyEvent =
+  | { type: 'manifest-resolved'; manifest: ManifestBytes; parsed: ImageManifest }
+  | { type: 'blob-skipped'; descriptor: Descriptor; kind: BlobKind }
+  | { type: 'blob-started'; descriptor: Descriptor; kind: BlobKind }
+  | { type: 'blob-progress'; descriptor: Descriptor; kind: BlobKind; bytes: number }
+  | { type: 'blob-done'; descriptor: Descriptor; kind: BlobKind }
+  | { type: 'manifest-written'; manifest: ManifestBytes };
+
+export interface CopyOptions {
+  /** Copy every image of an index and the index itself, not one platform's image. */
+  all?: boolean;
+  /** The platform to take from an index; the host's by default. */
+  platform?: Platform;
+  /** Layers copied at once. */
+  concurrency?: number;
+  onEvent?: (event: CopyEvent) => void;
+}
+
+const DEFAULT_CONCURRENCY = 3;
+
+/** Returns the top-level manifest written: the index with `all`, else the image manifest. */
+export async function copyImage(source: ImageSource, destination: ImageDestination, options: CopyOptions = {}): Promise<ManifestBytes> {
+  const top = await source.manifest();
+  let written: ManifestBytes;
+  if (isIndexMediaType(top.mediaType)) {
+    const index = parseJson<ImageIndex>(top, 'index');
+    if (!Array.isArray(index.manifests) || !index.manifests.every(isDescriptor)) throw new InvalidContentError(`invalid index ${top.digest}: manifests are malformed`);
+    if (options.all) {
+      for (const child of index.manifests) await copyManifest(source, destination, await source.manifest(child.digest), { ...options, topLevel: false });
+      await destination.putManifest(top, { topLevel: true });
+      options.onEvent?.({ type: 'manifest-written', manifest: top });
+      written = top;
+    } else {
+      const chosen = selectManifest(index.manifests, options.platform ?? hostPlatform());
+      written = await copyManifest(source, destination, await source.manifest(chosen.digest), { ...options, topLevel: true });
+    }
+  } else {
+    written = await copyManifest(source, destination, top, { ...options, topLevel: true });
+  }
+  await destination.commit();
+  return written;
+}
+
+async function copyManifest(
+  source: ImageSource,
+  destination: ImageDestination,
+  manifest: ManifestBytes,
+  options: CopyOptions & { topLevel: boolean },
+): Promise<ManifestBytes> {
+  if (isIndexMediaType(manifest.mediaType)) throw new InvalidContentError(`nested index ${manifest.digest} is not supported`);
+  const parsed = parseImageManifest(manifest);
+  options.onEvent?.({ type: 'manifest-resolved', manifest, parsed });
+  await copyBlob(source, destination, parsed.config, 'config', options);
+  await eachLimited(parsed.layers, options.concurrency ?? DEFAULT_CONCURRENCY, (layer) => copyBlob(source, destination, layer, 'layer', options));
+  await destination.putManifest(manifest, { topLevel: options.topLevel });
+  options.onEvent?.({ type: 'manifest-written', manifest });
+  return manifest;
+}
+
+async function copyBlob(source: ImageSource, destination: ImageDestination, descriptor: Descriptor, kind: BlobKind, options: CopyOptions): Promise<void> {
+  const emit = options.onEvent;
+  if (await destination.hasBlob(descriptor)) {
+    emit?.({ type: 'blob-skipped', descriptor, kind });
+    return;
+  }
+  emit?.({ type: 'blob-started', descriptor, kind });
+  const content = await source.blob(descriptor);
+  await destination.putBlob(descriptor, emit ? counted(content, (bytes) => emit({ type: 'blob-progress', descriptor, kind, bytes })) : content);
+  emit?.({ type: 'blob-done', descriptor, kind });
+}
+
+/** Reports bytes passed at most every 64 KiB of progress, so a fast copy is not slowed by its own reporting. */
+function counted(content: Readable, report: (bytes: number) => void): Readable {
+  let total = 0;
+  let reported = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      total += chunk.length;
+      if (total - reported >= 1 << 16) report((reported = total));
+      callback(null, chunk);
+    },
+    flush(callback) {
+      report(total);
+      callback();
+    },
+  });
+  content.on('error', (error) => counter.destroy(error));
+  return content.pipe(counter);
+}
+
+async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const failures: unknown[] = [];
+  const worker = async () => {
+    // After a failure the other workers finish what they hold but start nothing new.
+    while (next < items.length && failures.length === 0) {
+      const item = items[next++];
+      await work(item).catch((error: unknown) => void failures.push(error));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failures.length) throw failures[0];
+}
+
+const IMAGE_MANIFEST_TYPES = new Set<string>([MediaType.ociManifest, MediaType.dockerManifest]);
+
+export function parseImageManifest(manifest: ManifestBytes): ImageManifest {
+  if (!IMAGE_MANIFEST_TYPES.has(manifest.mediaType)) {
+    throw new InvalidContentError(`unsupported manifest media type ${manifest.mediaType} for ${manifest.digest}`);
+  }
+  const parsed = parseJson<ImageManifest>(manifest, 'manifest');
+  if (!isDescriptor(parsed.config) || !Array.isArray(parsed.layers) || !parsed.layers.every(isDescriptor)) {
+    throw new InvalidContentError(`invalid manifest ${manifest.digest}: config or layers are malformed`);
+  }
+  return parsed;
+}
+
+function isDescriptor(value: unknown): value is Descriptor {
+  const descriptor = value as Descriptor;
+  return typeof descriptor?.digest === 'string' && typeof descriptor.mediaType === 'string' && Number.isSafeInteger(descriptor.size) && descriptor.size >= 0;
+}
+
+function parseJson<T>(manifest: ManifestBytes, what: string): T {
+  try {
+    return JSON.parse(manifest.bytes.toString('utf8')) as T;
+  } catch (error) {
+    throw new InvalidContentError(`invalid ${what} ${manifest.digest}: not valid JSON`, { cause: error });
+  }
+}

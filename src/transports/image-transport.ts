@@ -1,0 +1,37 @@
+// What any place images live offers to a copy: a source yields manifests and blobs, a destination takes them.
+// Lifecycle of a copy: source.manifest() → for each blob: destination.hasBlob() ? skip : putBlob() → putManifest()
+// for every image manifest, then for the index → destination.commit() (an archive writes its index there) → close both.
+import type { Readable } from 'node:stream';
+import type { Digest } from '../digest/digest.ts';
+import type { Descriptor } from '../oci/types.ts';
+
+/** Manifest bytes exactly as stored or served: their digest is the sha256 of these bytes, never of re-serialised JSON. */
+export interface ManifestBytes {
+  bytes: Buffer;
+  mediaType: string;
+  digest: Digest;
+}
+
+export interface ImageSource {
+  /** The manifest or index the source's reference names, or, given a digest, that one (an index's child). */
+  manifest(digest?: Digest): Promise<ManifestBytes>;
+  /** A blob's bytes; a destination verifies them against the descriptor as they pass. */
+  blob(descriptor: Descriptor): Promise<Readable>;
+  close(): Promise<void>;
+}
+
+export interface PutManifestOptions {
+  /** True for the manifest (or index) the copy was asked for, which the destination names with its reference. */
+  topLevel: boolean;
+}
+
+export interface ImageDestination {
+  /** True when the destination already holds the blob, so the copy skips it. */
+  hasBlob(descriptor: Descriptor): Promise<boolean>;
+  /** Stores a blob, verifying digest and size; nothing is visible if they do not match. */
+  putBlob(descriptor: Descriptor, content: Readable): Promise<void>;
+  putManifest(manifest: ManifestBytes, options: PutManifestOptions): Promise<void>;
+  /** Makes the copy visible as one step, where the destination can (an archive writes its index and closes). */
+  commit(): Promise<void>;
+  close(): Promise<void>;
+}
