@@ -34,6 +34,19 @@ const IMAGE_ID_LIKE_RE = /^(?:sha256:)?[a-f0-9]{1,64}$/;
 const DIGEST_HEX_LENGTH = new Map([['sha256', 64], ['sha384', 96], ['sha512', 128]]);
 const GO_DIGEST_RE = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 
+const REPOSITORY_PATH_RE = new RegExp(`^${REMOTE_NAME}$`);
+const TAG_RE = new RegExp(`^${TAG}$`);
+
+/** A repository path as a registry accepts it (`team/app`, no domain), within distribution's 255 characters. */
+export function isRepositoryPath(name: string): boolean {
+  return name.length <= MAX_PATH_LENGTH && REPOSITORY_PATH_RE.test(name);
+}
+
+/** A tag as the grammar allows it (`[\w][\w.-]{0,127}`). */
+export function isTag(tag: string): boolean {
+  return TAG_RE.test(tag);
+}
+
 /** Parses a name as the Docker CLI and daemon do (ParseNormalizedNamed): `ubuntu` → docker.io/library/ubuntu. */
 export function parseReference(input: string): Reference {
   if (IDENTIFIER_RE.test(input)) {
