@@ -6,7 +6,7 @@ import { InvalidContentError } from '../errors.ts';
 import { isIndexMediaType, MediaType } from '../oci/media-types.ts';
 import { hostPlatform, selectManifest } from '../oci/platform.ts';
 import type { Descriptor, ImageIndex, ImageManifest, Platform } from '../oci/types.ts';
-import type { ImageDestination, ImageSource, ManifestBytes } from './image-transport.ts';
+import type { ImageDestination, ImageSource, ManifestBytes, PutManifestOptions } from './image-transport.ts';
 
 export type BlobKind = 'config' | 'layer';
 
@@ -44,7 +44,7 @@ export async function copyImage(source: ImageSource, destination: ImageDestinati
       written = top;
     } else {
       const chosen = selectManifest(index.manifests, options.platform ?? hostPlatform());
-      written = await copyManifest(source, destination, await source.manifest(chosen.digest), { ...options, topLevel: true });
+      written = await copyManifest(source, destination, await source.manifest(chosen.digest), { ...options, topLevel: true, index: top });
     }
   } else {
     written = await copyManifest(source, destination, top, { ...options, topLevel: true });
@@ -57,14 +57,14 @@ async function copyManifest(
   source: ImageSource,
   destination: ImageDestination,
   manifest: ManifestBytes,
-  options: CopyOptions & { topLevel: boolean },
+  options: CopyOptions & PutManifestOptions,
 ): Promise<ManifestBytes> {
   if (isIndexMediaType(manifest.mediaType)) throw new InvalidContentError(`nested index ${manifest.digest} is not supported`);
   const parsed = parseImageManifest(manifest);
   options.onEvent?.({ type: 'manifest-resolved', manifest, parsed });
   await copyBlob(source, destination, parsed.config, 'config', options);
   await eachLimited(parsed.layers, options.concurrency ?? DEFAULT_CONCURRENCY, (layer) => copyBlob(source, destination, layer, 'layer', options));
-  await destination.putManifest(manifest, { topLevel: options.topLevel });
+  await destination.putManifest(manifest, { topLevel: options.topLevel, index: options.index });
   options.onEvent?.({ type: 'manifest-written', manifest });
   return manifest;
 }

@@ -23,6 +23,8 @@ export interface ImageSource {
 export interface PutManifestOptions {
   /** True for the manifest (or index) the copy was asked for, which the destination names with its reference. */
   topLevel: boolean;
+  /** The index the manifest was chosen from, when it was: the name the user pulled points at that. */
+  index?: ManifestBytes;
 }
 
 export interface ImageDestination {

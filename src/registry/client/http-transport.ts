@@ -33,8 +33,18 @@ export interface HttpResponse {
   text(limit?: number): Promise<string>;
 }
 
-/** The connection failed or was cut: nothing the registry said, so a retry may do better. */
-export class ConnectionError extends WharfError {}
+/** The connection failed, was cut, or TLS failed: nothing the registry said. */
+export class ConnectionError extends WharfError {
+  /** TLS failed (or the server speaks plain HTTP): an insecure registry is then tried over http://. */
+  readonly tls: boolean;
+  readonly retry: boolean;
+
+  constructor(message: string, options: { cause?: unknown; tls: boolean; retry?: boolean }) {
+    super(message, { cause: options.cause });
+    this.tls = options.tls;
+    this.retry = options.retry ?? true;
+  }
+}
 
 const RETRIES = 3;
 const BACKOFF_MS = 200;
@@ -58,7 +68,7 @@ export class HttpTransport {
         response.body.resume();
         await sleep(retryDelay(attempt, response.headers['retry-after']));
       } catch (error) {
-        if (last || !(error instanceof ConnectionError)) throw error;
+        if (last || !(error instanceof ConnectionError) || !error.retry) throw error;
         await sleep(retryDelay(attempt));
       }
     }
@@ -97,8 +107,8 @@ export class HttpTransport {
         agent: this.agentFor(url, request.tls),
         timeout: CONNECT_TIMEOUT_MS,
       });
-      outgoing.on('timeout', () => outgoing.destroy(new ConnectionError(`${url.origin}: timed out`)));
-      outgoing.on('error', (error) => reject(connectionError(url, error)));
+      outgoing.on('timeout', () => outgoing.destroy(new ConnectionError(`${goRequest(request)}: i/o timeout`, { tls: false })));
+      outgoing.on('error', (error) => reject(connectionError(request, error)));
       outgoing.on('response', (incoming) => {
         // From here on, a silent connection is a stalled body: the reader sees the error.
         outgoing.setTimeout(IDLE_TIMEOUT_MS);
@@ -141,16 +151,25 @@ function retryDelay(attempt: number, retryAfter?: string): number {
   return BACKOFF_MS * 2 ** attempt;
 }
 
-/** Network failures become ConnectionErrors; TLS verification failures stay as they are: retrying cannot fix them. */
-function connectionError(url: URL, error: Error): Error {
+/** How Go's http client names a request in its errors: `Get "https://host/v2/"`. */
+function goRequest(request: HttpRequest): string {
+  const method = request.method.charAt(0) + request.method.slice(1).toLowerCase();
+  const url = new URL(request.url);
+  url.search = '';
+  return `${method} "${url.href}"`;
+}
+
+/** Network failures become ConnectionErrors, worded as Go words them; TLS failures are not retried: a retry cannot fix them. */
+function connectionError(request: HttpRequest, error: Error): Error {
   if (error instanceof WharfError) return error;
   const code = (error as NodeJS.ErrnoException).code ?? '';
-  const cause = { cause: error };
-  if (code === 'ECONNREFUSED') return new ConnectionError(`Get "${url.origin}/v2/": dial tcp ${url.host}: connect: connection refused`, cause);
-  if (/^(ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|ENOTFOUND|UND_ERR_SOCKET)$/.test(code)) {
-    return new ConnectionError(`${url.origin}: ${error.message}`, cause);
-  }
-  return new WharfError(`${url.origin}: ${error.message}`, cause);
+  const options = { cause: error, tls: false };
+  const host = request.url.port ? request.url.host : `${request.url.hostname}:${request.url.protocol === 'https:' ? 443 : 80}`;
+  // Nobody listening, or no such host: a retry a moment later would say the same.
+  if (code === 'ECONNREFUSED') return new ConnectionError(`${goRequest(request)}: dial tcp ${host}: connect: connection refused`, { ...options, retry: false });
+  if (code === 'ENOTFOUND') return new ConnectionError(`${goRequest(request)}: dial tcp: lookup ${request.url.hostname}: no such host`, { ...options, retry: false });
+  if (/^(ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN)$/.test(code)) return new ConnectionError(`${goRequest(request)}: ${error.message}`, options);
+  return new ConnectionError(`${goRequest(request)}: ${error.message}`, { ...options, tls: true, retry: false });
 }
 
 async function readText(stream: Readable, limit = DEFAULT_TEXT_LIMIT): Promise<string> {

@@ -1,0 +1,160 @@
+// One repository of a registry: manifests, blobs, uploads and tags, over the Distribution API.
+import type { Readable } from 'node:stream';
+import { isDigest, sha256Of, type Digest } from '../../digest/digest.ts';
+import { DigestMismatchError, InvalidContentError, LimitExceededError } from '../../errors.ts';
+import { MediaType } from '../../oci/media-types.ts';
+import type { Descriptor } from '../../oci/types.ts';
+import type { ManifestBytes } from '../../transports/image-transport.ts';
+import { pullScope, pushScope } from './auth/scopes.ts';
+import type { HttpResponse } from './http-transport.ts';
+import type { RegistryClient } from './registry-client.ts';
+import { describeFailure, RegistryError, RegistryNotFoundError } from './registry-errors.ts';
+
+/** The spec's limit on a manifest a registry must accept; more is refused before it is read. */
+export const MAX_MANIFEST_BYTES = 4 << 20;
+
+const MANIFEST_ACCEPT = [MediaType.ociIndex, MediaType.dockerManifestList, MediaType.ociManifest, MediaType.dockerManifest].join(', ');
+
+export class Repository {
+  readonly client: RegistryClient;
+  /** The repository's path in the registry: `team/busybox`, `library/busybox`. */
+  readonly name: string;
+  private readonly scopes: string[];
+
+  constructor(client: RegistryClient, name: string, options: { push: boolean }) {
+    this.client = client;
+    this.name = name;
+    this.scopes = [options.push ? pushScope(name) : pullScope(name)];
+  }
+
+  /** A manifest or index by tag or digest, verified: by digest against it, by tag against Docker-Content-Digest. */
+  async manifest(reference: string): Promise<ManifestBytes> {
+    const response = await this.request('GET', `manifests/${reference}`, { accept: MANIFEST_ACCEPT });
+    if (response.status !== 200) throw await this.failure(response, `manifest ${reference}`);
+    const declared = Number(response.headers['content-length']);
+    if (declared > MAX_MANIFEST_BYTES) {
+      response.body.destroy();
+      throw new LimitExceededError(`manifest ${reference} of ${this.name} is ${declared} bytes, over the ${MAX_MANIFEST_BYTES}-byte limit`);
+    }
+    const bytes = Buffer.from(await response.text(MAX_MANIFEST_BYTES), 'utf8');
+    const digest = sha256Of(bytes);
+    const expected = isDigest(reference) ? reference : (response.headers['docker-content-digest'] as Digest | undefined);
+    if (expected && expected.startsWith('sha256:') && expected !== digest) {
+      throw new DigestMismatchError(`manifest verification failed for digest ${expected}`);
+    }
+    return { bytes, digest, mediaType: manifestMediaType(bytes, response.headers['content-type']) };
+  }
+
+  /** The digest a tag points at, without the manifest (HEAD), or undefined when the tag is unknown. */
+  async resolveTag(tag: string): Promise<Digest | undefined> {
+    const response = await this.request('HEAD', `manifests/${tag}`, { accept: MANIFEST_ACCEPT });
+    response.body.resume();
+    if (response.status === 404) return undefined;
+    if (response.status !== 200) throw await this.failure(response, `manifest ${tag}`);
+    return response.headers['docker-content-digest'] as Digest | undefined;
+  }
+
+  /** A blob's bytes from `offset` on (a resumed download); the caller verifies them. */
+  async blob(descriptor: Descriptor, offset = 0): Promise<Readable> {
+    const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
+    const response = await this.request('GET', `blobs/${descriptor.digest}`, headers);
+    if (response.status === 200 && offset > 0) throw new RegistryError(`registry ignored the range request for ${descriptor.digest}`, { status: 200, code: 'RANGE_IGNORED' });
+    if (response.status !== 200 && response.status !== 206) throw await this.failure(response, `blob ${descriptor.digest}`);
+    return response.body;
+  }
+
+  async hasBlob(descriptor: Descriptor): Promise<boolean> {
+    const response = await this.request('HEAD', `blobs/${descriptor.digest}`);
+    response.body.resume();
+    if (response.status === 404) return false;
+    if (response.status !== 200) throw await this.failure(response, `blob ${descriptor.digest}`);
+    return true;
+  }
+
+  /** Links a blob another repository of this registry holds; false when the registry would rather have it uploaded. */
+  async mount(descriptor: Descriptor, from: string): Promise<boolean> {
+    const query = new URLSearchParams({ mount: descriptor.digest, from });
+    const response = await this.client.request({ method: 'POST', path: `${this.path('blobs/uploads/')}?${query}`, scopes: [...this.scopes, pullScope(from)], headers: { 'content-length': '0' } });
+    response.body.resume();
+    if (response.status === 201) return true;
+    if (response.status === 202) {
+      await this.cancelUpload(response);
+      return false;
+    }
+    throw await this.failure(response, `mount of ${descriptor.digest}`);
+  }
+
+  /** A monolithic upload: POST opens the session (and settles auth), PUT streams the bytes with the digest. */
+  async upload(descriptor: Descriptor, content: Readable): Promise<void> {
+    const session = await this.request('POST', 'blobs/uploads/', { 'content-length': '0' });
+    session.body.resume();
+    if (session.status !== 202) throw await this.failure(session, `upload of ${descriptor.digest}`);
+    const location = new URL(String(session.headers.location), session.url);
+    location.searchParams.set('digest', descriptor.digest);
+    const headers = { 'content-type': 'application/octet-stream', 'content-length': String(descriptor.size) };
+    const response = await this.client.request({ method: 'PUT', path: location.href, scopes: this.scopes, headers, body: content });
+    response.body.resume();
+    if (response.status !== 201) throw await this.failure(response, `upload of ${descriptor.digest}`);
+  }
+
+  async putManifest(reference: string, manifest: ManifestBytes): Promise<Digest> {
+    const headers = { 'content-type': manifest.mediaType, 'content-length': String(manifest.bytes.length) };
+    const response = await this.request('PUT', `manifests/${reference}`, headers, manifest.bytes);
+    response.body.resume();
+    if (response.status !== 201) throw await this.failure(response, `manifest ${reference}`);
+    return (response.headers['docker-content-digest'] as Digest | undefined) ?? manifest.digest;
+  }
+
+  /** Every tag, following the `Link` pagination. */
+  async tags(): Promise<string[]> {
+    const tags: string[] = [];
+    let next: string | undefined = this.path('tags/list');
+    while (next) {
+      const response = await this.client.request({ method: 'GET', path: next, scopes: this.scopes });
+      if (response.status !== 200) throw await this.failure(response, 'tag list');
+      const body = JSON.parse(await response.text()) as { tags?: string[] | null };
+      tags.push(...(body.tags ?? []));
+      next = nextLink(response.headers.link as string | undefined);
+    }
+    return tags;
+  }
+
+  private request(method: string, suffix: string, headers: Record<string, string> = {}, body?: Buffer): Promise<HttpResponse> {
+    return this.client.request({ method, path: this.path(suffix), scopes: this.scopes, headers, body });
+  }
+
+  private path(suffix: string): string {
+    return `/v2/${this.name}/${suffix}`;
+  }
+
+  private async cancelUpload(session: HttpResponse): Promise<void> {
+    const location = session.headers.location;
+    if (!location) return;
+    const response = await this.client.request({ method: 'DELETE', path: new URL(location, session.url).href, scopes: this.scopes });
+    response.body.resume();
+  }
+
+  private async failure(response: HttpResponse, what: string): Promise<Error> {
+    const { text, code } = await describeFailure(response);
+    if (response.status === 404) return new RegistryNotFoundError(text, { cause: { what, code } });
+    return new RegistryError(text, { status: response.status, code });
+  }
+}
+
+/** The media type the JSON declares, else the one the server sent; a manifest with neither is refused. */
+function manifestMediaType(bytes: Buffer, contentType: string | undefined): string {
+  let declared: string | undefined;
+  try {
+    declared = (JSON.parse(bytes.toString('utf8')) as { mediaType?: string }).mediaType;
+  } catch (error) {
+    throw new InvalidContentError('registry sent a manifest that is not valid JSON', { cause: error });
+  }
+  const type = declared ?? contentType?.split(';')[0].trim();
+  if (!type) throw new InvalidContentError('registry sent a manifest without a media type');
+  return type;
+}
+
+function nextLink(header: string | undefined): string | undefined {
+  const match = header?.match(/<([^>]+)>\s*;\s*rel="?next"?/);
+  return match?.[1];
+}
