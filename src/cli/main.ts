@@ -20,6 +20,7 @@ const COMMANDS: Record<string, Loader> = {
   'image history': () => import('./commands/history.ts'),
   'image import': () => import('./commands/import.ts'),
   'image prune': () => import('./commands/prune.ts'),
+  'image pull': () => import('./commands/pull.ts'),
   'system df': () => import('./commands/system-df.ts'),
   'system check': () => import('./commands/system-check.ts'),
   'system info': () => import('./commands/info.ts'),
@@ -38,6 +39,7 @@ const ALIASES: Record<string, string> = {
   history: 'image history',
   import: 'image import',
   info: 'system info',
+  pull: 'image pull',
 };
 
 function findCommand(argv: string[]): { path: string; rest: string[] } | undefined {
