@@ -21,6 +21,7 @@ const COMMANDS: Record<string, Loader> = {
   'image import': () => import('./commands/import.ts'),
   'image prune': () => import('./commands/prune.ts'),
   'image pull': () => import('./commands/pull.ts'),
+  'image push': () => import('./commands/push.ts'),
   'system df': () => import('./commands/system-df.ts'),
   'system check': () => import('./commands/system-check.ts'),
   'system info': () => import('./commands/info.ts'),
@@ -40,6 +41,7 @@ const ALIASES: Record<string, string> = {
   import: 'image import',
   info: 'system info',
   pull: 'image pull',
+  push: 'image push',
 };
 
 function findCommand(argv: string[]): { path: string; rest: string[] } | undefined {

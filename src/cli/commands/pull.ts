@@ -4,8 +4,7 @@ import { parseReference } from '../../reference/reference.ts';
 import { RegistryAccess } from '../../registry/client/registry-access.ts';
 import type { CliContext } from '../context.ts';
 import { parseFlags, requireArgs } from '../flags.ts';
-import { progressRenderer, type ProgressMode } from '../format/progress-renderer.ts';
-import { UsageError } from '../usage-error.ts';
+import { progressMode, progressRenderer } from '../format/progress-renderer.ts';
 
 export async function run(context: CliContext, args: string[], path: string): Promise<number> {
   const { values, positionals } = parseFlags(args, {
@@ -34,11 +33,4 @@ export async function run(context: CliContext, args: string[], path: string): Pr
     access.close();
   }
   return 0;
-}
-
-function progressMode(value: string | undefined, options: { quiet: boolean; tty: boolean }): ProgressMode {
-  if (options.quiet) return 'quiet';
-  if (value === undefined || value === 'auto') return options.tty ? 'tty' : 'plain';
-  if (value === 'plain' || value === 'tty' || value === 'json') return value;
-  throw new UsageError(`invalid argument "${value}" for "--progress" flag: must be one of auto, plain, tty, json`);
 }

@@ -2,12 +2,21 @@
 // when piped (progress bars left out), or one JSON message per line.
 import type { Writable } from 'node:stream';
 import type { ProgressMessage } from '../../images/progress-message.ts';
+import { UsageError } from '../usage-error.ts';
 import { humanSize } from './units.ts';
 
 export type ProgressMode = 'tty' | 'plain' | 'json' | 'quiet';
 
 export interface ProgressRenderer {
   write(message: ProgressMessage): void;
+}
+
+/** `--progress` (auto: bars on a terminal, plain lines when piped) and `-q`. */
+export function progressMode(value: string | undefined, options: { quiet: boolean; tty: boolean }): ProgressMode {
+  if (options.quiet) return 'quiet';
+  if (value === undefined || value === 'auto') return options.tty ? 'tty' : 'plain';
+  if (value === 'plain' || value === 'tty' || value === 'json') return value;
+  throw new UsageError(`invalid argument "${value}" for "--progress" flag: must be one of auto, plain, tty, json`);
 }
 
 export function progressRenderer(out: Writable, mode: ProgressMode): ProgressRenderer {

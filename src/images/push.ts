@@ -1,0 +1,98 @@
+// `push`: sends a stored image (or every tag of a repository) to its registry, reporting layer by layer as Docker does.
+import { digestHex, type Digest } from '../digest/digest.ts';
+import { InvalidArgumentError, NotFoundError } from '../errors.ts';
+import { canonicalString, familiarName, fullName, parseReference, withDefaultTag, type Reference } from '../reference/reference.ts';
+import type { RegistryAccess } from '../registry/client/registry-access.ts';
+import type { Store } from '../store/store.ts';
+import { withLease } from '../store/with-lease.ts';
+import { copyImage, type CopyEvent } from '../transports/copy.ts';
+import { registryDestination } from '../transports/registry-destination.ts';
+import { storeSource } from '../transports/store-source.ts';
+import type { Descriptor } from '../oci/types.ts';
+import { getImageRecord } from './image-records.ts';
+import type { ProgressSink } from './progress-message.ts';
+
+export interface PushOptions {
+  access: RegistryAccess;
+  allTags?: boolean;
+  onProgress: ProgressSink;
+}
+
+export async function pushImage(store: Store, name: string, options: PushOptions): Promise<void> {
+  const parsed = parseReference(name);
+  if (parsed.digest) throw new InvalidArgumentError('cannot push a digest reference', { fromDaemon: false });
+  if (options.allTags && parsed.tag) throw new InvalidArgumentError("tag can't be used with --all-tags/-a", { fromDaemon: false });
+  const tags = options.allTags ? localTags(store, parsed) : [withDefaultTag(parsed)];
+  if (tags.length === 0) throw new NotFoundError(`An image does not exist locally with the tag: ${familiarName(parsed)}`);
+  options.onProgress({ status: `The push refers to repository [${fullName(parsed)}]` });
+  const repository = await options.access.repository(parsed, { push: true });
+  for (const reference of tags) {
+    const imageId = store.db.get('SELECT image_id FROM tags WHERE name = ?', canonicalString(reference))?.image_id as Digest | undefined;
+    if (!imageId) throw new NotFoundError(`tag does not exist: ${canonicalString(reference)}`);
+    const ids = layerIds(store, imageId);
+    const mounted = new Set<Digest>();
+    const pushed = await withLease(store, (lease) =>
+      copyImage(storeSource(store, imageId, { lease }), registryDestination(repository, {
+        tag: reference.tag,
+        mountSources: (descriptor) => mountSources(store, reference.domain, descriptor.digest),
+        onMounted: (descriptor, from) => {
+          mounted.add(descriptor.digest);
+          options.onProgress({ status: `Mounted from ${from}`, id: ids(descriptor), progressDetail: {} });
+        },
+      }), { concurrency: options.access.config.maxConcurrentUploads, onEvent: layerProgress(options.onProgress, { ids, mounted, concurrency: options.access.config.maxConcurrentUploads }) }),
+    );
+    store.db.transaction(() => {
+      store.db.run('INSERT OR REPLACE INTO repo_digests (name, image_id) VALUES (?, ?)', `${fullName(reference)}@${pushed.digest}`, imageId);
+    });
+    options.onProgress({ status: `${reference.tag}: digest: ${pushed.digest} size: ${pushed.bytes.length}` });
+  }
+}
+
+/** Every local tag of the repository, in order. */
+function localTags(store: Store, repository: Reference): Reference[] {
+  const prefix = `${fullName(repository)}:`;
+  return store.db
+    .all('SELECT name FROM tags WHERE substr(name, 1, ?) = ? ORDER BY name', prefix.length, prefix)
+    .map((row) => ({ ...repository, tag: String(row.name).slice(prefix.length) }));
+}
+
+/** Docker names a pushed layer by its diff ID: maps each blob of the image (and its gzip form, once made) to that. */
+function layerIds(store: Store, imageId: Digest): (descriptor: Descriptor) => string {
+  const record = getImageRecord(store, imageId);
+  return (descriptor) => {
+    const row = store.db.get('SELECT diff_id FROM layer_blobs WHERE blob_digest = ?', descriptor.digest);
+    const diffId = (row?.diff_id as Digest | undefined) ?? record?.diffIds.find((id) => id === descriptor.digest) ?? descriptor.digest;
+    return digestHex(diffId).slice(0, 12);
+  };
+}
+
+/** Repositories of the same registry this blob's images were pulled from or pushed to: candidates for a cross-repository mount. */
+function mountSources(store: Store, registry: string, blob: Digest): string[] {
+  const rows = store.db.all(
+    `SELECT DISTINCT rd.name FROM layer_blobs b JOIN image_layers il ON il.diff_id = b.diff_id
+     JOIN repo_digests rd ON rd.image_id = il.image_id WHERE b.blob_digest = ?`,
+    blob,
+  );
+  const prefix = `${registry}/`;
+  return rows.map((row) => String(row.name)).filter((name) => name.startsWith(prefix)).map((name) => name.slice(prefix.length, name.indexOf('@')));
+}
+
+/** Docker's push lines: `Preparing`, `Waiting`, `Pushing` (bars on a terminal), `Pushed`, `Layer already exists`; top layer first. */
+function layerProgress(
+  emit: ProgressSink,
+  { ids, mounted, concurrency }: { ids: (descriptor: Descriptor) => string; mounted: Set<Digest>; concurrency: number },
+): (event: CopyEvent) => void {
+  return (event) => {
+    if (event.type === 'manifest-resolved') {
+      const layers = [...new Set(event.parsed.layers.map(ids))].reverse();
+      layers.forEach((id) => emit({ status: 'Preparing', id, progressDetail: {} }));
+      layers.slice(concurrency).forEach((id) => emit({ status: 'Waiting', id, progressDetail: {} }));
+      return;
+    }
+    if (event.type === 'manifest-written' || event.kind !== 'layer') return;
+    const id = ids(event.descriptor);
+    if (event.type === 'blob-skipped' && !mounted.has(event.descriptor.digest)) emit({ status: 'Layer already exists', id, progressDetail: {} });
+    if (event.type === 'blob-progress') emit({ status: 'Pushing', id, progressDetail: { current: event.bytes, total: event.descriptor.size } });
+    if (event.type === 'blob-done') emit({ status: 'Pushed', id, progressDetail: {} });
+  };
+}
