@@ -25,6 +25,7 @@ const COMMANDS: Record<string, Loader> = {
   'system df': () => import('./commands/system-df.ts'),
   'system check': () => import('./commands/system-check.ts'),
   'system info': () => import('./commands/info.ts'),
+  'registry serve': () => import('./commands/registry-serve.ts'),
   version: () => import('./commands/version.ts'),
 };
 
