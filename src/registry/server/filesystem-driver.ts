@@ -1,6 +1,6 @@
 // The storage driver on a local directory: temp file + fsync + rename for every write that becomes visible.
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, truncate, utimes } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -24,7 +24,7 @@ export class FilesystemDriver implements StorageDriver {
 
   async reader(path: string, range?: ByteRange): Promise<Readable> {
     const file = await notFoundAs(path, () => open(this.full(path), 'r'));
-    return createReadStream('', { fd: file.fd, start: range?.start, end: range?.end, highWaterMark: READ_CHUNK });
+    return file.createReadStream({ start: range?.start, end: range?.end, highWaterMark: READ_CHUNK });
   }
 
   async stat(path: string): Promise<FileInfo> {
