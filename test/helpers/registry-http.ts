@@ -1,5 +1,6 @@
 // A tiny Distribution API client for tests: raw requests, random blobs, manifests, and pushes by the spec's steps.
 import { createHash, randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 
 export interface ApiResponse {
   status: number;
@@ -116,7 +117,11 @@ export function pushManifest(base: string, repo: string, reference: string, mani
 export async function pushImage(base: string, repo: string, tag: string, options: { layers?: number; layerSize?: number } = {}): Promise<{ manifest: ManifestData; config: BlobData; layers: BlobData[] }> {
   const config = { bytes: Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, nonce: randomBytes(8).toString('hex') })), digest: '' };
   config.digest = digestOf(config.bytes);
-  const layers = Array.from({ length: options.layers ?? 1 }, () => randomBlob(options.layerSize ?? 2048));
+  // real gzip streams: clients such as skopeo look inside layers labelled tar+gzip
+  const layers = Array.from({ length: options.layers ?? 1 }, () => {
+    const bytes = gzipSync(randomBytes(options.layerSize ?? 2048));
+    return { bytes, digest: digestOf(bytes) };
+  });
   for (const blob of [config, ...layers]) {
     const pushed = await pushBlob(base, repo, blob);
     if (pushed.status !== 201) throw new Error(`blob push: ${pushed.status} ${pushed.body}`);
