@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestContext } from 'node:test';
@@ -29,6 +30,8 @@ export interface WharfRegistryOptions {
   args?: string[];
   root?: string;
   scheme?: 'http' | 'https';
+  /** Leave out `--addr` and `--root`, so that a `--config` file decides them. */
+  fromConfig?: boolean;
 }
 
 export async function startWharfRegistry(t: Pick<TestContext, 'after'>, options: WharfRegistryOptions = {}): Promise<WharfRegistry> {
@@ -43,7 +46,7 @@ export async function startWharfRegistry(t: Pick<TestContext, 'after'>, options:
     const logFile = join(dir, `server-${logFiles.length}.log`);
     logFiles.push(logFile);
     const log = openSync(logFile, 'a');
-    child = spawn(WHARF_BIN, ['registry', 'serve', '--addr', host, '--root', root, ...(options.args ?? [])], { stdio: ['ignore', log, log], env: { ...process.env, WHARF_ROOT: join(dir, 'wharf-root') } });
+    child = spawn(WHARF_BIN, ['registry', 'serve', ...(options.fromConfig ? [] : ['--addr', host, '--root', root]), ...(options.args ?? [])], { stdio: ['ignore', log, log], env: { ...process.env, WHARF_ROOT: join(dir, 'wharf-root') } });
     host = await listeningAddress(child, logFile);
   };
   await launch();
@@ -55,7 +58,7 @@ export async function startWharfRegistry(t: Pick<TestContext, 'after'>, options:
   };
   t.after(async () => {
     // a server that died on its own is a bug: show why before its directory goes
-    if (child.exitCode !== null && child.signalCode === null) process.stderr.write(`wharf registry exited ${child.exitCode}:\n${logFiles.map((f) => readFileSync(f, 'utf8')).join('').slice(-3000)}\n`);
+    if (child.exitCode !== null && child.exitCode !== 0) process.stderr.write(`wharf registry exited ${child.exitCode}:\n${logFiles.map((f) => readFileSync(f, 'utf8')).join('').slice(-3000)}\n`);
     await stop('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });
@@ -79,4 +82,13 @@ async function listeningAddress(child: ChildProcess, logFile: string): Promise<s
     await sleep(50);
   }
   throw new Error(`wharf registry serve did not start:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
+}
+
+/** A free loopback port, for servers whose own URL must be known before they start (a token realm). */
+export async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
