@@ -1,4 +1,5 @@
 // Starts and stops real peers (dockerd, distribution) on private temp dirs, and runs skopeo, for tests.
+import bcrypt from 'bcryptjs';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once as onceEvent } from 'node:events';
 import { openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestContext } from 'node:test';
 import { type RunOptions, type RunResult, runCommand, which } from './run-command.ts';
 import { tempDir } from './temp-dir.ts';
+import type { TokenServer } from './token-server.ts';
 
 type PeerContext = Pick<TestContext, 'skip' | 'after'>;
 
@@ -84,13 +86,21 @@ export function skopeo(args: string[], options: RunOptions = {}): Promise<RunRes
   return runCommand('skopeo', ['--insecure-policy', ...args], options);
 }
 
+export interface DistributionOptions {
+  port?: number;
+  /** username → password: htpasswd (bcrypt) Basic auth. */
+  htpasswd?: Record<string, string>;
+  /** Bearer tokens from this token server (test/helpers/token-server.ts). */
+  token?: Pick<TokenServer, 'realm' | 'service' | 'issuer' | 'certFile'>;
+}
+
 /** The CNCF distribution registry on loopback (port 0: a free one), stopped after the test; undefined when skipped. */
-export async function startDistribution(t: PeerContext, options: { port?: number } = {}): Promise<Distribution | undefined> {
+export async function startDistribution(t: PeerContext, options: DistributionOptions = {}): Promise<Distribution | undefined> {
   if (!needPeers(t, 'docker-registry')) return undefined;
   const dir = tempDir(undefined, 'wharf-registry-');
   const port = options.port || (await freePort());
   const config = join(dir, 'config.yml');
-  writeFileSync(config, registryConfig(join(dir, 'data'), port));
+  writeFileSync(config, registryConfig(join(dir, 'data'), port) + authConfig(dir, options));
   const child = spawnLogged('docker-registry', ['serve', config], join(dir, 'registry.log'));
   const stop = callOnce(() => stopDaemon(child, dir));
   t.after(stop);
@@ -107,6 +117,21 @@ function registryConfig(root: string, port: number): string {
     `http:\n  addr: 127.0.0.1:${port}`,
     '',
   ].join('\n');
+}
+
+function authConfig(dir: string, options: DistributionOptions): string {
+  if (options.htpasswd) {
+    const file = join(dir, 'htpasswd');
+    // bcrypt's lowest cost: the registry checks every request's password, and these are throwaway test users
+    const lines = Object.entries(options.htpasswd).map(([user, password]) => `${user}:${bcrypt.hashSync(password, 4)}\n`);
+    writeFileSync(file, lines.join(''));
+    return `auth:\n  htpasswd:\n    realm: test-realm\n    path: ${file}\n`;
+  }
+  if (options.token) {
+    const { realm, service, issuer, certFile } = options.token;
+    return `auth:\n  token:\n    realm: ${realm}\n    service: ${service}\n    issuer: ${issuer}\n    rootcertbundle: ${certFile}\n`;
+  }
+  return '';
 }
 
 async function answers(url: string): Promise<boolean> {
