@@ -1,6 +1,6 @@
 // `wharf pull [-a] [-q] [--platform P] [--progress auto|plain|tty|json] NAME[:TAG|@DIGEST]`: an image from its registry.
 import { pullImage } from '../../images/pull.ts';
-import { parseReference } from '../../reference/reference.ts';
+import { parseClientReference } from '../client-reference.ts';
 import { RegistryAccess } from '../../registry/client/registry-access.ts';
 import type { CliContext } from '../context.ts';
 import { parseFlags, requireArgs } from '../flags.ts';
@@ -17,7 +17,7 @@ export async function run(context: CliContext, args: string[], path: string): Pr
   requireArgs(positionals, { min: 1, max: 1 }, path, `${path} [OPTIONS] NAME[:TAG|@DIGEST]`);
   const [name] = positionals;
   const mode = progressMode(values.progress as string | undefined, { quiet: values.quiet === true, tty: context.stdout.isTTY === true });
-  const reference = parseReference(name);
+  const reference = parseClientReference(name);
   if (!values['all-tags'] && !reference.tag && !reference.digest && mode !== 'quiet' && mode !== 'json') context.out('Using default tag: latest\n');
   const access = new RegistryAccess();
   try {

@@ -1,6 +1,6 @@
 // `wharf push [-a] [-q] [--progress auto|plain|tty|json] NAME[:TAG]`: a stored image to its registry.
 import { pushImage } from '../../images/push.ts';
-import { parseReference } from '../../reference/reference.ts';
+import { parseClientReference } from '../client-reference.ts';
 import { RegistryAccess } from '../../registry/client/registry-access.ts';
 import type { CliContext } from '../context.ts';
 import { parseFlags, requireArgs } from '../flags.ts';
@@ -16,7 +16,7 @@ export async function run(context: CliContext, args: string[], path: string): Pr
   requireArgs(positionals, { min: 1, max: 1 }, path, `${path} [OPTIONS] NAME[:TAG]`);
   const [name] = positionals;
   const mode = progressMode(values.progress as string | undefined, { quiet: values.quiet === true, tty: context.stdout.isTTY === true });
-  const reference = parseReference(name);
+  const reference = parseClientReference(name);
   if (!values['all-tags'] && !reference.tag && mode !== 'quiet' && mode !== 'json') context.out('Using default tag: latest\n');
   const access = new RegistryAccess();
   try {
