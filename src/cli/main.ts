@@ -27,6 +27,7 @@ const COMMANDS: Record<string, Loader> = {
   'system info': () => import('./commands/info.ts'),
   'registry serve': () => import('./commands/registry-serve.ts'),
   version: () => import('./commands/version.ts'),
+  copy: () => import('./commands/copy.ts'),
 };
 
 const ALIASES: Record<string, string> = {

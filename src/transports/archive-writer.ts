@@ -25,11 +25,16 @@ export async function writeArchive(store: Store, entries: SaveEntry[], output: W
     for (const blob of [image.config, ...image.layers]) await addBlob(pack, store, blob.digest, blob.size, written);
     await addBytes(pack, blobName(image.manifestDigest), image.manifestBytes, written, image.manifestDigest);
   }
+  await addArchiveMetadata(pack, entries);
+  pack.finalize();
+  await done;
+}
+
+/** The files that close an archive once its blobs (and manifests, as blobs) are in: index.json, manifest.json, oci-layout. */
+export async function addArchiveMetadata(pack: tar.Pack, entries: SaveEntry[]): Promise<void> {
   await addFile(pack, 'index.json', Buffer.from(JSON.stringify(indexOf(entries))));
   await addFile(pack, 'manifest.json', Buffer.from(JSON.stringify(dockerManifestOf(entries))));
   await addFile(pack, 'oci-layout', Buffer.from('{"imageLayoutVersion":"1.0.0"}'));
-  pack.finalize();
-  await done;
 }
 
 function indexOf(entries: SaveEntry[]): object {
@@ -52,7 +57,7 @@ function dockerManifestOf(entries: SaveEntry[]): object[] {
   }));
 }
 
-function blobName(digest: Digest): string {
+export function blobName(digest: Digest): string {
   return `blobs/${digest.replace(':', '/')}`;
 }
 
