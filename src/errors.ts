@@ -37,6 +37,15 @@ export class InvalidContentError extends WharfError {}
 /** A configured bound was crossed (sizes, entry counts, expansion ratio). */
 export class LimitExceededError extends WharfError {}
 
+/**
+ * An error the daemon reports inside a JSON progress stream (push), which docker/cli prints bare, without the
+ * "Error response from daemon" prefix it puts on a failed request.
+ */
+export function inStream(error: unknown): unknown {
+  if (!(error instanceof WharfError) || !error.fromDaemon) return error;
+  return new WharfError(error.message, { cause: error, exitCode: error.exitCode, fromDaemon: false });
+}
+
 /** Turns any thrown value into the one line the CLI prints. */
 export function errorLine(error: unknown): string {
   if (error instanceof WharfError) {

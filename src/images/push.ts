@@ -1,7 +1,7 @@
 // `push`: sends a stored image (or every tag of a repository) to its registry, reporting layer by layer as Docker does.
 import { digestHex, type Digest } from '../digest/digest.ts';
-import { InvalidArgumentError, NotFoundError } from '../errors.ts';
-import { canonicalString, familiarName, fullName, parseReference, withDefaultTag, type Reference } from '../reference/reference.ts';
+import { inStream, InvalidArgumentError, NotFoundError } from '../errors.ts';
+import { canonicalString, familiarName, familiarString, fullName, parseReference, withDefaultTag, type Reference } from '../reference/reference.ts';
 import type { RegistryAccess } from '../registry/client/registry-access.ts';
 import type { Store } from '../store/store.ts';
 import { withLease } from '../store/with-lease.ts';
@@ -22,13 +22,23 @@ export async function pushImage(store: Store, name: string, options: PushOptions
   const parsed = parseReference(name);
   if (parsed.digest) throw new InvalidArgumentError('cannot push a digest reference', { fromDaemon: false });
   if (options.allTags && parsed.tag) throw new InvalidArgumentError("tag can't be used with --all-tags/-a", { fromDaemon: false });
-  const tags = options.allTags ? localTags(store, parsed) : [withDefaultTag(parsed)];
-  if (tags.length === 0) throw new NotFoundError(`An image does not exist locally with the tag: ${familiarName(parsed)}`);
   options.onProgress({ status: `The push refers to repository [${fullName(parsed)}]` });
+  try {
+    await pushTags(store, parsed, options);
+  } catch (error) {
+    throw inStream(error);
+  }
+}
+
+async function pushTags(store: Store, parsed: Reference, options: PushOptions): Promise<void> {
+  const local = localTags(store, parsed);
+  // Docker's two texts: a repository with no local tag at all, and a missing tag of one that has others.
+  if (local.length === 0) throw new NotFoundError(`An image does not exist locally with the tag: ${familiarName(parsed)}`);
+  const tags = options.allTags ? local : [withDefaultTag(parsed)];
   const repository = await options.access.repository(parsed, { push: true });
   for (const reference of tags) {
     const imageId = store.db.get('SELECT image_id FROM tags WHERE name = ?', canonicalString(reference))?.image_id as Digest | undefined;
-    if (!imageId) throw new NotFoundError(`tag does not exist: ${canonicalString(reference)}`);
+    if (!imageId) throw new NotFoundError(`tag does not exist: ${familiarString(reference)}`);
     const ids = layerIds(store, imageId);
     const mounted = new Set<Digest>();
     const pushed = await withLease(store, (lease) =>
