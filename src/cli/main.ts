@@ -26,6 +26,7 @@ const COMMANDS: Record<string, Loader> = {
   'system check': () => import('./commands/system-check.ts'),
   'system info': () => import('./commands/info.ts'),
   'registry serve': () => import('./commands/registry-serve.ts'),
+  'registry gc': () => import('./commands/registry-gc.ts'),
   version: () => import('./commands/version.ts'),
   copy: () => import('./commands/copy.ts'),
 };

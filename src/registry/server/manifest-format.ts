@@ -1,5 +1,5 @@
 // Parses and validates pushed manifests (OCI and Docker schema2, images and indexes) into what the registry needs.
-import { isDigest, type Digest } from '../../digest/digest.ts';
+import { isDigest } from '../../digest/digest.ts';
 import { isIndexMediaType, MediaType } from '../../oci/media-types.ts';
 import type { Descriptor } from '../../oci/types.ts';
 import { RegistryError } from './error-codes.ts';
@@ -44,6 +44,21 @@ export function parseManifest(bytes: Buffer, contentType: string | undefined): P
   return parsed;
 }
 
+/** What a stored manifest is served as: its own mediaType, else what its shape says (OCI allows leaving it out). */
+export function storedMediaType(bytes: Buffer): string {
+  try {
+    const json = JSON.parse(bytes.toString('utf8')) as { mediaType?: string; manifests?: unknown };
+    return json.mediaType ?? (Array.isArray(json.manifests) ? MediaType.ociIndex : MediaType.ociManifest);
+  } catch {
+    return MediaType.ociManifest;
+  }
+}
+
+/** A manifest already stored (so already validated once): parsed by what it says it is. */
+export function parseStoredManifest(bytes: Buffer): ParsedManifest {
+  return parseManifest(bytes, storedMediaType(bytes));
+}
+
 /** The artifact type the referrers API reports: the manifest's own, else its config's media type (images). */
 export function artifactTypeOf(bytes: Buffer): string | undefined {
   const json = JSON.parse(bytes.toString('utf8')) as { artifactType?: string; config?: { mediaType?: string } };
@@ -80,8 +95,4 @@ function isStringMap(value: unknown): value is Record<string, string> {
 
 function invalid(message: string): RegistryError {
   return new RegistryError('MANIFEST_INVALID', { message: `manifest invalid: ${message}` });
-}
-
-export function digestsOf(descriptors: Descriptor[]): Digest[] {
-  return descriptors.map((item) => item.digest);
 }

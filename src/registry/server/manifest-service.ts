@@ -1,10 +1,9 @@
 // Manifests of a repository: validated on push, stored as blobs, reachable by digest (a revision link) and by tag.
 import { createHash } from 'node:crypto';
 import { digestAlgorithm, isDigest, type Digest } from '../../digest/digest.ts';
-import { MediaType } from '../../oci/media-types.ts';
 import type { Descriptor } from '../../oci/types.ts';
 import { RegistryError } from './error-codes.ts';
-import { parseManifest, type ParsedManifest } from './manifest-format.ts';
+import { parseManifest, parseStoredManifest, storedMediaType, type ParsedManifest } from './manifest-format.ts';
 import { blobDataPath, manifestRevisionDir, manifestRevisionLinkPath, referrerDir, referrerLinkPath } from './paths.ts';
 import { PathNotFoundError, type StorageDriver } from './storage-driver.ts';
 import type { BlobService } from './blob-service.ts';
@@ -96,7 +95,7 @@ export class ManifestService {
     if (!isDigest(reference)) return await this.tags.remove(name, reference);
     const { bytes } = await this.get(name, reference);
     for (const tag of await this.tags.tagsOf(name, reference)) await this.tags.remove(name, tag).catch(() => {});
-    const subject = parseManifest(bytes, undefined).subject;
+    const subject = parseStoredManifest(bytes).subject;
     if (subject) await this.driver.delete(referrerDir(name, subject.digest, reference));
     await this.driver.delete(manifestRevisionDir(name, reference));
   }
@@ -109,8 +108,18 @@ export class ManifestService {
     }
     for (const child of manifest.manifests) {
       if (!(await this.exists(name, child.digest))) throw blobUnknown(child);
-      await this.touchOrUnknown(child);
+      await this.touchTree(child.digest, new Set());
     }
+  }
+
+  // An index's children may be untagged and old: their own blobs are refreshed too, so gc spares the whole tree.
+  private async touchTree(digest: Digest, seen: Set<Digest>): Promise<void> {
+    if (seen.has(digest)) return;
+    seen.add(digest);
+    await this.touchOrUnknown({ digest } as Descriptor);
+    const child = parseStoredManifest(await this.driver.getContent(blobDataPath(digest)));
+    for (const blob of child.blobs) await this.driver.touch(blobDataPath(blob.digest)).catch(() => {});
+    for (const grandchild of child.manifests) await this.touchTree(grandchild.digest, seen);
   }
 
   private async touchOrUnknown(descriptor: Descriptor): Promise<void> {
@@ -130,16 +139,6 @@ export class ManifestService {
     this.cache.set(manifest.digest, manifest);
     this.cachedBytes += manifest.bytes.length;
     return manifest;
-  }
-}
-
-/** What a stored manifest is served as: its own mediaType, else what its shape says (OCI allows leaving it out). */
-export function storedMediaType(bytes: Buffer): string {
-  try {
-    const json = JSON.parse(bytes.toString('utf8')) as { mediaType?: string; manifests?: unknown };
-    return json.mediaType ?? (Array.isArray(json.manifests) ? MediaType.ociIndex : MediaType.ociManifest);
-  } catch {
-    return MediaType.ociManifest;
   }
 }
 
