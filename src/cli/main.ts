@@ -28,6 +28,8 @@ const COMMANDS: Record<string, Loader> = {
   'registry serve': () => import('./commands/registry-serve.ts'),
   'registry gc': () => import('./commands/registry-gc.ts'),
   version: () => import('./commands/version.ts'),
+  login: () => import('./commands/login.ts'),
+  logout: () => import('./commands/logout.ts'),
   copy: () => import('./commands/copy.ts'),
 };
 
