@@ -3,7 +3,7 @@ import bcrypt from 'bcryptjs';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once as onceEvent } from 'node:events';
 import { openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestContext } from 'node:test';
@@ -92,6 +92,10 @@ export interface DistributionOptions {
   htpasswd?: Record<string, string>;
   /** Bearer tokens from this token server (test/helpers/token-server.ts). */
   token?: Pick<TokenServer, 'realm' | 'service' | 'issuer' | 'certFile'>;
+  /** Serve HTTPS with this certificate and key (PEM files); with `clientCa`, require client certificates it signed. */
+  tls?: { cert: string; key: string; clientCa?: string };
+  /** The address to listen on; 127.0.0.1 by default. */
+  address?: string;
 }
 
 /** The CNCF distribution registry on loopback (port 0: a free one), stopped after the test; undefined when skipped. */
@@ -100,23 +104,36 @@ export async function startDistribution(t: PeerContext, options: DistributionOpt
   const dir = tempDir(undefined, 'wharf-registry-');
   const port = options.port || (await freePort());
   const config = join(dir, 'config.yml');
-  writeFileSync(config, registryConfig(join(dir, 'data'), port) + authConfig(dir, options));
+  const address = options.address ?? '127.0.0.1';
+  writeFileSync(config, registryConfig(join(dir, 'data'), `${address}:${port}`, options.tls) + authConfig(dir, options));
   const child = spawnLogged('docker-registry', ['serve', config], join(dir, 'registry.log'));
   const stop = callOnce(() => stopDaemon(child, dir));
   t.after(stop);
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntil(child, join(dir, 'registry.log'), () => answers(`${url}/v2/`), 20_000);
-  return { host: `127.0.0.1:${port}`, port, url, dir, stop };
+  const url = `${options.tls ? 'https' : 'http'}://${address}:${port}`;
+  await waitUntil(child, join(dir, 'registry.log'), () => (options.tls ? listening(address, port) : answers(`${url}/v2/`)), 20_000);
+  return { host: `${address}:${port}`, port, url, dir, stop };
 }
 
-function registryConfig(root: string, port: number): string {
+function registryConfig(root: string, addr: string, tls: DistributionOptions['tls']): string {
+  const clientCas = tls?.clientCa ? `\n    clientcas:\n      - ${tls.clientCa}` : '';
   return [
     'version: 0.1',
     'log:\n  level: warn',
     `storage:\n  filesystem:\n    rootdirectory: ${root}\n  delete:\n    enabled: true`,
-    `http:\n  addr: 127.0.0.1:${port}`,
+    `http:\n  addr: ${addr}${tls ? `\n  tls:\n    certificate: ${tls.cert}\n    key: ${tls.key}${clientCas}` : ''}`,
     '',
   ].join('\n');
+}
+
+/** A TLS registry may demand a client certificate, so readiness is a TCP connect. */
+function listening(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
 }
 
 function authConfig(dir: string, options: DistributionOptions): string {

@@ -70,8 +70,10 @@ function readCertsDir(registry: string, certsDirs: string[]): Omit<TlsSettings, 
     let names: string[];
     try {
       names = fs.readdirSync(dir);
-    } catch {
-      continue;
+    } catch (error) {
+      // No directory for this registry here: look in the next place; anything else (permissions) is the user's to see.
+      if (['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) continue;
+      throw error;
     }
     const read = (name: string) => fs.readFileSync(path.join(dir, name), 'utf8');
     const ca = names.filter((name) => name.endsWith('.crt')).sort().map(read);

@@ -169,8 +169,24 @@ function connectionError(request: HttpRequest, error: Error): Error {
   if (code === 'ECONNREFUSED') return new ConnectionError(`${goRequest(request)}: dial tcp ${host}: connect: connection refused`, { ...options, retry: false });
   if (code === 'ENOTFOUND') return new ConnectionError(`${goRequest(request)}: dial tcp: lookup ${request.url.hostname}: no such host`, { ...options, retry: false });
   if (/^(ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN)$/.test(code)) return new ConnectionError(`${goRequest(request)}: ${error.message}`, options);
+  const verification = TLS_VERIFY_TEXT[code];
+  if (verification) {
+    const text = code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? `${verification} ${request.url.hostname}` : verification;
+    return new ConnectionError(`${goRequest(request)}: tls: failed to verify certificate: ${text}`, { ...options, tls: true, retry: false });
+  }
   return new ConnectionError(`${goRequest(request)}: ${error.message}`, { ...options, tls: true, retry: false });
 }
+
+/** Node's certificate errors as Go's x509 package words them. */
+const TLS_VERIFY_TEXT: Record<string, string> = {
+  SELF_SIGNED_CERT_IN_CHAIN: 'x509: certificate signed by unknown authority',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'x509: certificate signed by unknown authority',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'x509: certificate signed by unknown authority',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'x509: certificate signed by unknown authority',
+  CERT_HAS_EXPIRED: 'x509: certificate has expired or is not yet valid',
+  CERT_NOT_YET_VALID: 'x509: certificate has expired or is not yet valid',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'x509: certificate is not valid for',
+};
 
 async function readText(stream: Readable, limit = DEFAULT_TEXT_LIMIT): Promise<string> {
   const chunks: Buffer[] = [];
