@@ -1,0 +1,228 @@
+// `wharf copy` between OCI layouts, docker archives, the local store and a registry, with skopeo as the peer that reads and writes
+// the same formats: digests identical both ways, multi-platform indexes whole or per platform, and corrupt inputs refused cleanly.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, it } from 'node:test';
+import { failsWithOneLine, lines, ok, readTarFiles, writeArchive } from '../helpers/cli-fixtures.ts';
+import { busyboxFixture, type BuiltImage } from '../helpers/image-builder.ts';
+import { blobFile, writeLayout, writeMultiPlatformLayout } from '../helpers/oci-layout-builder.ts';
+import { needPeers, skopeo, startDistribution } from '../helpers/peers.ts';
+import { makeWharf, tempDir } from '../helpers/wharf-cli.ts';
+
+const HOST_ARCH = ({ x64: 'amd64', arm64: 'arm64' } as Record<string, string>)[process.arch] ?? process.arch;
+const OTHER_ARCH = HOST_ARCH === 'amd64' ? 'arm64' : 'amd64';
+
+interface Index {
+  manifests: Array<{ mediaType: string; digest: string; size: number; annotations?: Record<string, string> }>;
+}
+
+function layoutIndex(dir: string): Index {
+  return JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as Index;
+}
+
+/** Every file under a directory with a hash of its content: "as it was" means this is unchanged. */
+function snapshot(dir: string): Record<string, string> {
+  if (!existsSync(dir)) return {};
+  const files: Record<string, string> = {};
+  const walk = (path: string) => {
+    for (const name of readdirSync(path)) {
+      const full = join(path, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else files[relative(dir, full)] = createHash('sha256').update(readFileSync(full)).digest('hex');
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+async function busyboxArchive(dir: string, format: 'classic' | 'oci' = 'oci'): Promise<{ image: BuiltImage; archive: string }> {
+  const image = await busyboxFixture('busybox');
+  const archive = await writeArchive(join(dir, `busybox-${format}.tar`), format, [{ image, repoTags: ['busybox:latest'] }]);
+  return { image, archive };
+}
+
+describe('wharf copy', { concurrency: 4 }, () => {
+  it("writes an OCI layout skopeo reads, keeping the archive's manifest digest, with skopeo's lines", async (t) => {
+    if (!needPeers(t, 'skopeo')) return;
+    const wharf = makeWharf(t);
+    const dir = tempDir(t);
+    const { image, archive } = await busyboxArchive(dir);
+    const layout = join(dir, 'layout');
+    const output = lines(ok(await wharf.run(['copy', `docker-archive:${archive}`, `oci:${layout}:v1`])).stdout);
+    assert.deepEqual(output, [
+      `Copying config ${image.id}`,
+      ...image.layers.map((layer) => `Copying blob ${layer.digest}`),
+      'Writing manifest to image destination',
+    ]);
+    const [entry] = layoutIndex(layout).manifests;
+    assert.equal(entry.digest, image.manifestDigest);
+    assert.deepEqual(entry.annotations, { 'org.opencontainers.image.ref.name': 'v1' });
+    const inspected = JSON.parse(ok(await skopeo(['inspect', `oci:${layout}:v1`])).stdout) as { Digest: string; Layers: string[] };
+    assert.equal(inspected.Digest, image.manifestDigest);
+    assert.deepEqual(inspected.Layers, image.layers.map((layer) => layer.digest));
+    ok(await skopeo(['copy', `oci:${layout}:v1`, `docker-archive:${join(dir, 'by-skopeo.tar')}:busybox:v1`]), 'skopeo copy');
+    // A second tag of the same image adds an entry without copying a blob again.
+    const again = lines(ok(await wharf.run(['copy', `docker-archive:${archive}`, `oci:${layout}:v2`])).stdout);
+    assert.ok(again.every((line) => line.endsWith('skipped: already exists') || line === 'Writing manifest to image destination'), again.join('\n'));
+    assert.deepEqual(layoutIndex(layout).manifests.map((m) => m.annotations?.['org.opencontainers.image.ref.name']), ['v1', 'v2']);
+  });
+
+  it('copies a layout skopeo wrote to a docker archive wharf loads, manifest digest unchanged', async (t) => {
+    if (!needPeers(t, 'skopeo')) return;
+    const wharf = makeWharf(t);
+    const dir = tempDir(t);
+    const { image, archive } = await busyboxArchive(dir, 'classic');
+    const layout = join(dir, 'skopeo-layout');
+    ok(await skopeo(['copy', `docker-archive:${archive}`, `oci:${layout}:v1`]), 'skopeo copy');
+    const skopeoDigest = layoutIndex(layout).manifests[0].digest;
+    // skopeo rewrites a classic config as an OCI one, so the image ID is its config's digest.
+    const skopeoConfig = (JSON.parse(readFileSync(blobFile(layout, skopeoDigest), 'utf8')) as { config: { digest: string } }).config.digest;
+    const out = join(dir, 'out.tar');
+    ok(await wharf.run(['copy', '-q', `oci:${layout}:v1`, `docker-archive:${out}:team/busybox:v1`]));
+    const files = await readTarFiles(out);
+    assert.equal((JSON.parse(files.get('index.json')!.toString()) as Index).manifests[0].digest, skopeoDigest);
+    assert.deepEqual((JSON.parse(files.get('manifest.json')!.toString()) as Array<{ RepoTags: string[] }>)[0].RepoTags, ['team/busybox:v1']);
+    assert.equal(lines(ok(await wharf.run(['load', '-i', out])).stdout).at(-1), 'Loaded image: team/busybox:v1');
+    assert.equal(ok(await wharf.run(['inspect', '-f', '{{.Id}} {{json .RootFS.Layers}}', 'team/busybox:v1'])).stdout.trim(), `${skopeoConfig} ${JSON.stringify(image.diffIds)}`);
+    // The store kept the manifest: saving the image again gives skopeo's digest.
+    const saved = join(dir, 'saved.tar');
+    ok(await wharf.run(['save', '-o', saved, 'team/busybox:v1']));
+    assert.equal((JSON.parse((await readTarFiles(saved)).get('index.json')!.toString()) as Index).manifests[0].digest, skopeoDigest);
+    // And back: the archive wharf wrote, read by skopeo, has the same digest.
+    const back = join(dir, 'back');
+    ok(await skopeo(['copy', `docker-archive:${out}`, `oci:${back}:x`]), 'skopeo copy back');
+    ok(await wharf.run(['copy', '-q', `docker-archive:${out}`, `oci:${back}:y`]));
+    const [fromSkopeo, fromWharf] = layoutIndex(back).manifests;
+    assert.equal(fromWharf.digest, skopeoDigest);
+    assert.ok(fromSkopeo.digest, 'skopeo read the archive');
+  });
+
+  it('gives a classic archive the manifest wharf load + save would, and copies it into and out of the store', async (t) => {
+    const wharf = makeWharf(t);
+    const dir = tempDir(t);
+    const { image, archive } = await busyboxArchive(dir, 'classic');
+    const layout = join(dir, 'layout');
+    ok(await wharf.run(['copy', '-q', `docker-archive:${archive}`, `oci:${layout}`]));
+    const [entry] = layoutIndex(layout).manifests;
+    assert.equal(entry.annotations, undefined, 'no tag, no ref name');
+    ok(await wharf.run(['copy', '-q', `docker-archive:${archive}`, 'wharf:team/app:1']));
+    assert.equal(ok(await wharf.run(['inspect', '-f', '{{.Id}}', 'team/app:1'])).stdout.trim(), image.id);
+    const saved = join(dir, 'saved.tar');
+    ok(await wharf.run(['save', '-o', saved, 'team/app:1']));
+    assert.equal((JSON.parse((await readTarFiles(saved)).get('index.json')!.toString()) as Index).manifests[0].digest, entry.digest);
+    ok(await wharf.run(['copy', '-q', 'team/app:1', `oci:${layout}:from-store`]));
+    assert.equal(layoutIndex(layout).manifests.length, 2);
+  });
+
+  it('copies a multi-platform index whole with --all, or the host or --platform image without it', async (t) => {
+    const wharf = makeWharf(t);
+    const dir = tempDir(t);
+    const source = join(dir, 'multi');
+    const index = await writeMultiPlatformLayout(source, [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64', variant: 'v8' }], 'multi');
+    const all = join(dir, 'all');
+    const output = lines(ok(await wharf.run(['copy', '--all', `oci:${source}:multi`, `oci:${all}:m`])).stdout);
+    assert.equal(output[0], 'Copying 2 of 2 images in list');
+    assert.equal(output.at(-1), 'Writing manifest list to image destination');
+    assert.deepEqual(layoutIndex(all).manifests.map((m) => [m.digest, m.mediaType]), [[index.digest, 'application/vnd.oci.image.index.v1+json']]);
+    assert.deepEqual(readFileSync(blobFile(all, index.digest)), index.bytes, 'index bytes kept');
+    for (const { image } of index.entries) assert.ok(existsSync(blobFile(all, image.manifestDigest)) && image.layers.every((layer) => existsSync(blobFile(all, layer.digest))));
+
+    const host = join(dir, 'host');
+    ok(await wharf.run(['copy', '-q', `oci:${source}:multi`, `oci:${host}`]));
+    const hostImage = index.entries.find((entry) => entry.platform.architecture === HOST_ARCH)!.image;
+    assert.deepEqual(layoutIndex(host).manifests.map((m) => m.digest), [hostImage.manifestDigest]);
+    ok(await wharf.run(['copy', '-q', '--platform', `linux/${OTHER_ARCH}`, `oci:${source}:multi`, `oci:${host}:other`]));
+    const otherImage = index.entries.find((entry) => entry.platform.architecture === OTHER_ARCH)!.image;
+    assert.equal(layoutIndex(host).manifests[1].digest, otherImage.manifestDigest);
+
+    const none = join(dir, 'none');
+    failsWithOneLine(await wharf.run(['copy', '-q', '--platform', 'linux/s390x', `oci:${source}:multi`, `oci:${none}`]), /^no matching manifest for linux\/s390x in the manifest list entries$/);
+    assert.equal(existsSync(none), false, 'a failed copy leaves no new layout behind');
+    failsWithOneLine(await wharf.run(['copy', '-q', '--all', `oci:${source}:multi`, `docker-archive:${join(dir, 'x.tar')}`]), /cannot hold an image index/);
+    assert.equal(existsSync(join(dir, 'x.tar')), false);
+  });
+
+  it('pushes an index with --all to the distribution registry and copies it back, digests unchanged', async (t) => {
+    if (!needPeers(t, 'skopeo')) return;
+    const registry = await startDistribution(t);
+    if (!registry) return;
+    const wharf = makeWharf(t);
+    const dir = tempDir(t);
+    const source = join(dir, 'multi');
+    const index = await writeMultiPlatformLayout(source, [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64', variant: 'v8' }]);
+    const remote = `docker://${registry.host}/team/multi:v1`;
+    ok(await wharf.run(['copy', '-q', '--all', `oci:${source}`, remote]));
+    const raw = ok(await skopeo(['inspect', '--raw', '--tls-verify=false', remote])).stdout;
+    assert.equal(raw, index.bytes.toString());
+    const back = join(dir, 'back');
+    ok(await wharf.run(['copy', '-q', '--all', remote, `oci:${back}:v1`]));
+    assert.equal(layoutIndex(back).manifests[0].digest, index.digest);
+    ok(await wharf.run(['copy', '-q', remote, 'wharf:multi:host']));
+    const hostImage = index.entries.find((entry) => entry.platform.architecture === HOST_ARCH)!.image;
+    assert.equal(ok(await wharf.run(['inspect', '-f', '{{.Id}} {{json .RepoDigests}}', 'multi:host'])).stdout.trim(), `${hostImage.id} ${JSON.stringify([`${registry.host}/team/multi@${index.digest}`])}`);
+  });
+
+  it('refuses a missing blob, a blob whose bytes do not match, and a bad index.json, leaving the destination as it was', async (t) => {
+    const wharf = makeWharf(t);
+    const dir = tempDir(t);
+    const image = await busyboxFixture('busybox', { compression: 'gzip' });
+    // Another image (sharing the busybox layer only), so a copy of `image` into it has blobs to write.
+    const kept = await busyboxFixture('kept', { compression: 'gzip' });
+    const destination = join(dir, 'dest');
+    await writeLayout(destination, { images: [kept], tagged: [{ tag: 'keep', image: kept }] });
+    const before = snapshot(destination);
+
+    const missing = join(dir, 'missing');
+    await writeLayout(missing, { images: [image], tagged: [{ tag: 'v1', image }] });
+    rmSync(blobFile(missing, image.layers[0].digest));
+    // A fresh destination that already holds the other blobs would skip them; a new one sees the gap.
+    failsWithOneLine(await wharf.run(['copy', '-q', `oci:${missing}:v1`, `oci:${join(dir, 'new')}:v1`]), new RegExp(`^blob ${image.layers[0].digest} is missing from OCI layout`));
+    assert.equal(existsSync(join(dir, 'new')), false);
+
+    const forged = join(dir, 'forged');
+    await writeLayout(forged, { images: [image], tagged: [{ tag: 'v1', image }] });
+    const layer = readFileSync(blobFile(forged, image.layers[1].digest));
+    layer[layer.length - 1] ^= 0xff;
+    writeFileSync(blobFile(forged, image.layers[1].digest), layer);
+    failsWithOneLine(await wharf.run(['copy', '-q', `oci:${forged}:v1`, `oci:${destination}:v2`]), /digest mismatch/);
+    assert.deepEqual(snapshot(destination), before);
+    failsWithOneLine(await wharf.run(['copy', '-q', `oci:${forged}:v1`, `docker-archive:${join(dir, 'forged.tar')}`]), /digest mismatch/);
+    assert.deepEqual(readdirSync(dir).filter((name) => name.includes('forged.tar')), []);
+
+    const badIndex = join(dir, 'bad-index');
+    await writeLayout(badIndex, { images: [image], tagged: [{ tag: 'v1', image }] });
+    writeFileSync(join(badIndex, 'index.json'), '{"schemaVersion": 2, "manifests": [');
+    failsWithOneLine(await wharf.run(['copy', '-q', `oci:${badIndex}:v1`, `oci:${destination}:v3`]), /index\.json is not valid JSON/);
+    // A destination whose index.json is bad is refused before any blob is written to it.
+    const source = join(dir, 'good');
+    await writeLayout(source, { images: [image], tagged: [{ tag: 'v1', image }] });
+    const badBefore = snapshot(badIndex);
+    failsWithOneLine(await wharf.run(['copy', '-q', `oci:${source}:v1`, `oci:${badIndex}:v2`]), /index\.json is not valid JSON/);
+    assert.deepEqual(snapshot(badIndex), badBefore);
+    assert.deepEqual(snapshot(destination), before);
+  });
+
+  it('refuses a truncated archive and an existing archive destination, and names unknown transports as skopeo does', async (t) => {
+    const wharf = makeWharf(t);
+    const dir = tempDir(t);
+    const { archive } = await busyboxArchive(dir);
+    const truncated = join(dir, 'truncated.tar');
+    writeFileSync(truncated, readFileSync(archive).subarray(0, 600_000));
+    failsWithOneLine(await wharf.run(['copy', '-q', `docker-archive:${truncated}`, `oci:${join(dir, 'out')}`]), /truncated/);
+    assert.equal(existsSync(join(dir, 'out')), false);
+    truncateSync(truncated, 0);
+    failsWithOneLine(await wharf.run(['copy', '-q', `docker-archive:${truncated}`, `oci:${join(dir, 'out')}`]), /no manifest\.json/);
+
+    const existing = join(dir, 'existing.tar');
+    writeFileSync(existing, 'not empty');
+    failsWithOneLine(await wharf.run(['copy', '-q', `docker-archive:${archive}`, `docker-archive:${existing}`]), /^docker-archive doesn't support modifying existing images/);
+    assert.equal(readFileSync(existing, 'utf8'), 'not empty');
+
+    failsWithOneLine(await wharf.run(['copy', '-q', 'foo:/x', `oci:${dir}/o`]), /^Invalid source name foo:\/x: Invalid image name "foo:\/x", unknown transport "foo"$/);
+    failsWithOneLine(await wharf.run(['copy', '-q', `oci:${dir}/o`, 'dir:/tmp/x']), /^Invalid destination name dir:\/tmp\/x: .*transport "dir" is not supported/);
+    failsWithOneLine(await wharf.run(['copy', '-q', `oci:${dir}/o:bad/ta..g`, 'x']), /^Invalid source name .*: Invalid image bad\/ta\.\.g$/);
+    assert.equal((await wharf.run(['copy', 'only-one'])).code, 125);
+  });
+});
