@@ -1,7 +1,7 @@
 // The metadata database (SQLite in WAL mode): schema, connection settings, and transactions.
 import { DatabaseSync } from 'node:sqlite';
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS images (
@@ -54,6 +54,45 @@ CREATE TABLE IF NOT EXISTS lease_blobs (
   digest TEXT NOT NULL,
   PRIMARY KEY (lease_id, digest)
 );
+CREATE TABLE IF NOT EXISTS networks (
+  name TEXT PRIMARY KEY,            -- bridge, host, none
+  id TEXT NOT NULL UNIQUE,
+  driver TEXT NOT NULL,             -- bridge, host, null
+  bridge TEXT,                      -- the host interface (wharf0) of a bridge network
+  subnet TEXT,                      -- 172.31.0.0/16
+  gateway TEXT,
+  created TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ip_allocations (
+  network TEXT NOT NULL REFERENCES networks(name),
+  address TEXT NOT NULL,
+  container_id TEXT NOT NULL,
+  PRIMARY KEY (network, address)
+);
+CREATE INDEX IF NOT EXISTS ip_allocations_by_container ON ip_allocations(container_id);
+CREATE TABLE IF NOT EXISTS port_allocations (
+  host_ip TEXT NOT NULL,            -- 0.0.0.0 for all addresses
+  host_port INTEGER NOT NULL,
+  protocol TEXT NOT NULL,
+  container_id TEXT NOT NULL,
+  container_port INTEGER NOT NULL,
+  PRIMARY KEY (host_ip, host_port, protocol)
+);
+CREATE INDEX IF NOT EXISTS port_allocations_by_container ON port_allocations(container_id);
+CREATE TABLE IF NOT EXISTS volumes (
+  name TEXT PRIMARY KEY,
+  driver TEXT NOT NULL,
+  labels TEXT,                      -- JSON object, or NULL as Docker shows it
+  options TEXT,                     -- JSON object, or NULL
+  anonymous INTEGER NOT NULL,       -- made for an image's VOLUME or a bare -v /path
+  created TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS volume_users (
+  volume TEXT NOT NULL REFERENCES volumes(name) ON DELETE CASCADE,
+  container_id TEXT NOT NULL,
+  PRIMARY KEY (volume, container_id)
+);
+CREATE INDEX IF NOT EXISTS volume_users_by_container ON volume_users(container_id);
 `;
 
 const BUSY_TIMEOUT_MS = 30_000;
