@@ -1,6 +1,7 @@
 // `wharf pull [-a] [-q] [--platform P] [--progress auto|plain|tty|json] NAME[:TAG|@DIGEST]`: an image from its registry.
 import { pullImage } from '../../images/pull.ts';
 import { parseClientReference } from '../client-reference.ts';
+import { loadCredentials } from '../../registry/client/auth/credentials.ts';
 import { RegistryAccess } from '../../registry/client/registry-access.ts';
 import type { CliContext } from '../context.ts';
 import { parseFlags, requireArgs } from '../flags.ts';
@@ -19,7 +20,7 @@ export async function run(context: CliContext, args: string[], path: string): Pr
   const mode = progressMode(values.progress as string | undefined, { quiet: values.quiet === true, tty: context.stdout.isTTY === true });
   const reference = parseClientReference(name);
   if (!values['all-tags'] && !reference.tag && !reference.digest && mode !== 'quiet' && mode !== 'json') context.out('Using default tag: latest\n');
-  const access = new RegistryAccess();
+  const access = new RegistryAccess({ credentials: (registry) => loadCredentials(registry, context.env) });
   try {
     const renderer = progressRenderer(context.stdout, mode);
     const pulled = await pullImage(await context.store(), name, {

@@ -1,6 +1,7 @@
 // `wharf push [-a] [-q] [--progress auto|plain|tty|json] NAME[:TAG]`: a stored image to its registry.
 import { pushImage } from '../../images/push.ts';
 import { parseClientReference } from '../client-reference.ts';
+import { loadCredentials } from '../../registry/client/auth/credentials.ts';
 import { RegistryAccess } from '../../registry/client/registry-access.ts';
 import type { CliContext } from '../context.ts';
 import { parseFlags, requireArgs } from '../flags.ts';
@@ -18,7 +19,7 @@ export async function run(context: CliContext, args: string[], path: string): Pr
   const mode = progressMode(values.progress as string | undefined, { quiet: values.quiet === true, tty: context.stdout.isTTY === true });
   const reference = parseClientReference(name);
   if (!values['all-tags'] && !reference.tag && mode !== 'quiet' && mode !== 'json') context.out('Using default tag: latest\n');
-  const access = new RegistryAccess();
+  const access = new RegistryAccess({ credentials: (registry) => loadCredentials(registry, context.env) });
   try {
     const renderer = progressRenderer(context.stdout, mode);
     await pushImage(await context.store(), name, { access, allTags: values['all-tags'] === true, onProgress: (message) => renderer.write(message) });

@@ -152,7 +152,7 @@ function retryDelay(attempt: number, retryAfter?: string): number {
 }
 
 /** How Go's http client names a request in its errors: `Get "https://host/v2/"`. */
-function goRequest(request: HttpRequest): string {
+export function goRequest(request: Pick<HttpRequest, 'method' | 'url'>): string {
   const method = request.method.charAt(0) + request.method.slice(1).toLowerCase();
   const url = new URL(request.url);
   url.search = '';

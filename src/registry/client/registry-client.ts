@@ -2,7 +2,8 @@
 import type { Readable } from 'node:stream';
 import { Authenticator, type Credentials } from './auth/authenticator.ts';
 import { endpointFor, type Endpoint } from './endpoint.ts';
-import { ConnectionError, type HttpResponse, type HttpTransport } from './http-transport.ts';
+import { ConnectionError, goRequest, type HttpResponse, type HttpTransport } from './http-transport.ts';
+import { RegistryError } from './registry-errors.ts';
 import type { RegistryConfig } from './registry-config.ts';
 
 export interface RegistryClientOptions {
@@ -48,7 +49,12 @@ export class RegistryClient {
     const challenge = first.headers['www-authenticate'];
     const replayable = request.body === undefined || Buffer.isBuffer(request.body);
     if (first.status !== 401 || !challenge || !replayable) return first;
-    if (!(await this.authenticator.answer(challenge, request.scopes))) return first;
+    if (!(await this.authenticator.answer(challenge, request.scopes))) {
+      if (this.options.credentials || !/^\s*basic/i.test(String(challenge))) return first;
+      first.body.resume();
+      // Docker's words when a registry wants a password and none was stored.
+      throw new RegistryError(`${goRequest({ method: request.method, url })}: no basic auth credentials`, { status: 401, code: 'UNAUTHORIZED' });
+    }
     first.body.resume();
     return this.send(url, request);
   }
