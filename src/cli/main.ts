@@ -30,6 +30,7 @@ const COMMANDS: Record<string, Loader> = {
   version: () => import('./commands/version.ts'),
   login: () => import('./commands/login.ts'),
   logout: () => import('./commands/logout.ts'),
+  search: () => import('./commands/search.ts'),
   copy: () => import('./commands/copy.ts'),
 };
 
