@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { failsWithOneLine, lines, ok, readTarFiles, writeArchive } from '../helpers/cli-fixtures.ts';
 import { busyboxFixture, type BuiltImage } from '../helpers/image-builder.ts';
 import { blobFile, writeLayout, writeMultiPlatformLayout } from '../helpers/oci-layout-builder.ts';
-import { needPeers, skopeo, startDistribution } from '../helpers/peers.ts';
+import { needPeers, skopeo, startDistribution, startDockerd } from '../helpers/peers.ts';
 import { makeWharf, tempDir } from '../helpers/wharf-cli.ts';
 
 const HOST_ARCH = ({ x64: 'amd64', arm64: 'arm64' } as Record<string, string>)[process.arch] ?? process.arch;
@@ -162,6 +162,20 @@ describe('wharf copy', { concurrency: 4 }, () => {
     ok(await wharf.run(['copy', '-q', remote, 'wharf:multi:host']));
     const hostImage = index.entries.find((entry) => entry.platform.architecture === HOST_ARCH)!.image;
     assert.equal(ok(await wharf.run(['inspect', '-f', '{{.Id}} {{json .RepoDigests}}', 'multi:host'])).stdout.trim(), `${hostImage.id} ${JSON.stringify([`${registry.host}/team/multi@${index.digest}`])}`);
+  });
+
+  it('writes a docker archive of gzip layers that real docker load takes, as the host platform of an index', async (t) => {
+    const docker = await startDockerd(t);
+    if (!docker) return;
+    const wharf = makeWharf(t);
+    const dir = tempDir(t);
+    const source = join(dir, 'multi');
+    const index = await writeMultiPlatformLayout(source, [{ os: 'linux', architecture: OTHER_ARCH }, { os: 'linux', architecture: HOST_ARCH }], 'multi');
+    const archive = join(dir, 'out.tar');
+    ok(await wharf.run(['copy', '-q', `oci:${source}:multi`, `docker-archive:${archive}:team/multi:v1`]));
+    assert.equal(ok(await docker.docker(['load', '-i', archive])).stdout.trim(), 'Loaded image: team/multi:v1');
+    const hostImage = index.entries.find((entry) => entry.platform.architecture === HOST_ARCH)!.image;
+    assert.equal(ok(await docker.docker(['image', 'inspect', '-f', '{{.Id}} {{.Architecture}}', 'team/multi:v1'])).stdout.trim(), `${hostImage.id} ${HOST_ARCH}`);
   });
 
   it('refuses a missing blob, a blob whose bytes do not match, and a bad index.json, leaving the destination as it was', async (t) => {
