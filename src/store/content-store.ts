@@ -43,7 +43,8 @@ export interface PendingBlob extends BlobInfo {
   commit(): Promise<BlobInfo>;
 }
 
-function verify(blob: BlobInfo, options: IngestOptions): void {
+/** Checks a written blob against the digest and size the caller expected. */
+export function verifyBlob(blob: BlobInfo, options: IngestOptions): void {
   const what = options.what ?? 'blob';
   if (options.expected) assertDigest(blob.digest, options.expected, what);
   if (options.expectedSize !== undefined && blob.size !== options.expectedSize) {
@@ -128,7 +129,7 @@ export class ContentStore {
       }
       await pipeline(source, hashing, sink);
       const blob = { digest: hashing.digest(), size: hashing.size };
-      verify(blob, options);
+      verifyBlob(blob, options);
       return { ...blob, commit: () => this.commit(temp, blob, options.lease) };
     } catch (error) {
       await fsp().rm(temp, { force: true });
@@ -140,8 +141,8 @@ export class ContentStore {
     return this.ingest(Readable.from([data]), options);
   }
 
-  /** fsync, lease, rename, fsync the directory: the blob is durable before anyone can see it. */
-  private async commit(temp: string, blob: BlobInfo, lease: IngestOptions['lease']): Promise<BlobInfo> {
+  /** fsync, lease, rename, fsync the directory: the blob is durable before anyone can see it. `temp` is gone afterwards. */
+  async commit(temp: string, blob: BlobInfo, lease: IngestOptions['lease']): Promise<BlobInfo> {
     try {
       const handle = await fsp().open(temp, 'r');
       try {

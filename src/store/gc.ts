@@ -63,9 +63,29 @@ function listBlobsSync(root: string): Digest[] {
   );
 }
 
-/** Ingest files are named <pid>-<random>; those of dead processes are leftovers of a crash. */
+/** How long the partial download of a dead process is kept for the next pull to resume. */
+const RESUMABLE_KEEP_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Ingest files are named <pid>-<random>; those of dead processes are leftovers of a crash. A partial download
+ * (<pid>-resume-<hex>) is left for a day, so the next pull can go on from where the last one stopped.
+ */
 export function deadIngests(ingestDir: string): string[] {
-  return readdirSync(ingestDir).filter((name) => !isProcessAlive(Number.parseInt(name, 10)));
+  const now = Date.now();
+  return readdirSync(ingestDir).filter((name) => {
+    if (isProcessAlive(Number.parseInt(name, 10))) return false;
+    return !name.includes(RESUMABLE_MARK) || now - (sizeAndTime(path.join(ingestDir, name))?.mtimeMs ?? 0) > RESUMABLE_KEEP_MS;
+  });
+}
+
+export const RESUMABLE_MARK = '-resume-';
+
+function sizeAndTime(file: string): { mtimeMs: number } | undefined {
+  try {
+    return statSync(file);
+  } catch {
+    return undefined;
+  }
 }
 
 function removeDeadIngests(ingestDir: string): void {

@@ -2,10 +2,13 @@
 // Blobs go first (the config, then layers in parallel), manifests after the blobs they name, the index last,
 // so a destination never holds a manifest whose blobs it lacks.
 import { Transform, type Readable } from 'node:stream';
-import { InvalidContentError } from '../errors.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { InvalidContentError, WharfError } from '../errors.ts';
 import { isIndexMediaType, MediaType } from '../oci/media-types.ts';
 import { hostPlatform, selectManifest } from '../oci/platform.ts';
 import type { Descriptor, ImageIndex, ImageManifest, Platform } from '../oci/types.ts';
+import { ConnectionError } from '../registry/client/http-transport.ts';
+import { RegistryError, RegistryNotFoundError } from '../registry/client/registry-errors.ts';
 import type { ImageDestination, ImageSource, ManifestBytes, PutManifestOptions } from './image-transport.ts';
 
 export type BlobKind = 'config' | 'layer';
@@ -76,9 +79,57 @@ async function copyBlob(source: ImageSource, destination: ImageDestination, desc
     return;
   }
   emit?.({ type: 'blob-started', descriptor, kind });
-  const content = await source.blob(descriptor);
-  await destination.putBlob(descriptor, emit ? counted(content, (bytes) => emit({ type: 'blob-progress', descriptor, kind, bytes })) : content);
+  // A connection cut mid-body cannot be retried by the transport (the bytes went to the destination): the blob is copied again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await transferBlob(source, destination, descriptor, (start) => (emit ? (bytes) => emit({ type: 'blob-progress', descriptor, kind, bytes: start + bytes }) : undefined));
+      break;
+    } catch (error) {
+      if (attempt >= BLOB_ATTEMPTS || !isConnectionCut(error)) throw namingBlob(error, descriptor, kind);
+      await sleep(BLOB_RETRY_DELAY_MS * attempt);
+    }
+  }
   emit?.({ type: 'blob-done', descriptor, kind });
+}
+
+type ProgressFrom = (start: number) => ((bytes: number) => void) | undefined;
+
+/** Resumable where both ends can (the retry of a cut download then goes on from its bytes), else one stream. */
+async function transferBlob(source: ImageSource, destination: ImageDestination, descriptor: Descriptor, progressFrom: ProgressFrom): Promise<void> {
+  const withProgress = (stream: Readable, start: number) => {
+    const report = progressFrom(start);
+    return report ? counted(stream, report) : stream;
+  };
+  if (source.blobFrom && destination.putBlobFrom) {
+    const blobFrom = source.blobFrom.bind(source);
+    await destination.putBlobFrom(descriptor, async (offset) => {
+      const opened = await blobFrom(descriptor, offset);
+      return { ...opened, stream: withProgress(opened.stream, opened.offset) };
+    });
+    return;
+  }
+  await destination.putBlob(descriptor, withProgress(await source.blob(descriptor), 0));
+}
+
+const BLOB_ATTEMPTS = 3;
+const BLOB_RETRY_DELAY_MS = 500;
+
+/** A reset or a body cut short (Node's `aborted`), or a connection failure the transport could not retry. */
+function isConnectionCut(error: unknown): boolean {
+  if (error instanceof ConnectionError) return error.retry;
+  const code = (error as NodeJS.ErrnoException)?.code;
+  return !(error instanceof WharfError) && (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE');
+}
+
+/** Registry, network and content failures said without the blob they concern get its name; a cut body says what happened. */
+function namingBlob(error: unknown, descriptor: Descriptor, kind: BlobKind): unknown {
+  const what = `${kind} ${descriptor.digest}`;
+  if (isConnectionCut(error) && !(error instanceof WharfError)) {
+    return new ConnectionError(`${what}: unexpected EOF: the connection closed before the whole blob arrived`, { cause: error, tls: false });
+  }
+  const named = error instanceof RegistryError || error instanceof RegistryNotFoundError || error instanceof ConnectionError || error instanceof InvalidContentError;
+  if (named && !error.message.includes(descriptor.digest)) error.message = `${what}: ${error.message}`;
+  return error;
 }
 
 /** Reports bytes passed at most every 64 KiB of progress, so a fast copy is not slowed by its own reporting. */

@@ -17,6 +17,8 @@ export interface ImageSource {
   manifest(digest?: Digest): Promise<ManifestBytes>;
   /** A blob's bytes; a destination verifies them against the descriptor as they pass. */
   blob(descriptor: Descriptor): Promise<Readable>;
+  /** A blob from `offset` on, for resuming; a source that cannot seek starts at 0 and says so. */
+  blobFrom?(descriptor: Descriptor, offset: number): Promise<{ stream: Readable; offset: number }>;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,8 @@ export interface ImageDestination {
   hasBlob(descriptor: Descriptor): Promise<boolean>;
   /** Stores a blob, verifying digest and size; nothing is visible if they do not match. */
   putBlob(descriptor: Descriptor, content: Readable): Promise<void>;
+  /** Like putBlob, keeping what arrived of an interrupted earlier copy and asking `open` only for the rest. */
+  putBlobFrom?(descriptor: Descriptor, open: (offset: number) => Promise<{ stream: Readable; offset: number }>): Promise<void>;
   putManifest(manifest: ManifestBytes, options: PutManifestOptions): Promise<void>;
   /** Makes the copy visible as one step, where the destination can (an archive writes its index and closes). */
   commit(): Promise<void>;

@@ -10,6 +10,7 @@ export function registrySource(repository: Repository, reference: string): Image
   return {
     manifest: (digest?: Digest) => (digest ? repository.manifest(digest) : (top ??= repository.manifest(reference))),
     blob: (descriptor: Descriptor): Promise<Readable> => repository.blob(descriptor),
+    blobFrom: (descriptor: Descriptor, offset: number) => repository.blobFrom(descriptor, offset),
     close: async () => undefined,
   };
 }

@@ -7,7 +7,9 @@ import { insertImage, setTag, type LayerRecord } from '../images/image-records.t
 import { isIndexMediaType } from '../oci/media-types.ts';
 import { parseImageConfig } from '../oci/validate.ts';
 import type { Descriptor } from '../oci/types.ts';
+import type { IngestOptions, PendingBlob } from '../store/content-store.ts';
 import type { Lease } from '../store/leases.ts';
+import { writeResumable } from '../store/resumable-download.ts';
 import type { Store } from '../store/store.ts';
 import { MAX_ARCHIVE_JSON_BYTES } from './archive-reader.ts';
 import { parseImageManifest } from './copy.ts';
@@ -43,7 +45,11 @@ export function storeDestination(store: Store, options: StoreDestinationOptions)
     hasBlob: (descriptor) => hasBlob(store, options.lease, descriptor),
     putBlob: async (descriptor, content) => {
       if (isConfig(descriptor)) await putJsonBlob(store, options.lease, descriptor, content);
-      else facts.set(descriptor.digest, await putLayer(store, options.lease, descriptor, content));
+      else facts.set(descriptor.digest, await putLayer(store, options.lease, descriptor, (ingest) => store.content.write(content, ingest)));
+    },
+    putBlobFrom: async (descriptor, open) => {
+      if (isConfig(descriptor)) await putJsonBlob(store, options.lease, descriptor, (await open(0)).stream);
+      else facts.set(descriptor.digest, await putLayer(store, options.lease, descriptor, (ingest) => writeResumable(store, descriptor.digest, open, ingest)));
     },
     putManifest: async (manifest, putOptions) => {
       const image = await putImageManifest(store, manifest, putOptions, { ...options, facts });
@@ -74,10 +80,11 @@ async function putJsonBlob(store: Store, lease: Lease, descriptor: Descriptor, c
   await store.content.ingest(content, { expected: descriptor.digest, expectedSize: descriptor.size, lease, what: `config ${descriptor.digest}` });
 }
 
-async function putLayer(store: Store, lease: Lease, descriptor: Descriptor, content: Readable): Promise<LayerFacts> {
+/** Streams a layer into the store (`write`: a plain or a resumable write) while finding its diff ID and size. */
+async function putLayer(store: Store, lease: Lease, descriptor: Descriptor, write: (options: IngestOptions) => Promise<PendingBlob>): Promise<LayerFacts> {
   const what = `layer ${descriptor.digest}`;
   const analysis = new LayerAnalysis({ what });
-  const pending = await store.content.write(content, { expected: descriptor.digest, expectedSize: descriptor.size, tap: analysis, lease, what, sizeHint: descriptor.size });
+  const pending = await write({ expected: descriptor.digest, expectedSize: descriptor.size, tap: analysis, lease, what, sizeHint: descriptor.size });
   const layer = await analysis.result(pending);
   if (!layer) throw new InvalidContentError(`${what} is not a tar archive`);
   await pending.commit();

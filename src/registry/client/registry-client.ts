@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { Authenticator, type Credentials } from './auth/authenticator.ts';
 import { endpointFor, type Endpoint } from './endpoint.ts';
 import { ConnectionError, goRequest, type HttpResponse, type HttpTransport } from './http-transport.ts';
-import { RegistryError } from './registry-errors.ts';
+import { MissingCredentialsError } from './registry-errors.ts';
 import type { RegistryConfig } from './registry-config.ts';
 
 export interface RegistryClientOptions {
@@ -53,7 +53,7 @@ export class RegistryClient {
       if (this.options.credentials || !/^\s*basic/i.test(String(challenge))) return first;
       first.body.resume();
       // Docker's words when a registry wants a password and none was stored.
-      throw new RegistryError(`${goRequest({ method: request.method, url })}: no basic auth credentials`, { status: 401, code: 'UNAUTHORIZED' });
+      throw new MissingCredentialsError(`${goRequest({ method: request.method, url })}: no basic auth credentials`);
     }
     first.body.resume();
     return this.send(url, request);

@@ -16,6 +16,9 @@ export class RegistryError extends WharfError {
 
 export class RegistryNotFoundError extends NotFoundError {}
 
+/** The registry asked for a password and none is stored: Go's auth transport fails the request itself, so the text names it. */
+export class MissingCredentialsError extends WharfError {}
+
 interface ErrorBody {
   errors?: Array<{ code?: string; message?: string }>;
 }

@@ -54,13 +54,23 @@ export class Repository {
     return response.headers['docker-content-digest'] as Digest | undefined;
   }
 
-  /** A blob's bytes from `offset` on (a resumed download); the caller verifies them. */
-  async blob(descriptor: Descriptor, offset = 0): Promise<Readable> {
+  /** A blob's bytes; the caller verifies them. */
+  async blob(descriptor: Descriptor): Promise<Readable> {
+    return (await this.blobFrom(descriptor, 0)).stream;
+  }
+
+  /** A blob's bytes from `offset` on (a resumed download), or from 0 when the registry ignores the Range. */
+  async blobFrom(descriptor: Descriptor, offset: number): Promise<{ stream: Readable; offset: number }> {
     const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
     const response = await this.request('GET', `blobs/${descriptor.digest}`, headers);
-    if (response.status === 200 && offset > 0) throw new RegistryError(`registry ignored the range request for ${descriptor.digest}`, { status: 200, code: 'RANGE_IGNORED' });
-    if (response.status !== 200 && response.status !== 206) throw await this.failure(response, `blob ${descriptor.digest}`);
-    return response.body;
+    if (response.status === 206 && offset > 0 && contentRangeStart(response.headers['content-range']) === offset) return { stream: response.body, offset };
+    if (response.status === 200) return { stream: response.body, offset: 0 };
+    if (response.status === 416 && offset > 0) {
+      // The partial file is already whole (or longer than the blob): start over rather than trust it.
+      response.body.resume();
+      return this.blobFrom(descriptor, 0);
+    }
+    throw await this.failure(response, `blob ${descriptor.digest}`);
   }
 
   async hasBlob(descriptor: Descriptor): Promise<boolean> {
@@ -152,6 +162,11 @@ function manifestMediaType(bytes: Buffer, contentType: string | undefined): stri
   const type = declared ?? contentType?.split(';')[0].trim();
   if (!type) throw new InvalidContentError('registry sent a manifest without a media type');
   return type;
+}
+
+function contentRangeStart(header: string | undefined): number | undefined {
+  const match = header?.match(/^bytes (\d+)-/);
+  return match ? Number(match[1]) : undefined;
 }
 
 function nextLink(header: string | undefined): string | undefined {

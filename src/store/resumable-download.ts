@@ -1,0 +1,84 @@
+// Downloads a blob into the content store so that a download cut off (a dead registry, a kill -9) resumes where it stopped:
+// the bytes land in ingest/<pid>-resume-<hex> as they arrive; the next attempt takes that file over (a rename, so only one
+// process can), hashes what it holds again, and asks the source only for the rest.
+import path from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { digestAlgorithm, digestHex, type Digest } from '../digest/digest.ts';
+import { HashingStream } from '../digest/hashing-stream.ts';
+import { WorkerHashingStream } from '../digest/worker-hashing-stream.ts';
+import { DigestMismatchError, InvalidContentError, withPath } from '../errors.ts';
+import { verifyBlob, type IngestOptions, type PendingBlob } from './content-store.ts';
+import { RESUMABLE_MARK } from './gc.ts';
+import { isProcessAlive } from './leases.ts';
+import type { Store } from './store.ts';
+
+/** Opens the blob's bytes from `offset` on; a source that cannot seek answers with everything from 0 (`offset: 0`). */
+export type RangeFetch = (offset: number) => Promise<{ stream: Readable; offset: number }>;
+
+const fsp = () => process.getBuiltinModule('node:fs/promises');
+const WORKER_HASH_MIN_BYTES = 16 << 20;
+
+export async function writeResumable(store: Store, expected: Digest, fetch: RangeFetch, options: IngestOptions): Promise<PendingBlob> {
+  const dir = store.content.ingestDir();
+  const file = path.join(dir, `${process.pid}${RESUMABLE_MARK}${digestHex(expected)}`);
+  const claimed = await claimPartial(dir, expected, file);
+  // Another live process is fetching the same blob: fetch it separately rather than share a half-written file.
+  if (!claimed) return store.content.write((await fetch(0)).stream, options);
+  const held = (await fsp().stat(file).catch(() => undefined))?.size ?? 0;
+  try {
+    const { stream, offset } = await fetch(held);
+    const algorithm = digestAlgorithm(expected);
+    const hashing = (options.sizeHint ?? 0) >= WORKER_HASH_MIN_BYTES ? new WorkerHashingStream(algorithm) : new HashingStream(algorithm);
+    if (options.tap) {
+      options.tap.on('error', (error) => hashing.destroy(error));
+      hashing.pipe(options.tap);
+    }
+    await pipeline(Readable.from(resumedBytes(file, offset, stream)), hashing, new Writable({ write: (_chunk, _encoding, done) => done() }));
+    const blob = { digest: hashing.digest(), size: hashing.size };
+    verifyBlob(blob, { ...options, expected });
+    return { ...blob, commit: () => store.content.commit(file, blob, options.lease) };
+  } catch (error) {
+    // Bytes that hash wrong cannot be resumed from; a connection that broke leaves them for the next try.
+    if (error instanceof DigestMismatchError || error instanceof InvalidContentError) await fsp().rm(file, { force: true });
+    throw withPath(error, file);
+  }
+}
+
+/** The bytes already held (re-read for hashing), then the source's, appended to the file as they pass. */
+async function* resumedBytes(file: string, offset: number, remote: Readable): AsyncGenerator<Buffer> {
+  const handle = await fsp().open(file, offset === 0 ? 'w' : 'r+');
+  try {
+    if (offset > 0) {
+      for await (const chunk of handle.createReadStream({ start: 0, end: offset - 1, autoClose: false, highWaterMark: 1 << 20 })) yield chunk as Buffer;
+    }
+    let position = offset;
+    for await (const chunk of remote) {
+      const bytes = chunk as Buffer;
+      await handle.write(bytes, 0, bytes.length, position);
+      position += bytes.length;
+      yield bytes;
+    }
+    await handle.truncate(position);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Renames a dead process's partial file of this blob to ours; false when a live process holds one. */
+async function claimPartial(dir: string, digest: Digest, mine: string): Promise<boolean> {
+  const suffix = `${RESUMABLE_MARK}${digestHex(digest)}`;
+  for (const name of await fsp().readdir(dir)) {
+    if (!name.endsWith(suffix) || path.join(dir, name) === mine) continue;
+    if (isProcessAlive(Number.parseInt(name, 10))) return false;
+    try {
+      await fsp().rename(path.join(dir, name), mine);
+      return true;
+    } catch (error) {
+      // Another process took it over first: it is theirs now.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
+    }
+  }
+  return true;
+}
