@@ -95,11 +95,11 @@ function decodeEntry(entry: AuthEntry): Credentials | undefined {
     const colon = text.indexOf(':');
     if (colon > 0) {
       credentials.username = text.slice(0, colon);
-      credentials.password = text.slice(colon + 1) || undefined;
+      if (colon + 1 < text.length) credentials.password = text.slice(colon + 1);
     }
   } else if (typeof entry.username === 'string' && entry.username) {
     credentials.username = entry.username;
-    credentials.password = typeof entry.password === 'string' && entry.password ? entry.password : undefined;
+    if (typeof entry.password === 'string' && entry.password) credentials.password = entry.password;
   }
   if (typeof entry.identitytoken === 'string' && entry.identitytoken) credentials.identityToken = entry.identitytoken;
   if (typeof entry.registrytoken === 'string' && entry.registrytoken) credentials.registryToken = entry.registrytoken;
