@@ -44,6 +44,7 @@ async function pushTags(store: Store, parsed: Reference, options: PushOptions): 
     const pushed = await withLease(store, (lease) =>
       copyImage(storeSource(store, imageId, { lease }), registryDestination(repository, {
         tag: reference.tag,
+        chunkBytes: options.access.config.uploadChunkBytes,
         mountSources: (descriptor) => mountSources(store, reference.domain, descriptor.digest),
         onMounted: (descriptor, from) => {
           mounted.add(descriptor.digest);

@@ -11,12 +11,14 @@ export interface RegistryDestinationOptions {
   mountSources?: (descriptor: Descriptor) => string[];
   /** Told when a blob was mounted rather than uploaded (Docker prints `Mounted from team/other`). */
   onMounted?: (descriptor: Descriptor, from: string) => void;
+  /** Upload in PATCH chunks of this many bytes instead of one PUT. */
+  chunkBytes?: number;
 }
 
 export function registryDestination(repository: Repository, options: RegistryDestinationOptions = {}): ImageDestination {
   return {
     hasBlob: async (descriptor) => (await repository.hasBlob(descriptor)) || (await mountFromSibling(repository, descriptor, options)),
-    putBlob: (descriptor: Descriptor, content: Readable) => repository.upload(descriptor, content),
+    putBlob: (descriptor: Descriptor, content: Readable) => repository.upload(descriptor, content, { chunkBytes: options.chunkBytes }),
     putManifest: async (manifest: ManifestBytes, { topLevel }: PutManifestOptions) => {
       await repository.putManifest(topLevel && options.tag ? options.tag : manifest.digest, manifest);
     },

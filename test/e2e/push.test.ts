@@ -73,6 +73,15 @@ describe('wharf push', { concurrency: 4 }, () => {
     assert.equal(mounted.length, image.layers.length, result.stdout);
   });
 
+  it('uploads in PATCH chunks when WHARF_UPLOAD_CHUNK_SIZE asks, to the same digest', async (t) => {
+    const name = `${registry!.host}/team/chunked:v1`;
+    const { wharf, image } = await loadBusybox(t, name);
+    const digest = pushedDigest(ok(await wharf.run(['push', name], { env: { WHARF_UPLOAD_CHUNK_SIZE: String(100_000) } })).stdout);
+    const again = makeWharf(t);
+    ok(await again.run(['pull', `${registry!.host}/team/chunked@${digest}`]));
+    assert.equal(ok(await again.run(['inspect', '-f', '{{.Id}}', `${registry!.host}/team/chunked@${digest}`])).stdout.trim(), image.id);
+  });
+
   it('pushes every tag with -a, and only latest without a tag', async (t) => {
     const { wharf } = await loadBusybox(t, `${registry!.host}/team/all:a`);
     ok(await wharf.run(['tag', `${registry!.host}/team/all:a`, `${registry!.host}/team/all:b`]));

@@ -8,6 +8,8 @@ export interface RegistryConfig {
   mirrors: string[];
   maxConcurrentDownloads: number;
   maxConcurrentUploads: number;
+  /** Push blobs in PATCH chunks of this many bytes (WHARF_UPLOAD_CHUNK_SIZE), for registries behind a body-size cap; else one PUT. */
+  uploadChunkBytes?: number;
   /** Per-registry `<host:port>/ca.crt`, `client.cert`, `client.key`, as Docker's /etc/docker/certs.d. */
   certsDirs: string[];
 }
@@ -22,6 +24,7 @@ export function loadRegistryConfig(env: NodeJS.ProcessEnv = process.env): Regist
     mirrors: stringList(config['registry-mirrors']),
     maxConcurrentDownloads: positive(config['max-concurrent-downloads']) ?? DEFAULT_CONCURRENT_DOWNLOADS,
     maxConcurrentUploads: positive(config['max-concurrent-uploads']) ?? DEFAULT_CONCURRENT_UPLOADS,
+    uploadChunkBytes: positive(Number(env.WHARF_UPLOAD_CHUNK_SIZE)),
     certsDirs: env.WHARF_CERTS_D ? [env.WHARF_CERTS_D] : ['/etc/wharf/certs.d', '/etc/docker/certs.d'],
   };
 }

@@ -6,6 +6,7 @@ import { MediaType } from '../../oci/media-types.ts';
 import type { Descriptor } from '../../oci/types.ts';
 import type { ManifestBytes } from '../../transports/image-transport.ts';
 import { pullScope, pushScope } from './auth/scopes.ts';
+import { uploadInChunks } from './chunked-upload.ts';
 import type { HttpResponse } from './http-transport.ts';
 import type { RegistryClient } from './registry-client.ts';
 import { describeFailure, RegistryError, RegistryNotFoundError } from './registry-errors.ts';
@@ -95,11 +96,15 @@ export class Repository {
   }
 
   /** A monolithic upload: POST opens the session (and settles auth), PUT streams the bytes with the digest. */
-  async upload(descriptor: Descriptor, content: Readable): Promise<void> {
+  async upload(descriptor: Descriptor, content: Readable, options: { chunkBytes?: number } = {}): Promise<void> {
     const session = await this.request('POST', 'blobs/uploads/', { 'content-length': '0' });
     session.body.resume();
     if (session.status !== 202) throw await this.failure(session, `upload of ${descriptor.digest}`);
     const location = new URL(String(session.headers.location), session.url);
+    if (options.chunkBytes) {
+      const failure = (response: HttpResponse, what: string) => this.failure(response, what);
+      return uploadInChunks({ client: this.client, scopes: this.scopes, failure }, location, descriptor, content, options.chunkBytes);
+    }
     location.searchParams.set('digest', descriptor.digest);
     const headers = { 'content-type': 'application/octet-stream', 'content-length': String(descriptor.size) };
     const response = await this.client.request({ method: 'PUT', path: location.href, scopes: this.scopes, headers, body: content });
