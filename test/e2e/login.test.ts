@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { failsWithOneLine, ok, WHARF_BIN } from '../helpers/cli-fixtures.ts';
 import { buildImage, writeOciLayout } from '../helpers/image-builder.ts';
-import { type Distribution, skopeo, startDistribution } from '../helpers/peers.ts';
+import { type Distribution, skopeo, startDistribution, startDockerd } from '../helpers/peers.ts';
 import { suiteScope } from '../helpers/suite-scope.ts';
 import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
 import { makeWharf, type RunResult, tempDir, type Wharf } from '../helpers/wharf-cli.ts';
@@ -183,6 +183,33 @@ describe('login against a registry behind a token server', { concurrency: 2 }, (
     const used = tokens.requests.slice(before);
     assert.ok(used.length > 0 && used.every((request) => request.method === 'POST' && request.grantType === 'refresh_token' && !request.basic));
     assert.ok(used.some((request) => request.scopes.includes('registry:catalog:*')));
+  });
+});
+
+describe('login and logout as real Docker', () => {
+  it('print what docker login and logout print, against htpasswd and token registries', async (t) => {
+    const dockerd = await startDockerd(t);
+    if (!dockerd) return;
+    const tokens = await startTokenServer(t, { users: { alice: PASSWORD } });
+    const basic = await startDistribution(t, { htpasswd: { alice: PASSWORD } });
+    const bearer = await startDistribution(t, { token: tokens });
+    const { configDir, run } = wharfWithConfig(t);
+    const dockerConfig = tempDir(t, 'wharf-real-docker-config-');
+    const docker = (args: string[], input: string) => dockerd.docker(args, { input, env: { DOCKER_CONFIG: dockerConfig } });
+    const sameFile = (text: string) => text.replaceAll(dockerConfig, configDir);
+    for (const host of [basic!.host, bearer!.host]) {
+      for (const [args, input] of [
+        [['login', '-u', 'alice', '--password-stdin', host], 'wrong'],
+        [['login', '-u', 'alice', '-p', PASSWORD, host], ''],
+        [['login', '-u', 'alice', '--password-stdin', host], PASSWORD],
+        [['logout', host], ''],
+        [['logout', host], ''],
+      ] as Array<[string[], string]>) {
+        const expected = await docker(args, input);
+        const actual = await run(args, { input });
+        assert.deepEqual({ code: actual.code, stdout: actual.stdout, stderr: actual.stderr }, { code: expected.code, stdout: expected.stdout, stderr: sameFile(expected.stderr) }, args.join(' '));
+      }
+    }
   });
 });
 

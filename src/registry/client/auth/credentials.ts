@@ -54,7 +54,10 @@ export async function storeCredentials(key: string, credentials: Credentials, en
     writeDockerConfig(config);
     return {};
   }
-  auths[key] = encodeEntry(credentials);
+  const entry = encodeEntry(credentials);
+  // Docker's file store leaves the file (and its warning) alone when nothing changed.
+  if (JSON.stringify(auths[key]) === JSON.stringify(entry)) return {};
+  auths[key] = entry;
   writeDockerConfig(config);
   return { plainTextFile: credentials.password ? config.path : undefined };
 }
