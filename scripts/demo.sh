@@ -1,23 +1,39 @@
 #!/usr/bin/env bash
-# The demo on built-in defaults: builds a busybox image without network, then loads, lists, tags, inspects, saves and removes it.
+# The demo on built-in defaults: builds a busybox image without network, starts a local registry (wharf's own), pushes to it,
+# pulls it back, lists, inspects, saves, removes and prunes, on a throwaway data root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export WHARF_ROOT="$work/root"
+registry_pid=
+cleanup() {
+  [[ -n $registry_pid ]] && kill "$registry_pid" 2>/dev/null && wait "$registry_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+export WHARF_ROOT="$work/root" DOCKER_CONFIG="$work/docker-config"
 wharf() { bin/wharf "$@"; }
 step() { printf '\n$ wharf %s\n' "$*"; wharf "$@"; }
 
 node_modules/.bin/node scripts/make-busybox-archive.ts "$work/busybox.tar" busybox:latest
+port=$(node_modules/.bin/node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+registry=127.0.0.1:$port
+printf '\n$ wharf registry serve --addr %s --root %s &\n' "$registry" "$work/registry"
+bin/wharf registry serve --addr "$registry" --root "$work/registry" >"$work/registry.log" 2>&1 &
+registry_pid=$!
+for _ in $(seq 100); do curl -fs "http://$registry/v2/" >/dev/null && break; sleep 0.1; done
+
 step load -i "$work/busybox.tar"
+step tag busybox:latest "$registry/demo/busybox:v1"
+step push "$registry/demo/busybox:v1"
+step rmi busybox:latest "$registry/demo/busybox:v1"
 step images
-step tag busybox:latest registry.example:5000/team/busybox:v1
-step image ls --format '{{.Repository}}:{{.Tag}} {{.ID}} {{.Size}}'
-step inspect -f '{{.Size}} {{json .Config.Cmd}}' busybox
-step history busybox
-step save -o "$work/out.tar" busybox registry.example:5000/team/busybox:v1
+step pull "$registry/demo/busybox:v1"
+step images --digests
+step inspect -f '{{.Id}} {{json .RepoDigests}} {{json .Config.Cmd}}' "$registry/demo/busybox:v1"
+step history "$registry/demo/busybox:v1"
+step save -o "$work/out.tar" "$registry/demo/busybox:v1"
 ls -l "$work/out.tar"
-step rmi busybox registry.example:5000/team/busybox:v1
+step rmi "$registry/demo/busybox:v1"
 step load -i "$work/out.tar"
 step system df
 step image prune -a -f
