@@ -1,0 +1,113 @@
+// Attaches a container to its network before it starts (namespace, veth, address, published ports, /etc files) and detaches it after, idempotently.
+import type { Store } from '../../store/store.ts';
+import { readAttachmentState, removeAttachmentState, writeAttachmentState } from './attachment-state.ts';
+import { ensureBridgeNetwork } from './bridge.ts';
+import { registerStoreRoot } from './cleanup.ts';
+import { writeEtcFiles } from './etc-files.ts';
+import { allocateAddress, parseCidr, releaseAddresses } from './ipam.ts';
+import { addRules, ownerComment, removeRulesOf, type Rule } from './iptables.ts';
+import { createNetns, macFor, netnsName, plugIntoBridge, removeNetnsAndVeth } from './netns.ts';
+import { allocatePorts, type PublishedPort, releasePorts } from './ports.ts';
+import { parseExposed, type PortSpec } from './publish-spec.ts';
+
+export { parsePublish, type PortSpec } from './publish-spec.ts';
+export type { PublishedPort } from './ports.ts';
+export { cleanupStaleNetworks } from './cleanup.ts';
+
+export interface NetworkRequest {
+  containerId: string;
+  mode: 'bridge' | 'host' | 'none';
+  hostname: string;
+  publish: PortSpec[];
+  publishAll: boolean;
+  /** The image's ExposedPorts keys and `--expose` values (`80/tcp`); published to random host ports with publishAll. */
+  exposedPorts: string[];
+  /** The container's name: Docker names the endpoint after it in a port-conflict error. */
+  name?: string;
+}
+
+export interface NetworkAttachment {
+  /** The namespace for the runtime spec's network namespace path (bridge and none); absent with the host's network. */
+  netnsPath?: string;
+  ipAddress?: string;
+  gateway?: string;
+  /** Prefix length of the bridge's subnet (16 for 172.31.0.0/16), for inspect's IPPrefixLen. */
+  ipPrefixLen?: number;
+  macAddress?: string;
+  ports: PublishedPort[];
+  /** Host paths the runtime spec bind-mounts at /etc/hosts, /etc/hostname and /etc/resolv.conf. */
+  etcFiles: { hosts: string; hostname: string; resolvConf: string };
+}
+
+/** Sets up the container's network; on any failure what was done is undone before the error is thrown. */
+export async function attachNetwork(store: Store, containerDir: string, request: NetworkRequest): Promise<NetworkAttachment> {
+  registerStoreRoot(store);
+  try {
+    if (request.mode === 'host') {
+      await writeAttachmentState(containerDir, { containerId: request.containerId, mode: 'host' });
+      return { ports: [], etcFiles: await writeEtcFiles(containerDir, { mode: 'host', hostname: request.hostname }) };
+    }
+    if (request.mode === 'none') return await attachNone(containerDir, request);
+    return await attachBridge(store, containerDir, request);
+  } catch (error) {
+    await detachNetwork(store, containerDir);
+    throw error;
+  }
+}
+
+async function attachNone(containerDir: string, request: NetworkRequest): Promise<NetworkAttachment> {
+  const netns = netnsName(request.containerId);
+  await writeAttachmentState(containerDir, { containerId: request.containerId, mode: 'none', netns });
+  const netnsPath = await createNetns(netns);
+  return { netnsPath, ports: [], etcFiles: await writeEtcFiles(containerDir, { mode: 'none', hostname: request.hostname }) };
+}
+
+async function attachBridge(store: Store, containerDir: string, request: NetworkRequest): Promise<NetworkAttachment> {
+  const network = await ensureBridgeNetwork(store);
+  const netns = netnsName(request.containerId);
+  // recorded before anything is created, so a crash from here on leaves enough to undo
+  await writeAttachmentState(containerDir, { containerId: request.containerId, mode: 'bridge', netns, bridge: network.bridge });
+  const ipAddress = allocateAddress(store, network, request.containerId);
+  const endpoint = request.name ? `${request.name} (${request.containerId})` : undefined;
+  const ports = await allocatePorts(store, request.containerId, portsToPublish(request), endpoint);
+  await writeAttachmentState(containerDir, { containerId: request.containerId, mode: 'bridge', netns, bridge: network.bridge, ipAddress, gateway: network.gateway });
+  const netnsPath = await createNetns(netns);
+  const prefix = parseCidr(network.subnet).prefix;
+  await plugIntoBridge({ containerId: request.containerId, netns, bridge: network.bridge, ipAddress, prefix, gateway: network.gateway });
+  await addRules(portRules({ containerId: request.containerId, bridge: network.bridge, ipAddress, ports }));
+  const etcFiles = await writeEtcFiles(containerDir, { mode: 'bridge', hostname: request.hostname, ipAddress });
+  return { netnsPath, ipAddress, gateway: network.gateway, ipPrefixLen: prefix, macAddress: macFor(ipAddress), ports, etcFiles };
+}
+
+/** Explicit -p entries, then with -P every exposed port not already published, to a random host port. */
+export function portsToPublish(request: Pick<NetworkRequest, 'publish' | 'publishAll' | 'exposedPorts'>): PortSpec[] {
+  if (!request.publishAll) return request.publish;
+  const published = new Set(request.publish.map((spec) => `${spec.containerPort}/${spec.protocol}`));
+  const extra = request.exposedPorts.flatMap(parseExposed).filter((port) => !published.has(`${port.containerPort}/${port.protocol}`));
+  return [...request.publish, ...extra];
+}
+
+function portRules(options: { containerId: string; bridge: string; ipAddress: string; ports: PublishedPort[] }): Rule[] {
+  const tag = ownerComment(`wharf:${options.containerId}`);
+  const { bridge, ipAddress } = options;
+  return options.ports.flatMap((port): Rule[] => {
+    const match = `-p ${port.protocol} -m ${port.protocol}`;
+    const destination = port.hostIp === '0.0.0.0' ? '' : `-d ${port.hostIp}/32 `;
+    return [
+      { table: 'nat', chain: 'WHARF', spec: `${destination}${match} --dport ${port.hostPort} ${tag} -j DNAT --to-destination ${ipAddress}:${port.containerPort}` },
+      // a container reaching its own published port through the host comes back to itself: masquerade so replies return the same way
+      { table: 'nat', chain: 'WHARF-POSTROUTING', spec: `-s ${ipAddress}/32 -d ${ipAddress}/32 ${match} --dport ${port.containerPort} ${tag} -j MASQUERADE` },
+      { table: 'filter', chain: 'WHARF-FORWARD', spec: `-d ${ipAddress}/32 ! -i ${bridge} -o ${bridge} ${match} --dport ${port.containerPort} ${tag} -j ACCEPT` },
+    ];
+  });
+}
+
+/** Undoes attachNetwork: rules, namespace and veth, address and ports. Safe to call twice, or after a crash mid-attach. */
+export async function detachNetwork(store: Store, containerDir: string): Promise<void> {
+  const state = readAttachmentState(containerDir);
+  await removeRulesOf(`wharf:${state.containerId}`);
+  await removeNetnsAndVeth(state.containerId);
+  releasePorts(store, state.containerId);
+  releaseAddresses(store, state.containerId);
+  removeAttachmentState(containerDir);
+}

@@ -1,0 +1,33 @@
+// What was set up for a container's network, kept in its directory (network.json) so a later process, or one after a crash, can undo it.
+import { readFileSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { writeFileDurably } from './durable-write.ts';
+
+export interface AttachmentState {
+  containerId: string;
+  mode: 'bridge' | 'host' | 'none';
+  /** The `ip netns` name, once one is (about to be) created. */
+  netns?: string;
+  bridge?: string;
+  ipAddress?: string;
+  gateway?: string;
+}
+
+const STATE_FILE = 'network.json';
+
+export async function writeAttachmentState(containerDir: string, state: AttachmentState): Promise<void> {
+  await writeFileDurably(join(containerDir, STATE_FILE), `${JSON.stringify(state)}\n`);
+}
+
+/** The recorded state, or just the container ID (the directory's name) when nothing was recorded. */
+export function readAttachmentState(containerDir: string): AttachmentState {
+  try {
+    return JSON.parse(readFileSync(join(containerDir, STATE_FILE), 'utf8')) as AttachmentState;
+  } catch {
+    return { containerId: basename(containerDir), mode: 'none' };
+  }
+}
+
+export function removeAttachmentState(containerDir: string): void {
+  rmSync(join(containerDir, STATE_FILE), { force: true });
+}

@@ -1,0 +1,169 @@
+// The default bridge network of a store: its row (subnet, gateway, interface), the bridge interface itself, and its NAT and forwarding rules.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { WharfError } from '../../errors.ts';
+import type { Store } from '../../store/store.ts';
+import { mustRun, runHostCommand, setSysctl } from './host-command.ts';
+import { formatCidr, gatewayOf, overlaps, parseCidr, type Subnet } from './ipam.ts';
+import { addRules, ensureBaseChains, ownerComment, removeRulesOf, ruleOwners } from './iptables.ts';
+
+export interface BridgeNetwork {
+  name: string;
+  id: string;
+  bridge: string;
+  subnet: string;
+  gateway: string;
+}
+
+/** Host-wide claims on bridge names, so two data roots on one host never share a bridge and its addresses. */
+export const CLAIMS_DIR = '/run/wharf/bridges';
+
+/** Docker's pools run 172.17–172.31 upwards; we take them from the top, then podman's 10.88 range, skipping any in use. */
+const CANDIDATE_SUBNETS = [
+  ...Array.from({ length: 14 }, (_, index) => `172.${31 - index}.0.0/16`),
+  ...Array.from({ length: 12 }, (_, index) => `10.${88 + index}.0.0/16`),
+];
+
+export function bridgeOwner(bridge: string): string {
+  return `wharf-bridge:${bridge}`;
+}
+
+/** The store's bridge network, created (row, interface, rules) on first use and repaired when a reboot or cleanup took the interface. */
+export async function ensureBridgeNetwork(store: Store): Promise<BridgeNetwork> {
+  let network = recordedBridge(store) ?? (await recordBridge(store));
+  if (!(await claimBridge(store, network))) network = await rerecordBridge(store, network);
+  await ensureInterface(network);
+  await ensureBaseChains();
+  if (!(await ruleOwners()).has(bridgeOwner(network.bridge))) await addRules(bridgeRules(network));
+  return network;
+}
+
+export function recordedBridge(store: Store): BridgeNetwork | undefined {
+  const row = store.db.get("SELECT name, id, bridge, subnet, gateway FROM networks WHERE name = 'bridge'");
+  return row ? (row as unknown as BridgeNetwork) : undefined;
+}
+
+async function recordBridge(store: Store): Promise<BridgeNetwork> {
+  const bridge = freeBridgeName();
+  const subnet = formatCidr(await freeSubnet());
+  const candidate = { name: 'bridge', id: randomBytes(32).toString('hex'), bridge, subnet, gateway: gatewayOf(parseCidr(subnet)) };
+  store.db.transaction(() => {
+    store.db.run(
+      'INSERT OR IGNORE INTO networks (name, id, driver, bridge, subnet, gateway, created) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      candidate.name, candidate.id, 'bridge', candidate.bridge, candidate.subnet, candidate.gateway, new Date().toISOString(),
+    );
+  });
+  // another process may have recorded it first: its row wins
+  return recordedBridge(store)!;
+}
+
+interface Claim {
+  root: string;
+  subnet: string;
+}
+
+export function readClaims(): Map<string, Claim> {
+  const claims = new Map<string, Claim>();
+  if (!existsSync(CLAIMS_DIR)) return claims;
+  for (const name of readdirSync(CLAIMS_DIR)) {
+    try {
+      claims.set(name, JSON.parse(readFileSync(join(CLAIMS_DIR, name), 'utf8')) as Claim);
+    } catch {
+      // a claim being written, or garbage: not ours to judge here
+    }
+  }
+  return claims;
+}
+
+/** A claim whose data root is gone (a removed test root, a deleted store) no longer holds its bridge. */
+export function isLiveClaim(claim: Claim): boolean {
+  return existsSync(join(claim.root, 'metadata.db'));
+}
+
+function freeBridgeName(): string {
+  const claims = readClaims();
+  for (let index = 0; ; index++) {
+    const name = `wharf${index}`;
+    const claim = claims.get(name);
+    if (!claim || !isLiveClaim(claim)) return name;
+  }
+}
+
+/** Claims the bridge name host-wide (exclusive create); a stale claim's bridge is removed first. False when another live store holds it. */
+async function claimBridge(store: Store, network: BridgeNetwork): Promise<boolean> {
+  mkdirSync(CLAIMS_DIR, { recursive: true, mode: 0o755 });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const claim = readClaims().get(network.bridge);
+    if (claim?.root === store.root) return true;
+    if (claim && isLiveClaim(claim)) return false;
+    if (claim) await removeBridge(network.bridge);
+    try {
+      writeFileSync(join(CLAIMS_DIR, network.bridge), JSON.stringify({ root: store.root, subnet: network.subnet } satisfies Claim), { flag: 'wx' });
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  return false;
+}
+
+/** Our recorded bridge name went to another store (our claim vanished, theirs came first): move to a free one while nothing is attached. */
+async function rerecordBridge(store: Store, network: BridgeNetwork): Promise<BridgeNetwork> {
+  const attached = store.db.get("SELECT container_id FROM ip_allocations WHERE network = 'bridge' LIMIT 1");
+  if (attached) throw new WharfError(`bridge ${network.bridge} is held by another wharf data root; container ${String(attached.container_id).slice(0, 12)} is still attached to it here`);
+  store.db.transaction(() => store.db.run("DELETE FROM networks WHERE name = 'bridge' AND bridge = ?", network.bridge));
+  const next = await recordBridge(store);
+  if (!(await claimBridge(store, next))) throw new WharfError(`could not claim a bridge interface for ${store.root}`);
+  return next;
+}
+
+/** A subnet that overlaps no route on the host (docker0's, the LAN's) and no other store's claimed bridge. */
+async function freeSubnet(): Promise<Subnet> {
+  const routes = (await mustRun('ip', ['-4', '-o', 'route', 'show', 'table', 'all']))
+    .split('\n')
+    .map((line) => /^(?:\w+ )?(\d+\.\d+\.\d+\.\d+(?:\/\d+)?) /.exec(line)?.[1])
+    .filter((destination): destination is string => destination !== undefined)
+    .map((destination) => parseCidr(destination.includes('/') ? destination : `${destination}/32`));
+  const claimed = [...readClaims().values()].filter(isLiveClaim).map((claim) => parseCidr(claim.subnet));
+  // Docker's default bridge takes 172.17.0.0/16 even before docker0 exists
+  const taken = [...routes, ...claimed, parseCidr('172.17.0.0/16')];
+  const subnet = CANDIDATE_SUBNETS.map(parseCidr).find((candidate) => !taken.some((used) => overlaps(candidate, used)));
+  if (!subnet) throw new Error('could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network');
+  return subnet;
+}
+
+async function ensureInterface(network: BridgeNetwork): Promise<void> {
+  const prefix = parseCidr(network.subnet).prefix;
+  const show = await runHostCommand('ip', ['-4', '-o', 'addr', 'show', 'dev', network.bridge]);
+  if (show.code === 0 && show.stdout.includes(` ${network.gateway}/${prefix} `) && (await isUp(network.bridge))) return;
+  const added = await runHostCommand('ip', ['link', 'add', network.bridge, 'type', 'bridge']);
+  if (added.code !== 0 && !/File exists/.test(added.stderr)) throw new Error(`ip link add ${network.bridge}: ${added.stderr.trim()}`);
+  await mustRun('ip', ['addr', 'replace', `${network.gateway}/${prefix}`, 'dev', network.bridge]);
+  await mustRun('ip', ['link', 'set', network.bridge, 'up']);
+  await setSysctl('net.ipv4.ip_forward', '1');
+  // lets packets DNAT'd from 127.0.0.1 leave through the bridge (a connection to a published port from the host itself)
+  await setSysctl(`net.ipv4.conf.${network.bridge}.route_localnet`, '1');
+}
+
+async function isUp(bridge: string): Promise<boolean> {
+  return /state UP|,UP[,>]/.test((await runHostCommand('ip', ['-o', 'link', 'show', 'dev', bridge])).stdout);
+}
+
+function bridgeRules(network: BridgeNetwork): Parameters<typeof addRules>[0] {
+  const tag = ownerComment(bridgeOwner(network.bridge));
+  const bridge = network.bridge;
+  return [
+    { table: 'nat', chain: 'WHARF-POSTROUTING', spec: `-s ${network.subnet} ! -o ${bridge} ${tag} -j MASQUERADE` },
+    { table: 'nat', chain: 'WHARF-POSTROUTING', spec: `-o ${bridge} -m addrtype --src-type LOCAL ${tag} -j MASQUERADE` },
+    { table: 'filter', chain: 'WHARF-FORWARD', spec: `-i ${bridge} ${tag} -j ACCEPT` },
+    { table: 'filter', chain: 'WHARF-FORWARD', spec: `-o ${bridge} -m conntrack --ctstate RELATED,ESTABLISHED ${tag} -j ACCEPT` },
+  ];
+}
+
+/** Removes a bridge interface, its rules and its claim (for a store that is gone). */
+export async function removeBridge(bridge: string): Promise<void> {
+  await runHostCommand('ip', ['link', 'del', bridge, 'type', 'bridge']);
+  await removeRulesOf(bridgeOwner(bridge));
+  rmSync(join(CLAIMS_DIR, bridge), { force: true });
+}
