@@ -9,10 +9,10 @@ export interface PlatformImage {
 }
 
 /** Pushes the image's blobs and manifest to `<url>/v2/<repository>`, tagged when `tag` is given; returns the manifest digest. */
-export async function seedImage(url: string, repository: string, image: BuiltImage, tag?: string): Promise<string> {
-  await uploadBlob(url, repository, image.config);
-  for (const layer of image.layers) await uploadBlob(url, repository, await readAll(layer.blob));
-  await putManifest(url, repository, tag ?? image.manifestDigest, image.manifest, image.manifestMediaType);
+export async function seedImage(url: string, repository: string, image: BuiltImage, tag?: string, auth: Auth = {}): Promise<string> {
+  await uploadBlob(url, repository, image.config, auth);
+  for (const layer of image.layers) await uploadBlob(url, repository, await readAll(layer.blob), auth);
+  await putManifest(url, repository, tag ?? image.manifestDigest, image.manifest, image.manifestMediaType, auth);
   return image.manifestDigest;
 }
 
@@ -28,20 +28,25 @@ export async function seedIndex(url: string, repository: string, tag: string, im
   return { digest: sha256(index), index };
 }
 
-async function uploadBlob(url: string, repository: string, data: Buffer): Promise<void> {
+/** An Authorization header for registries that want one. */
+interface Auth {
+  authorization?: string;
+}
+
+async function uploadBlob(url: string, repository: string, data: Buffer, auth: Auth = {}): Promise<void> {
   const digest = sha256(data);
-  const session = await fetch(`${url}/v2/${repository}/blobs/uploads/`, { method: 'POST' });
+  const session = await fetch(`${url}/v2/${repository}/blobs/uploads/`, { method: 'POST', headers: { ...auth } });
   await session.body?.cancel();
   assert.equal(session.status, 202, `upload session in ${repository}: ${session.status}`);
   const location = new URL(session.headers.get('location')!, url);
   location.searchParams.set('digest', digest);
-  const response = await fetch(location, { method: 'PUT', body: data, headers: { 'content-type': 'application/octet-stream' } });
+  const response = await fetch(location, { method: 'PUT', body: data, headers: { 'content-type': 'application/octet-stream', ...auth } });
   await response.body?.cancel();
   assert.equal(response.status, 201, `upload of ${digest} to ${repository}: ${response.status}`);
 }
 
-async function putManifest(url: string, repository: string, reference: string, bytes: Buffer, mediaType: string): Promise<void> {
-  const response = await fetch(`${url}/v2/${repository}/manifests/${reference}`, { method: 'PUT', body: bytes, headers: { 'content-type': mediaType } });
+async function putManifest(url: string, repository: string, reference: string, bytes: Buffer, mediaType: string, auth: Auth = {}): Promise<void> {
+  const response = await fetch(`${url}/v2/${repository}/manifests/${reference}`, { method: 'PUT', body: bytes, headers: { 'content-type': mediaType, ...auth } });
   const text = await response.text();
   assert.equal(response.status, 201, `manifest ${reference} to ${repository}: ${response.status} ${text}`);
 }
