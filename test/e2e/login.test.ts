@@ -166,6 +166,15 @@ describe('login against a registry behind a token server', { concurrency: 2 }, (
     assertNoSecret(result, 'wrong-password');
   });
 
+  it('names both requests when the token server is down, without trying the registry over again', async (t) => {
+    const orphan = await startDistribution(t, { token: { ...tokens, realm: 'http://127.0.0.1:1/token' } });
+    const { run } = wharfWithConfig(t);
+    const result = await run(['login', '-u', 'alice', '--password-stdin', orphan!.host], { input: PASSWORD });
+    const line = failsWithOneLine(result);
+    assert.equal(line, `Error response from daemon: Get "http://${orphan!.host}/v2/": Get "http://127.0.0.1:1/token": dial tcp 127.0.0.1:1: connect: connection refused`);
+    assertNoSecret(result);
+  });
+
   it('stores the refresh token the server hands out instead of the password, then uses it (OAuth refresh_token)', async (t) => {
     const { configDir, run } = wharfWithConfig(t);
     const result = ok(await run(['login', '-u', 'alice', '--password-stdin', registry!.host], { input: PASSWORD }));

@@ -56,8 +56,8 @@ async function attempt({ transport, authenticator, url, tls }: Attempt): Promise
     try {
       retry = await authenticator.answer(response.headers['www-authenticate'], []);
     } catch (error) {
-      // The token server's refusal, named after the request it was for: `Get "http://…/v2/": unauthorized: …`.
-      if (error instanceof ConnectionError) throw error;
+      // The token server's refusal (or its absence), named after the request it was for, as Go nests them:
+      // `Get "http://…/v2/": unauthorized: …`. Not a ConnectionError: trying the registry over http:// cannot help.
       throw new WharfError(`Get "${url.href}": ${(error as Error).message}`, { cause: error });
     }
     if (retry) {
