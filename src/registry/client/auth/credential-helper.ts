@@ -53,7 +53,7 @@ function runHelper(name: string, action: string, input: string): Promise<HelperR
   }
   const program = `docker-credential-${name}`;
   return new Promise((resolve) => {
-    const child = spawn(program, [action], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(program, [action], { stdio: ['pipe', 'pipe', 'ignore'] });
     const chunks: Buffer[] = [];
     let size = 0;
     child.stdout.on('data', (chunk: Buffer) => {
