@@ -1,8 +1,9 @@
 // Credential keys and config.json entries as Docker reads and writes them: Docker Hub's key, legacy spellings, base64 auth.
 import assert from 'node:assert/strict';
-import { lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { runCommand } from '../../helpers/run-command.ts';
 import { credentialKey, DOCKER_HUB_KEY, eraseCredentials, getCredentials, loadCredentials, registryOfKey, storeCredentials } from '../../../src/registry/client/auth/credentials.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
 
@@ -72,5 +73,17 @@ describe('config.json credentials', () => {
     assert.equal(statSync(join(real, 'config.json')).mode & 0o777, 0o600);
     await eraseCredentials(['r.example', 'http://r.example'], env);
     assert.deepEqual(JSON.parse(readFileSync(join(real, 'config.json'), 'utf8')), { detachKeys: 'ctrl-x', auths: { 'r2.example': { auth: b64('u:p') } } });
+  });
+
+  it('loses no entry when several processes store at once', async () => {
+    const { dir } = configIn({ auths: {} });
+    const module = new URL('../../../src/registry/client/auth/credentials.ts', import.meta.url).href;
+    const keys = Array.from({ length: 10 }, (_, i) => `r${i}.example:5000`);
+    const results = await Promise.all(keys.map((key) => runCommand(process.execPath, [
+      '--input-type=module', '-e', `const { storeCredentials } = await import(${JSON.stringify(module)}); await storeCredentials(${JSON.stringify(key)}, { username: 'u', password: 'p' });`,
+    ], { env: { ...process.env, DOCKER_CONFIG: dir } })));
+    for (const result of results) assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(Object.keys(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).auths).sort(), keys);
+    assert.equal(existsSync(join(dir, 'config.json.lock')), false, 'the lock is released');
   });
 });

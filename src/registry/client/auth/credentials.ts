@@ -1,7 +1,8 @@
 // Where a registry's credentials live: a credential helper (`credHelpers`, `credsStore`) or config.json's `auths`, keyed as Docker keys them.
 import type { Credentials } from './authenticator.ts';
 import { helperErase, helperGet, helperStore } from './credential-helper.ts';
-import { type AuthEntry, type DockerConfig, readDockerConfig, writeDockerConfig } from './docker-config.ts';
+import { withConfigLock } from './config-lock.ts';
+import { type AuthEntry, type DockerConfig, dockerConfigPath, readDockerConfig, writeDockerConfig } from './docker-config.ts';
 
 /** Docker Hub's key in config.json and in credential helpers. */
 export const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
@@ -43,7 +44,11 @@ export interface StoredWhere {
 }
 
 /** Stores in the key's helper (leaving an empty `auths` entry, as Docker does) or in config.json. */
-export async function storeCredentials(key: string, credentials: Credentials, env: NodeJS.ProcessEnv = process.env): Promise<StoredWhere> {
+export function storeCredentials(key: string, credentials: Credentials, env: NodeJS.ProcessEnv = process.env): Promise<StoredWhere> {
+  return withConfigLock(dockerConfigPath(env), () => storeLocked(key, credentials, env));
+}
+
+async function storeLocked(key: string, credentials: Credentials, env: NodeJS.ProcessEnv): Promise<StoredWhere> {
   const config = readDockerConfig(env);
   const auths = (config.data.auths ??= {});
   const helper = helperFor(config, key);
@@ -63,7 +68,11 @@ export async function storeCredentials(key: string, credentials: Credentials, en
 }
 
 /** Removes every one of `keys` from its helper and from config.json; keys nobody stored are no error. */
-export async function eraseCredentials(keys: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export function eraseCredentials(keys: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  return withConfigLock(dockerConfigPath(env), () => eraseLocked(keys, env));
+}
+
+async function eraseLocked(keys: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const config = readDockerConfig(env);
   for (const key of keys) {
     const helper = helperFor(config, key);
