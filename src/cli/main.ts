@@ -28,6 +28,14 @@ const COMMANDS: Record<string, Loader> = {
   'registry serve': () => import('./commands/registry-serve.ts'),
   'registry gc': () => import('./commands/registry-gc.ts'),
   version: () => import('./commands/version.ts'),
+  'volume create': () => import('./commands/volume-create.ts'),
+  'volume ls': () => import('./commands/volume-ls.ts'),
+  'volume inspect': () => import('./commands/volume-inspect.ts'),
+  'volume rm': () => import('./commands/volume-rm.ts'),
+  'volume prune': () => import('./commands/volume-prune.ts'),
+  'network ls': () => import('./commands/network-ls.ts'),
+  'network inspect': () => import('./commands/network-inspect.ts'),
+  'container port': () => import('./commands/port.ts'),
   login: () => import('./commands/login.ts'),
   logout: () => import('./commands/logout.ts'),
   search: () => import('./commands/search.ts'),
@@ -48,6 +56,10 @@ const ALIASES: Record<string, string> = {
   info: 'system info',
   pull: 'image pull',
   push: 'image push',
+  'volume list': 'volume ls',
+  'volume remove': 'volume rm',
+  'network list': 'network ls',
+  port: 'container port',
 };
 
 function findCommand(argv: string[]): { path: string; rest: string[] } | undefined {

@@ -44,7 +44,7 @@ export function recordedBridge(store: Store): BridgeNetwork | undefined {
   return row ? (row as unknown as BridgeNetwork) : undefined;
 }
 
-async function recordBridge(store: Store): Promise<BridgeNetwork> {
+export async function recordBridge(store: Store): Promise<BridgeNetwork> {
   const bridge = freeBridgeName();
   const subnet = formatCidr(await freeSubnet());
   const candidate = { name: 'bridge', id: randomBytes(32).toString('hex'), bridge, subnet, gateway: gatewayOf(parseCidr(subnet)) };

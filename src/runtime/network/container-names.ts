@@ -1,0 +1,30 @@
+// Finds a container's ID from a name or ID prefix for the network commands: its directory under <root>/containers, or the containers table when there is one.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { NotFoundError } from '../../errors.ts';
+import type { Store } from '../../store/store.ts';
+
+export function resolveContainerId(store: Store, reference: string): string {
+  const byName = tableLookup(store, 'SELECT id FROM containers WHERE name = ? OR name = ?', reference, `/${reference}`);
+  if (byName) return byName;
+  const dir = join(store.root, 'containers');
+  const ids = existsSync(dir) ? readdirSync(dir).filter((id) => /^[0-9a-f]{64}$/.test(id)) : [];
+  const matching = /^[0-9a-f]+$/.test(reference) ? ids.filter((id) => id.startsWith(reference)) : [];
+  if (matching.length === 1) return matching[0];
+  throw new NotFoundError(`No such container: ${reference}`);
+}
+
+/** The container's name without Docker's leading slash, or '' when the store has no containers table yet. */
+export function containerName(store: Store, containerId: string): string {
+  return (tableLookup(store, 'SELECT name FROM containers WHERE id = ?', containerId) ?? '').replace(/^\//, '');
+}
+
+function tableLookup(store: Store, sql: string, ...params: string[]): string | undefined {
+  try {
+    const row = store.db.get(sql, ...params);
+    return row ? String(Object.values(row)[0]) : undefined;
+  } catch {
+    // the container core's table is not there (yet): directories are all we know
+    return undefined;
+  }
+}
