@@ -6,6 +6,8 @@ import { buildBigImage } from '../test/helpers/big-image.ts';
 import { writeClassicArchive } from '../test/helpers/image-archives.ts';
 import { startDockerd } from '../test/helpers/peers.ts';
 import { measure, type Measurement } from './measure.ts';
+import { benchRegistryServer, printRegistryRows } from './registry-server.ts';
+import { registryClientRows } from './registry-client.ts';
 import { seedImages } from './seed-images.ts';
 
 const repo = path.resolve(import.meta.dirname, '..');
@@ -46,7 +48,9 @@ async function main(): Promise<void> {
   rows.push({ name: 'images, 1000 images', peerName: 'node -e 0', target: '≤ 1.5', wharf: measure([wharf, 'images'], { env: wharfEnv, runs: 15 }), peer: nodeStart });
   rows.push({ name: 'version', peerName: 'node -e 0', target: '≤ 1.2', wharf: measure([wharf, 'version'], { env: wharfEnv, runs: 15 }), peer: nodeStart });
   rows.push({ name: 'images, 1000 images', peerName: 'docker images', target: '≤ 3', wharf: measure([wharf, 'images'], { env: wharfEnv, runs: 15 }), peer: measure(['docker', 'images'], { env: dockerEnv, runs: 15 }) });
+  rows.push(...(await registryClientRows({ peers: fakeTest, wharf, work, archive, dockerEnv, settle })));
   print();
+  printRegistryRows(await benchRegistryServer(fakeTest));
 }
 
 async function bigArchive(): Promise<string> {

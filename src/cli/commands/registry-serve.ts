@@ -1,6 +1,7 @@
 // `wharf registry serve`: runs the OCI Distribution registry until SIGTERM/SIGINT, then finishes in-flight requests.
 import { join } from 'node:path';
 import { loadServeConfig } from '../../registry/server/config.ts';
+import { execWithServerFlags } from '../../registry/server/memory-pressure.ts';
 import { startRegistry } from '../../registry/server/start.ts';
 import type { CliContext } from '../context.ts';
 import { parseFlags, requireArgs } from '../flags.ts';
@@ -24,6 +25,7 @@ const FLAGS = {
 export async function run(context: CliContext, args: string[], path: string): Promise<number> {
   const { values, positionals } = parseFlags(args, FLAGS, path);
   requireArgs(positionals, { min: 0, max: 0 }, path, `${path} [OPTIONS]`);
+  execWithServerFlags();
   const text = (name: keyof typeof FLAGS) => values[name] as string | undefined;
   const flag = (name: keyof typeof FLAGS) => values[name] as boolean | undefined;
   const config = await loadServeConfig(text('config'), {

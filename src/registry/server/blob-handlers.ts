@@ -1,5 +1,4 @@
 // Blob endpoints: HEAD/GET with single byte ranges, and DELETE (unlink from the repository).
-import { pipeline } from 'node:stream/promises';
 import type { Digest } from '../../digest/digest.ts';
 import { RegistryError } from './error-codes.ts';
 import { reply } from './http-io.ts';
@@ -16,7 +15,8 @@ export async function getBlob(context: RequestContext, name: string, digest: Dig
   const status = range ? 206 : 200;
   res.writeHead(status, { ...headers, 'Content-Length': length, ...(range ? { 'Content-Range': `bytes ${range.start}-${range.end}/${size}` } : {}) });
   if (req.method === 'HEAD' || length === 0) return void res.end();
-  await pipeline(await registry.blobs.open(name, digest, range), res);
+  await registry.blobs.send(digest, res, range);
+  res.end();
 }
 
 export async function deleteBlob(context: RequestContext, name: string, digest: Digest): Promise<void> {

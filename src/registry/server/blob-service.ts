@@ -1,5 +1,5 @@
 // Blobs of a repository: a blob is served from a repository only once linked into it (by an upload or a mount).
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { Digest } from '../../digest/digest.ts';
 import { RegistryError } from './error-codes.ts';
 import { blobDataPath, layerDir, layerLinkPath } from './paths.ts';
@@ -25,6 +25,15 @@ export class BlobReadService {
   async open(name: string, digest: Digest, range?: ByteRange): Promise<Readable> {
     try {
       return await this.driver.reader(blobDataPath(digest), range);
+    } catch (error) {
+      throw blobUnknown(error, digest);
+    }
+  }
+
+  /** Writes the blob (or a range of it) to `destination`, which the caller ends. */
+  async send(digest: Digest, destination: Writable, range?: ByteRange): Promise<void> {
+    try {
+      await this.driver.send(blobDataPath(digest), destination, range);
     } catch (error) {
       throw blobUnknown(error, digest);
     }

@@ -3,9 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, truncate, utimes } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InvalidArgumentError } from '../../errors.ts';
+import { pumpFile } from './buffer-pump.ts';
 import { type ByteRange, type FileInfo, PathNotFoundError, type StorageDriver } from './storage-driver.ts';
 
 const TEMP_DIR = '_tmp';
@@ -25,6 +26,16 @@ export class FilesystemDriver implements StorageDriver {
   async reader(path: string, range?: ByteRange): Promise<Readable> {
     const file = await notFoundAs(path, () => open(this.full(path), 'r'));
     return file.createReadStream({ start: range?.start, end: range?.end, highWaterMark: READ_CHUNK });
+  }
+
+  async send(path: string, destination: Writable, range?: ByteRange): Promise<void> {
+    const file = await notFoundAs(path, () => open(this.full(path), 'r'));
+    try {
+      const end = range ? range.end + 1 : (await file.stat()).size;
+      await pumpFile(file, destination, range?.start ?? 0, end);
+    } finally {
+      await file.close();
+    }
   }
 
   async stat(path: string): Promise<FileInfo> {

@@ -32,6 +32,7 @@ export class Metrics {
   }
 
   render(): string {
+    const memory = process.memoryUsage();
     const lines = [
       '# HELP registry_http_requests_total Requests served, by method, route and status code.',
       '# TYPE registry_http_requests_total counter',
@@ -55,7 +56,13 @@ export class Metrics {
       `registry_http_in_flight_requests ${this.inFlight}`,
       '# HELP process_resident_memory_bytes Resident memory size in bytes.',
       '# TYPE process_resident_memory_bytes gauge',
-      `process_resident_memory_bytes ${process.memoryUsage.rss()}`,
+      `process_resident_memory_bytes ${memory.rss}`,
+      '# HELP nodejs_heap_used_bytes V8 heap in use.',
+      '# TYPE nodejs_heap_used_bytes gauge',
+      `nodejs_heap_used_bytes ${memory.heapUsed}`,
+      '# HELP nodejs_external_memory_bytes Memory of buffers outside the V8 heap.',
+      '# TYPE nodejs_external_memory_bytes gauge',
+      `nodejs_external_memory_bytes ${memory.external}`,
     ];
     return `${lines.join('\n')}\n`;
   }

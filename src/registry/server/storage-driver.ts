@@ -4,7 +4,7 @@
 // new, never a part). Large content is appended with appendStream to a staging path (an upload), then made durable
 // and visible in one step with move — the only way a blob appears. Nothing partially written is ever at a final path.
 // A read-only registry is handed only a StorageReader: it has no write method to call.
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { NotFoundError } from '../../errors.ts';
 
 export interface FileInfo {
@@ -25,6 +25,8 @@ export interface StorageReader {
   getContent(path: string): Promise<Buffer>;
   /** Streams a file or a byte range of it. */
   reader(path: string, range?: ByteRange): Promise<Readable>;
+  /** Writes a file or a byte range of it to `destination` (not ending it); resolves once every byte was taken. */
+  send(path: string, destination: Writable, range?: ByteRange): Promise<void>;
   stat(path: string): Promise<FileInfo>;
   /** The names of a directory's direct children, sorted; [] for a missing directory. */
   list(path: string): Promise<string[]>;

@@ -7,6 +7,7 @@ import { Transform, type Readable } from 'node:stream';
 import { digestAlgorithm, type Digest } from '../../digest/digest.ts';
 import type { BlobService } from './blob-service.ts';
 import { RegistryError } from './error-codes.ts';
+import { noteStreamedBytes } from './memory-pressure.ts';
 import { uploadDataPath, uploadDir, uploadStartedAtPath } from './paths.ts';
 import { PathNotFoundError, type StorageDriver } from './storage-driver.ts';
 
@@ -98,6 +99,7 @@ export class UploadService {
     const tap = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         hash?.update(chunk);
+        noteStreamedBytes(chunk.length);
         done(null, chunk);
       },
     });

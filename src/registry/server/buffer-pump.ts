@@ -1,0 +1,42 @@
+// Copies a file range to a writable through a small shared pool of reused buffers: a blob of any size is served
+// without allocating per chunk, so memory stays flat however many bytes go out.
+import type { FileHandle } from 'node:fs/promises';
+import type { Writable } from 'node:stream';
+
+const CHUNK = 256 << 10;
+const IN_FLIGHT = 4;
+/** Buffers kept for reuse across transfers (16 MiB at most). */
+const POOL_LIMIT = 64;
+const pool: Buffer[] = [];
+
+/** Sends bytes [start, end) of the file; resolves once the destination has taken every chunk. */
+export async function pumpFile(file: FileHandle, destination: Writable, start: number, end: number): Promise<void> {
+  const buffers = Array.from({ length: Math.min(IN_FLIGHT, Math.ceil((end - start) / CHUNK)) }, () => pool.pop() ?? Buffer.allocUnsafe(CHUNK));
+  const writes: Array<Promise<void> | undefined> = buffers.map(() => undefined);
+  const closed = new Promise<never>((_, reject) => destination.once('close', () => reject(new Error('destination closed'))));
+  closed.catch(() => {});
+  try {
+    let position = start;
+    for (let turn = 0; position < end; turn = (turn + 1) % buffers.length) {
+      // a buffer is read into again only once the write that used it has completed
+      if (writes[turn]) await Promise.race([writes[turn], closed]);
+      const { bytesRead } = await file.read(buffers[turn], 0, Math.min(CHUNK, end - position), position);
+      if (bytesRead === 0) throw new Error('file ended early');
+      position += bytesRead;
+      writes[turn] = write(destination, buffers[turn].subarray(0, bytesRead));
+    }
+    await Promise.race([Promise.all(writes), closed]);
+    for (const buffer of buffers) if (pool.length < POOL_LIMIT) pool.push(buffer);
+  } catch (error) {
+    // a buffer whose write never completed may still be referenced by the destination: it is not reused
+    destination.destroy();
+    throw error;
+  }
+}
+
+function write(destination: Writable, chunk: Buffer): Promise<void> {
+  const written = new Promise<void>((resolve, reject) => destination.write(chunk, (error) => (error ? reject(error) : resolve())));
+  // observed through Promise.race/all; an abandoned one (client gone) must not count as unhandled
+  written.catch(() => {});
+  return written;
+}

@@ -1,0 +1,30 @@
+// Keeps the long-running server's memory flat: a small young generation, and prompt collection of streamed buffers.
+//
+// Socket reads of an upload are garbage the moment they are on disk, but V8 only collects them once its
+// external-memory limit (~64 MB over the last collection) is reached; a scavenge every few MiB streamed frees them
+// early. And the CLI's start-up flags favour short runs (a large young generation), which a server under a steady
+// request load would grow to ~50 MB; the server re-executes itself with its own flags before it starts.
+
+const BYTES_PER_SCAVENGE = 8 << 20;
+const SERVER_FLAGS = ['--max-semi-space-size=2', '--expose-gc'];
+
+type Gc = (options: { type: 'minor' | 'major'; execution: 'sync' | 'async' }) => void;
+
+let pending = 0;
+
+/** Replaces this process (same PID) with one running the server's V8 flags; returns only when they are in effect. */
+export function execWithServerFlags(): void {
+  if (SERVER_FLAGS.every((flag) => process.execArgv.includes(flag))) return;
+  const inherited = process.execArgv.filter((flag) => !flag.startsWith('--min-semi-space-size') && !flag.startsWith('--max-semi-space-size'));
+  process.execve?.(process.execPath, [process.execPath, ...inherited, ...SERVER_FLAGS, ...process.argv.slice(1)], process.env);
+}
+
+/** Counts bytes that just went through; collects young garbage once enough has passed. */
+export function noteStreamedBytes(bytes: number): void {
+  const collect = (globalThis as { gc?: Gc }).gc;
+  if (!collect) return;
+  pending += bytes;
+  if (pending < BYTES_PER_SCAVENGE) return;
+  pending = 0;
+  collect?.({ type: 'minor', execution: 'sync' });
+}
