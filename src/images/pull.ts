@@ -1,11 +1,12 @@
 // `pull`: copies an image from its registry into the store, reporting progress as Docker's daemon does, layer by layer.
 import type { Digest } from '../digest/digest.ts';
 import { digestHex } from '../digest/digest.ts';
-import { InvalidArgumentError, NotFoundError } from '../errors.ts';
+import { DigestMismatchError, InvalidArgumentError, InvalidContentError, LimitExceededError, NotFoundError } from '../errors.ts';
 import { parsePlatform } from '../oci/platform.ts';
 import { canonicalString, familiarName, familiarString, fullName, parseReference, withDefaultTag, type Reference } from '../reference/reference.ts';
 import type { RegistryAccess } from '../registry/client/registry-access.ts';
-import { RegistryNotFoundError } from '../registry/client/registry-errors.ts';
+import { ConnectionError } from '../registry/client/http-transport.ts';
+import { RegistryError, RegistryNotFoundError } from '../registry/client/registry-errors.ts';
 import type { Store } from '../store/store.ts';
 import { withLease } from '../store/with-lease.ts';
 import { copyImage, type CopyEvent } from '../transports/copy.ts';
@@ -49,10 +50,19 @@ interface PullOutcome {
 }
 
 async function pullReference(store: Store, reference: Reference, options: PullOptions): Promise<PullOutcome> {
+  return copyReference(store, reference, options).catch((error: unknown) => {
+    throw namingImage(error, reference);
+  });
+}
+
+async function copyReference(store: Store, reference: Reference, options: PullOptions): Promise<PullOutcome> {
   const tagOrDigest = reference.digest ?? reference.tag!;
   const source = await openSource(reference, tagOrDigest, options.access);
   const top = await source.manifest().catch((error: unknown) => {
     if (error instanceof RegistryNotFoundError) throw new NotFoundError(`manifest for ${familiarString(reference)} not found: ${error.message}`, { cause: error });
+    if (error instanceof RegistryError && (error.status === 401 || error.status === 403)) {
+      throw new RegistryError(`pull access denied for ${familiarName(reference)}, repository does not exist or may require 'docker login': ${error.message}`, { status: error.status, code: error.code, cause: error });
+    }
     throw error;
   });
   // After the manifest, as Docker: a pull that fails to resolve prints only its error.
@@ -68,6 +78,18 @@ async function pullReference(store: Store, reference: Reference, options: PullOp
     const stored = destination.result();
     return { digest: top.digest, changed: !stored || knownBefore?.image_id !== stored.id };
   });
+}
+
+/**
+ * What the registry or the network did wrong is said with the image it happened to (`failed to pull host/team/app:v1: …`).
+ * Docker's own texts that already say where (a refused dial names the registry's URL) or what (a platform) stay as they are.
+ */
+function namingImage(error: unknown, reference: Reference): unknown {
+  const fromRegistry = error instanceof RegistryError || error instanceof RegistryNotFoundError || error instanceof DigestMismatchError
+    || error instanceof InvalidContentError || error instanceof LimitExceededError || (error instanceof ConnectionError && error.retry);
+  if (!fromRegistry || error.message.includes(familiarName(reference))) return error;
+  error.message = `failed to pull ${familiarString(reference)}: ${error.message}`;
+  return error;
 }
 
 /** Docker Hub's mirrors first, in order, falling back to Docker Hub itself when none has the image. */

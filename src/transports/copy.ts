@@ -148,6 +148,8 @@ function counted(content: Readable, report: (bytes: number) => void): Readable {
     },
   });
   content.on('error', (error) => counter.destroy(error));
+  // A resumed copy reads its file before this stream: a cut meanwhile must wait for that reader, not crash the process.
+  counter.on('error', () => undefined);
   return content.pipe(counter);
 }
 
