@@ -50,7 +50,7 @@ function networkFilter(filters: string[]): (network: NetworkRecord) => boolean {
       if (value !== 'builtin' && value !== 'custom') throw new InvalidArgumentError(`invalid filter: 'type'='${value}'`);
       return () => value === 'builtin';
     }
-    throw new InvalidArgumentError(`invalid filter '${key}'`);
+    throw new InvalidArgumentError(`Invalid filter '${key}'`);
   });
   return (network) => checks.every((check) => check(network));
 }

@@ -20,7 +20,7 @@ export async function run(context: CliContext, args: string[], path: string): Pr
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535) throw new WharfError(`Error: invalid port (${portText}): strconv.ParseUint: parsing "${portText}": invalid syntax`, { fromDaemon: false });
   const matching = ports.filter((entry) => entry.containerPort === port && entry.protocol === protocol);
-  if (matching.length === 0) throw new WharfError(`Error: No public port '${port}/${protocol}' published for ${reference}`, { fromDaemon: false });
+  if (matching.length === 0) throw new WharfError(`Error: No public port '${wanted}' published for ${reference}`, { fromDaemon: false });
   context.out(matching.map((entry) => `${entry.hostIp}:${entry.hostPort}\n`).join(''));
   return 0;
 }

@@ -45,11 +45,11 @@ export function volumeFilter(store: Store, filters: string[]): (volume: Volume) 
   for (const filter of filters) {
     const equals = filter.indexOf('=');
     const key = filter.slice(0, equals);
-    if (!['dangling', 'name', 'driver', 'label'].includes(key)) throw new InvalidArgumentError(`invalid filter '${key}'`);
+    if (!['dangling', 'name', 'driver', 'label'].includes(key)) throw new InvalidArgumentError(`Invalid filter '${key}'`);
     byKey.set(key, [...(byKey.get(key) ?? []), filter.slice(equals + 1)]);
   }
   for (const value of byKey.get('dangling') ?? []) {
-    if (!/^(true|false|1|0)$/i.test(value)) throw new InvalidArgumentError(`invalid filter 'dangling=${value}'`);
+    if (!/^(true|false|1|0)$/i.test(value)) throw new InvalidArgumentError(`Invalid filter 'dangling=[${value}]'`);
   }
   return (volume) => [...byKey].every(([key, wanted]) => wanted.some((value) => matches(store, volume, key, value)));
 }

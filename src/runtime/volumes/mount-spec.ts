@@ -8,6 +8,11 @@ export type MountRequest =
   | { type: 'volume'; /** undefined: an anonymous volume */ name?: string; target: string; readOnly: boolean; noCopy: boolean; labels?: Record<string, string> }
   | { type: 'tmpfs'; target: string; options: string[] };
 
+/** Go's filepath.Clean for absolute paths: no trailing slash, no `.` or `..` parts. */
+function cleanPath(path: string): string {
+  return posix.normalize(path).replace(/(.)\/+$/, '$1');
+}
+
 const PROPAGATION = new Set(['shared', 'rshared', 'slave', 'rslave', 'private', 'rprivate']);
 const CONSISTENCY = new Set(['consistent', 'cached', 'delegated']);
 
@@ -24,10 +29,10 @@ export function parseVolumeFlag(spec: string): MountRequest {
   const isBind = source !== undefined && source.startsWith('/');
   const type = isBind ? 'bind' : 'volume';
   if (!target.startsWith('/')) throw invalidMount(`invalid volume specification: '${spec}': invalid mount config for type "${type}": invalid mount path: '${target}' mount path must be absolute`);
-  if (posix.normalize(target) === '/') throw invalidMount(`invalid volume specification: '${spec}': invalid mount config for type "${type}": invalid specification: destination can't be '/'`);
+  if (cleanPath(target) === '/') throw invalidMount(`invalid volume specification: '${spec}': invalid mount config for type "${type}": invalid specification: destination can't be '/'`);
   const flags = parseMode(mode, { isBind });
-  if (isBind) return { type: 'bind', source: posix.normalize(source), target: posix.normalize(target), readOnly: flags.readOnly, propagation: flags.propagation, createSource: true };
-  return { type: 'volume', name: source, target: posix.normalize(target), readOnly: flags.readOnly, noCopy: flags.noCopy };
+  if (isBind) return { type: 'bind', source: cleanPath(source), target: cleanPath(target), readOnly: flags.readOnly, propagation: flags.propagation, createSource: true };
+  return { type: 'volume', name: source, target: cleanPath(target), readOnly: flags.readOnly, noCopy: flags.noCopy };
 }
 
 function parseMode(mode: string | undefined, options: { isBind: boolean }): { readOnly: boolean; noCopy: boolean; propagation?: string } {
@@ -52,7 +57,7 @@ export function parseTmpfsFlag(spec: string): MountRequest {
   const target = colon < 0 ? spec : spec.slice(0, colon);
   const options = colon < 0 || spec.slice(colon + 1) === '' ? [] : spec.slice(colon + 1).split(',');
   if (!target.startsWith('/')) throw invalidMount(`invalid mount path: '${target}' mount path must be absolute`);
-  return { type: 'tmpfs', target: posix.normalize(target), options };
+  return { type: 'tmpfs', target: cleanPath(target), options };
 }
 
 /** `--mount type=bind|volume|tmpfs,source=…,target=…,readonly,…` (docker/cli's opts.MountOpt, then dockerd's checks). */
@@ -79,11 +84,11 @@ export function parseMountFlag(csv: string): MountRequest {
   if (!fields.target) throw fail('target is required');
   const prefix = `invalid mount config for type "${type}"`;
   if (!fields.target.startsWith('/')) throw invalidMount(`${prefix}: invalid mount path: '${fields.target}' mount path must be absolute`);
-  const target = posix.normalize(fields.target);
+  const target = cleanPath(fields.target);
   if (type === 'bind') {
     if (!fields.source) throw invalidMount(`${prefix}: field Source must not be empty`);
     if (!fields.source.startsWith('/')) throw invalidMount(`${prefix}: invalid mount path: '${fields.source}' mount path must be absolute`);
-    return { type: 'bind', source: posix.normalize(fields.source), target, readOnly, propagation: fields['bind-propagation'], createSource: false };
+    return { type: 'bind', source: cleanPath(fields.source), target, readOnly, propagation: fields['bind-propagation'], createSource: false };
   }
   if (type === 'volume') return { type: 'volume', name: fields.source || undefined, target, readOnly, noCopy, labels };
   if (type === 'tmpfs') {
