@@ -28,8 +28,15 @@ export const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
 export const OCI_EMPTY = 'application/vnd.oci.empty.v1+json';
 export const OCI_LAYER = 'application/vnd.oci.image.layer.v1.tar+gzip';
 
-export async function api(url: string, init: RequestInit & { headers?: Record<string, string> } = {}): Promise<ApiResponse> {
-  const response = await fetch(url, { redirect: 'manual', ...init, ...(init.body ? { duplex: 'half' } : {}) } as RequestInit);
+export interface ApiInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: Buffer;
+}
+
+export async function api(url: string, init: ApiInit = {}): Promise<ApiResponse> {
+  const sent = init.body ? new Uint8Array(init.body) : undefined;
+  const response = await fetch(url, { redirect: 'manual', method: init.method, headers: init.headers, body: sent });
   const body = Buffer.from(await response.arrayBuffer());
   return {
     status: response.status,

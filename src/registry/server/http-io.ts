@@ -25,16 +25,40 @@ export function hasBody(req: IncomingMessage): boolean {
 }
 
 /** Reads a small body whole, refusing (with `tooLarge`) anything over `limit` bytes, as declared or as sent. */
-export async function readBody(req: IncomingMessage, limit: number, tooLarge: () => RegistryError): Promise<Buffer> {
-  if (Number(req.headers['content-length'] ?? 0) > limit) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw tooLarge();
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+export function readBody(req: IncomingMessage, limit: number, tooLarge: () => RegistryError): Promise<Buffer> {
+  if (Number(req.headers['content-length'] ?? 0) > limit) return Promise.reject(tooLarge());
+  // events, not for-await: leaving a for-await early destroys the socket, and the client would never see the 413
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      req.off('data', onData).off('end', onEnd).pause();
+      reject(tooLarge());
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks));
+    req.on('data', onData).once('end', onEnd).once('error', reject);
+  });
+}
+
+/** Reads and drops what is left of a refused request's body, up to `limit` bytes; true when it all came. */
+export function drainBody(req: IncomingMessage, limit: number): Promise<boolean> {
+  if (req.complete || req.destroyed) return Promise.resolve(req.complete);
+  return new Promise((resolve) => {
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) finish(false);
+    };
+    const finish = (complete: boolean) => {
+      req.off('data', onData).off('end', onEnd).off('error', onError);
+      resolve(complete);
+    };
+    const onEnd = () => finish(true);
+    const onError = () => finish(false);
+    req.on('data', onData).once('end', onEnd).once('error', onError).resume();
+  });
 }
 
 /** `n` as the spec reads it: absent, or a non-negative integer (PAGINATION_NUMBER_INVALID otherwise). */

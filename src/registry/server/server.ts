@@ -5,7 +5,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { type Authorizer, dispatch } from './dispatch.ts';
 import { RegistryError } from './error-codes.ts';
-import { reply, replyError } from './http-io.ts';
+import { drainBody, reply, replyError } from './http-io.ts';
 import { Metrics, routeLabel } from './metrics.ts';
 import type { Registry } from './registry.ts';
 
@@ -75,20 +75,22 @@ async function serve(options: ServerOptions, metrics: Metrics, req: IncomingMess
     if (options.extraRoutes && (await options.extraRoutes(req, res, url.pathname))) return;
     await dispatch({ req, res, registry: options.registry, query: url.searchParams }, url.pathname, options.authorizer);
   } catch (error) {
-    fail(options, req, res, error);
+    await fail(options, req, res, error);
   }
 }
 
-function fail(options: ServerOptions, req: IncomingMessage, res: ServerResponse, error: unknown): void {
+/** A refused request's body is read (up to this much) before the reply, so the client gets to see the reply. */
+const DRAIN_LIMIT = 16 << 20;
+
+async function fail(options: ServerOptions, req: IncomingMessage, res: ServerResponse, error: unknown): Promise<void> {
   const registryError = error instanceof RegistryError ? error : new RegistryError('UNKNOWN', { cause: error });
   if (!(error instanceof RegistryError)) {
     if (isClientGone(error, req)) return void res.destroy();
     options.errorLog(`${req.method} ${req.url}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
   }
-  // an unread request body would otherwise be parsed as the next request on this connection
-  if (!req.complete) res.setHeader('Connection', 'close');
+  // a body left unread would be parsed as the next request on this connection: past the limit, the connection goes
+  if (!(await drainBody(req, DRAIN_LIMIT))) res.setHeader('Connection', 'close');
   replyError(res, registryError, registryError.headers);
-  req.resume();
 }
 
 function isClientGone(error: unknown, req: IncomingMessage): boolean {
