@@ -1,0 +1,173 @@
+// Container networking on the real kernel: namespaces, veths into wharf's bridge, published ports reached over HTTP on 127.0.0.1, Docker's /etc files and errors, cleanup.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { attachNetwork, cleanupStaleNetworks, detachNetwork, parsePublish } from '../../src/runtime/network/attach.ts';
+import { canRunNetworkTests, hostState, httpGet, networkLab, type NetworkLab } from '../helpers/network-fixtures.ts';
+
+const skip = canRunNetworkTests();
+
+describe('network attach and detach', { skip, concurrency: false }, () => {
+  let lab: NetworkLab;
+  before(async () => (lab = await networkLab()));
+  after(async () => {
+    const bridge = (await lab.wharf.run(['network', 'inspect', '-f', '{{index .Options "com.docker.network.bridge.name"}}', 'bridge'])).stdout.trim();
+    await lab.teardown();
+    const state = await hostState();
+    assert.doesNotMatch(state.links, new RegExp(`: ${bridge}[:@]`), 'bridge left behind');
+    assert.doesNotMatch(state.rules, new RegExp(`wharf-bridge:${bridge}"`), 'bridge rules left behind');
+  });
+
+  it('publishes -p 8000:80 to 127.0.0.1 and the host address, with an address from the bridge subnet', async () => {
+    const { id, dir } = lab.container();
+    const hostPort = await freePort();
+    const attachment = await attachNetwork(lab.store, dir, { containerId: id, mode: 'bridge', hostname: id.slice(0, 12), publish: parsePublish(`${hostPort}:80`), publishAll: false, exposedPorts: [] });
+    await lab.serve(`wharf-${id}`, 'hello from the container\n');
+    assert.equal(await httpGet(`http://127.0.0.1:${hostPort}/`), 'hello from the container\n');
+    assert.deepEqual(attachment.ports, [{ hostIp: '0.0.0.0', hostPort, containerPort: 80, protocol: 'tcp' }]);
+    const inspect = JSON.parse((await lab.wharf.run(['network', 'inspect', 'bridge'])).stdout)[0];
+    const subnet: string = inspect.IPAM.Config[0].Subnet;
+    assert.equal(subnet.split('.').slice(0, 2).join('.'), attachment.ipAddress!.split('.').slice(0, 2).join('.'));
+    assert.equal(inspect.Containers[id].IPv4Address, `${attachment.ipAddress}/16`);
+    assert.equal(inspect.IPAM.Config[0].Gateway, attachment.gateway);
+    // the namespace really has that address and a default route through the gateway
+    const route = await run('ip', ['-n', `wharf-${id}`, 'route', 'show', 'default']);
+    assert.match(route, new RegExp(`default via ${attachment.gateway.replaceAll('.', '\\.')} dev eth0`));
+    assert.equal((await lab.wharf.run(['port', id.slice(0, 12)])).stdout, `80/tcp -> 0.0.0.0:${hostPort}\n`);
+    assert.equal((await lab.wharf.run(['port', id, '80/tcp'])).stdout, `0.0.0.0:${hostPort}\n`);
+    const missing = await lab.wharf.run(['port', id, '81']);
+    assert.deepEqual([missing.code, missing.stderr], [1, `Error: No public port '81' published for ${id}\n`]);
+
+    await detachNetwork(lab.store, dir);
+    const state = await hostState();
+    assert.doesNotMatch(state.rules, new RegExp(id));
+    assert.doesNotMatch(state.netns, new RegExp(id));
+    assert.doesNotMatch(state.links, new RegExp(`vw${id.slice(0, 12)}`));
+    assert.equal((await lab.wharf.run(['port', id])).stdout, '');
+    await detachNetwork(lab.store, dir); // idempotent
+  });
+
+  it("writes /etc/hosts, /etc/hostname and resolv.conf as Docker does", async () => {
+    const { id, dir } = lab.container();
+    const attachment = await attachNetwork(lab.store, dir, { containerId: id, mode: 'bridge', hostname: 'web01', publish: [], publishAll: false, exposedPorts: [] });
+    assert.equal(readFileSync(attachment.etcFiles.hostname, 'utf8'), 'web01\n');
+    assert.match(readFileSync(attachment.etcFiles.hosts, 'utf8'), new RegExp(`^127\\.0\\.0\\.1\\tlocalhost\\n[^]*\\n${attachment.ipAddress!.replaceAll('.', '\\.')}\\tweb01\\n$`));
+    const resolv = readFileSync(attachment.etcFiles.resolvConf, 'utf8');
+    assert.doesNotMatch(resolv, /nameserver\s+127\./);
+    assert.match(resolv, /nameserver /);
+    await detachNetwork(lab.store, dir);
+  });
+
+  it('publishes EXPOSEd ports to random host ports with -P, and a host IP with -p ip:hp:cp', async () => {
+    const { id, dir } = lab.container();
+    const fixed = await freePort();
+    const attachment = await attachNetwork(lab.store, dir, {
+      containerId: id, mode: 'bridge', hostname: 'x', publish: parsePublish(`127.0.0.1:${fixed}:8080`), publishAll: true, exposedPorts: ['80/tcp'],
+    });
+    const random = attachment.ports.find((port) => port.containerPort === 80)!;
+    assert.ok(random.hostPort >= 1024 && random.hostPort !== fixed);
+    await lab.serve(`wharf-${id}`, 'eighty\n', 80);
+    await lab.serve(`wharf-${id}`, 'eighty-eighty\n', 8080);
+    assert.equal(await httpGet(`http://127.0.0.1:${random.hostPort}/`), 'eighty\n');
+    assert.equal(await httpGet(`http://127.0.0.1:${fixed}/`), 'eighty-eighty\n');
+    assert.equal((await lab.wharf.run(['port', id, '8080'])).stdout, `127.0.0.1:${fixed}\n`);
+    await detachNetwork(lab.store, dir);
+  });
+
+  it("refuses a port another container has, with Docker's error, and leaves nothing of the refused one", async () => {
+    const first = lab.container();
+    const second = lab.container();
+    const hostPort = await freePort();
+    await attachNetwork(lab.store, first.dir, { containerId: first.id, mode: 'bridge', hostname: 'a', publish: parsePublish(`${hostPort}:80`), publishAll: false, exposedPorts: [] });
+    const refused = attachNetwork(lab.store, second.dir, { containerId: second.id, mode: 'bridge', hostname: 'b', publish: parsePublish(`${hostPort}:80`), publishAll: false, exposedPorts: [], name: 'web' });
+    await assert.rejects(refused, { message: `driver failed programming external connectivity on endpoint web (${second.id}): Bind for 0.0.0.0:${hostPort} failed: port is already allocated` });
+    const state = await hostState();
+    assert.doesNotMatch(state.rules, new RegExp(second.id));
+    assert.doesNotMatch(state.netns, new RegExp(second.id));
+    assert.equal(lab.store.db.get('SELECT COUNT(*) AS n FROM ip_allocations WHERE container_id = ?', second.id)?.n, 0);
+    await detachNetwork(lab.store, first.dir);
+  });
+
+  it("refuses a port a host program listens on, as Docker's proxy would fail", async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
+    const hostPort = (server.address() as { port: number }).port;
+    const { id, dir } = lab.container();
+    try {
+      await assert.rejects(attachNetwork(lab.store, dir, { containerId: id, mode: 'bridge', hostname: 'a', publish: parsePublish(`${hostPort}:80`), publishAll: false, exposedPorts: [] }), {
+        message: `Error starting userland proxy: listen tcp4 0.0.0.0:${hostPort}: bind: address already in use`,
+      });
+    } finally {
+      server.close();
+    }
+  });
+
+  it('gives concurrent wharf processes distinct addresses', async () => {
+    const dirs = Array.from({ length: 4 }, () => lab.container());
+    const script = join(import.meta.dirname, '../helpers/attach-network.ts');
+    const results = await Promise.all(dirs.map(({ id, dir }) => run(process.execPath, [script, lab.wharf.root, dir, id])));
+    const addresses = results.map((output) => JSON.parse(output).ipAddress as string);
+    assert.equal(new Set(addresses).size, 4, `addresses: ${addresses.join(' ')}`);
+    for (const { dir } of dirs) await detachNetwork(lab.store, dir);
+  });
+
+  it('--network none: a namespace with only loopback; host: none at all', async () => {
+    const none = lab.container();
+    const attachment = await attachNetwork(lab.store, none.dir, { containerId: none.id, mode: 'none', hostname: 'n', publish: parsePublish('80'), publishAll: false, exposedPorts: [] });
+    assert.equal(attachment.netnsPath, `/run/netns/wharf-${none.id}`);
+    assert.deepEqual(attachment.ports, []);
+    const links = await run('ip', ['-n', `wharf-${none.id}`, '-o', 'link']);
+    assert.deepEqual(links.trim().split('\n').map((line) => line.split(': ')[1]), ['lo']);
+    assert.doesNotMatch(readFileSync(attachment.etcFiles.hosts, 'utf8'), /\tn\n/);
+    await detachNetwork(lab.store, none.dir);
+    const host = lab.container();
+    const hostAttachment = await attachNetwork(lab.store, host.dir, { containerId: host.id, mode: 'host', hostname: 'h', publish: parsePublish('80:80'), publishAll: false, exposedPorts: [] });
+    assert.equal(hostAttachment.netnsPath, undefined);
+    assert.equal(readFileSync(hostAttachment.etcFiles.hosts, 'utf8'), readFileSync('/etc/hosts', 'utf8'));
+    await detachNetwork(lab.store, host.dir);
+  });
+
+  it('cleans up after a crash: a removed container dir with its namespace, veth and rules still there', async () => {
+    const { id, dir } = lab.container();
+    await attachNetwork(lab.store, dir, { containerId: id, mode: 'bridge', hostname: 'c', publish: parsePublish(`${await freePort()}:80`), publishAll: false, exposedPorts: [] });
+    rmSync(dir, { recursive: true }); // as if wharf died between removing the container and detaching it
+    const report = await cleanupStaleNetworks(lab.store);
+    assert.deepEqual(report.namespaces, [`wharf-${id}`]);
+    assert.deepEqual(report.ruleOwners, [`wharf:${id}`]);
+    const state = await hostState();
+    assert.doesNotMatch(state.rules, new RegExp(id));
+    assert.doesNotMatch(state.netns, new RegExp(id));
+    assert.doesNotMatch(state.links, new RegExp(`vw${id.slice(0, 12)}`));
+    assert.equal(lab.store.db.get('SELECT COUNT(*) AS n FROM port_allocations WHERE container_id = ?', id)?.n, 0);
+  });
+
+  it('network ls shows the built-in networks as Docker does', async () => {
+    const result = await lab.wharf.run(['network', 'ls', '--format', '{{.Name}} {{.Driver}} {{.Scope}}']);
+    assert.equal(result.stdout, 'bridge bridge local\nhost host local\nnone null local\n');
+    const table = (await lab.wharf.run(['network', 'ls'])).stdout.split('\n');
+    assert.match(table[0], /^NETWORK ID {5}NAME {6}DRIVER {4}SCOPE$/);
+    const missing = await lab.wharf.run(['network', 'inspect', 'nope']);
+    assert.deepEqual([missing.code, missing.stderr], [1, 'Error response from daemon: network nope not found\n']);
+  });
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function run(program: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const out: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(out).toString()) : reject(new Error(`${program} ${args.join(' ')} exited ${code}`))));
+  });
+}
