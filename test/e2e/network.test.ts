@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { attachNetwork, cleanupStaleNetworks, detachNetwork, parsePublish } from '../../src/runtime/network/attach.ts';
@@ -27,6 +28,11 @@ describe('network attach and detach', { skip, concurrency: false }, () => {
     const attachment = await attachNetwork(lab.store, dir, { containerId: id, mode: 'bridge', hostname: id.slice(0, 12), publish: parsePublish(`${hostPort}:80`), publishAll: false, exposedPorts: [] });
     await lab.serve(`wharf-${id}`, 'hello from the container\n');
     assert.equal(await httpGet(`http://127.0.0.1:${hostPort}/`), 'hello from the container\n');
+    const hostAddress = Object.entries(networkInterfaces())
+      .filter(([name]) => !/^(wharf|docker|vw|br-)/.test(name))
+      .flatMap(([, addresses]) => addresses ?? [])
+      .find((address) => address.family === 'IPv4' && !address.internal)?.address;
+    if (hostAddress) assert.equal(await httpGet(`http://${hostAddress}:${hostPort}/`), 'hello from the container\n');
     assert.deepEqual(attachment.ports, [{ hostIp: '0.0.0.0', hostPort, containerPort: 80, protocol: 'tcp' }]);
     const inspect = JSON.parse((await lab.wharf.run(['network', 'inspect', 'bridge'])).stdout)[0];
     const subnet: string = inspect.IPAM.Config[0].Subnet;
@@ -35,7 +41,7 @@ describe('network attach and detach', { skip, concurrency: false }, () => {
     assert.equal(inspect.IPAM.Config[0].Gateway, attachment.gateway);
     // the namespace really has that address and a default route through the gateway
     const route = await run('ip', ['-n', `wharf-${id}`, 'route', 'show', 'default']);
-    assert.match(route, new RegExp(`default via ${attachment.gateway.replaceAll('.', '\\.')} dev eth0`));
+    assert.match(route, new RegExp(`default via ${attachment.gateway!.replaceAll('.', '\\.')} dev eth0`));
     assert.equal((await lab.wharf.run(['port', id.slice(0, 12)])).stdout, `80/tcp -> 0.0.0.0:${hostPort}\n`);
     assert.equal((await lab.wharf.run(['port', id, '80/tcp'])).stdout, `0.0.0.0:${hostPort}\n`);
     const missing = await lab.wharf.run(['port', id, '81']);

@@ -5,6 +5,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { detachNetwork } from '../../src/runtime/network/attach.ts';
 import { recordedBridge, removeBridge } from '../../src/runtime/network/bridge.ts';
+import { sweepHost } from '../../src/runtime/network/cleanup.ts';
 import { closeStore, openStore, type Store } from '../../src/store/store.ts';
 import { runCommand } from './run-command.ts';
 import { makeWharf, tempDir, type Wharf } from './wharf-cli.ts';
@@ -62,6 +63,8 @@ export async function networkLab(): Promise<NetworkLab> {
       closeStore(store);
       wharf.cleanup();
       rmSync(www, { recursive: true, force: true });
+      // our chains go too when no other store on the host still uses them
+      await sweepHost();
     },
   };
 }

@@ -42,9 +42,17 @@ export interface NetworkCleanupReport {
  * (`<root>/containers/<id>`); everything of an unknown one goes, but never a namespace a process still runs in.
  */
 export async function cleanupStaleNetworks(store: Store): Promise<NetworkCleanupReport> {
-  const roots = [...new Set([store.root, ...liveRoots()])];
-  const known = (containerId: string) => roots.some((root) => existsSync(join(root, 'containers', containerId)));
-  releaseUnknownAllocations(store, known);
+  releaseUnknownAllocations(store, knownIn([store.root, ...liveRoots()]));
+  return sweepHost({ alsoLive: [store.root] });
+}
+
+function knownIn(roots: string[]): (containerId: string) => boolean {
+  return (containerId) => roots.some((root) => existsSync(join(root, 'containers', containerId)));
+}
+
+/** The host-wide half, needing no store: what no live store knows goes; our chains too once nothing uses them. */
+export async function sweepHost(options: { alsoLive?: string[] } = {}): Promise<NetworkCleanupReport> {
+  const known = knownIn([...new Set([...(options.alsoLive ?? []), ...liveRoots()])]);
   const namespaces: string[] = [];
   for (const name of existsSync(NETNS_DIR) ? readdirSync(NETNS_DIR) : []) {
     const containerId = /^wharf-([0-9a-f]+)$/.exec(name)?.[1];
