@@ -1,14 +1,15 @@
-// wharf's registry server driven by real clients: Docker 20.10 push/pull, and skopeo copy to and from it.
+// wharf's registry server driven by real clients: Docker 20.10 push/pull, skopeo copy to and from it, wharf's own client.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ok } from '../helpers/cli-fixtures.ts';
 import { buildImage, busyboxFixture, writeClassicArchive, writeOciLayout } from '../helpers/image-builder.ts';
 import { needPeers, skopeo, startDockerd } from '../helpers/peers.ts';
-import { api, imageIndex, pushImage, pushManifest } from '../helpers/registry-http.ts';
+import { api, digestOf, imageIndex, pushBlob, pushImage, pushManifest, randomBlob } from '../helpers/registry-http.ts';
 import { startWharfRegistry } from '../helpers/registry-server.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+import { makeWharf } from '../helpers/wharf-cli.ts';
 
 /** Three layers (busybox, an app, a data file) in Docker's schema2 media types, as `docker save` would give. */
 async function multiLayerImage() {
@@ -89,4 +90,36 @@ test('skopeo copy --all takes an index and every image under it out of the regis
   ok(await skopeo(['copy', '--all', '--preserve-digests', '--dest-tls-verify=false', `oci:${join(dir, 'all')}:latest`, `docker://${registry.host}/multi/copy:latest`]), 'skopeo copy --all in');
   const head = await api(`${registry.url}/v2/multi/copy/manifests/latest`, { method: 'HEAD', headers: { Accept: index.mediaType } });
   assert.equal(head.headers.get('docker-content-digest'), index.digest);
+});
+
+test("wharf's own client pushes to the registry and another wharf pulls the same digest back", async (t) => {
+  const registry = await startWharfRegistry(t);
+  const pusher = makeWharf(t);
+  const puller = makeWharf(t);
+  const dir = tempDir(t);
+  const archive = join(dir, 'busybox.tar');
+  await writeClassicArchive(archive, [{ image: await busyboxFixture(), repoTags: ['busybox:latest'] }]);
+  ok(await pusher.run(['load', '-i', archive]));
+  const name = `${registry.host}/team/busybox:1`;
+  ok(await pusher.run(['tag', 'busybox:latest', name]));
+  const pushed = ok(await pusher.run(['push', name]), 'wharf push');
+  const digest = /digest: (sha256:[a-f0-9]{64})/.exec(pushed.stdout)?.[1];
+  assert.ok(digest, pushed.stdout);
+  const pulled = ok(await puller.run(['pull', name]), 'wharf pull');
+  assert.match(pulled.stdout, new RegExp(`Digest: ${digest}`));
+  const ids = [pusher, puller].map(async (wharf) => ok(await wharf.run(['images', '-q', '--no-trunc', name])).stdout.trim());
+  const [pushedId, pulledId] = await Promise.all(ids);
+  assert.equal(pulledId, pushedId);
+});
+
+test('concurrent pushes of the same blob and of the same tag: one consistent result, no partial file', async (t) => {
+  const registry = await startWharfRegistry(t);
+  const blob = randomBlob(2 << 20);
+  const results = await Promise.all(Array.from({ length: 10 }, () => pushBlob(registry.url, 'race/app', blob)));
+  assert.deepEqual(results.map((result) => result.status), Array(10).fill(201));
+  assert.equal(digestOf((await api(`${registry.url}/v2/race/app/blobs/${blob.digest}`)).body), blob.digest);
+  const images = await Promise.all(Array.from({ length: 6 }, () => pushImage(registry.url, 'race/app', 'latest')));
+  const served = await api(`${registry.url}/v2/race/app/manifests/latest`, { headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' } });
+  assert.ok(images.some((image) => image.manifest.digest === served.headers.get('docker-content-digest')));
+  assert.deepEqual(readdirSync(join(registry.root, '_tmp')), []);
 });

@@ -1,5 +1,5 @@
 // Blobs of a repository: a blob is served from a repository only once linked into it (by an upload or a mount).
-import type { Readable, Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import type { Digest } from '../../digest/digest.ts';
 import { RegistryError } from './error-codes.ts';
 import { blobDataPath, layerDir, layerLinkPath } from './paths.ts';
@@ -17,14 +17,6 @@ export class BlobReadService {
     try {
       await this.driver.stat(layerLinkPath(name, digest));
       return (await this.driver.stat(blobDataPath(digest))).size;
-    } catch (error) {
-      throw blobUnknown(error, digest);
-    }
-  }
-
-  async open(name: string, digest: Digest, range?: ByteRange): Promise<Readable> {
-    try {
-      return await this.driver.reader(blobDataPath(digest), range);
     } catch (error) {
       throw blobUnknown(error, digest);
     }
