@@ -26,7 +26,7 @@ export async function deleteBlob(context: RequestContext, name: string, digest: 
 }
 
 /** One `bytes=` range (first-last, first-, or -suffix); null when unsatisfiable or malformed (416). */
-function parseRange(header: string, size: number): ByteRange | null | undefined {
+export function parseRange(header: string, size: number): ByteRange | null | undefined {
   const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!match || (match[1] === '' && match[2] === '')) return null;
   if (match[1] === '') {

@@ -53,13 +53,20 @@ export class FilesystemDriver implements StorageDriver {
   }
 
   async putContent(path: string, content: Buffer | string): Promise<void> {
+    // checked before anything is written, so a refused path leaves no temp file
+    this.full(path);
     const temp = await this.tempPath();
-    const file = await open(temp, 'w', 0o644);
     try {
-      await file.writeFile(content);
-      await file.sync();
-    } finally {
-      await file.close();
+      const file = await open(temp, 'w', 0o644);
+      try {
+        await file.writeFile(content);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
     }
     await this.renameInto(temp, path);
   }
