@@ -5,9 +5,8 @@ import { deleteBlob, getBlob } from './blob-handlers.ts';
 import { listCatalog, listReferrers, listTags } from './listing-handlers.ts';
 import { deleteManifest, getManifest, putManifest } from './manifest-handlers.ts';
 import type { RequestContext } from './request-context.ts';
-import { route, type Route } from './router.ts';
+import { checkName, route, type Route } from './router.ts';
 import { cancelUpload, finishUpload, patchUpload, startUpload, uploadStatus } from './upload-handlers.ts';
-import { checkName } from './router.ts';
 
 /** One scope a request needs, as token scopes name it: `repository:team/app:pull`. */
 export interface Access {

@@ -1,8 +1,7 @@
 // Manifest endpoints: GET/HEAD with content negotiation, PUT (validated, 4 MiB), DELETE by digest or tag.
 import type { IncomingMessage } from 'node:http';
 import { RegistryError } from './error-codes.ts';
-import { reply } from './http-io.ts';
-import { readBody } from './http-io.ts';
+import { readBody, reply } from './http-io.ts';
 import { MAX_MANIFEST_BYTES } from './manifest-format.ts';
 import type { RequestContext } from './request-context.ts';
 
