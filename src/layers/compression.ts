@@ -56,8 +56,11 @@ interface Decoder {
   stop(): void;
 }
 
+const GUNZIP_CHUNK_BYTES = 256 << 10;
+
 function zlibDecoder(compression: 'gzip' | 'zstd'): Decoder {
-  const stream = compression === 'gzip' ? createGunzip() : createZstdDecompress();
+  // 256 KiB out per step, not zlib's 16 KiB: per-chunk overhead was 40% of inflating a layer (500 -> 300 ms CPU for 215 MB).
+  const stream = compression === 'gzip' ? createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }) : createZstdDecompress();
   return { input: stream, output: stream, consumed: () => stream.bytesWritten, stop: () => stream.destroy() };
 }
 
