@@ -183,5 +183,6 @@ export function removeVolumeUsersOf(store: Store, containerId: string): string[]
 }
 
 export function assertValidName(name: string): void {
+  if (name.length === 1) throw new InvalidArgumentError(`create ${name}: volume name is too short, names should be at least two alphanumeric characters`);
   if (!isValidVolumeName(name)) throw new InvalidArgumentError(`create ${name}: "${name}" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path`);
 }
