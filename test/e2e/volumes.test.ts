@@ -70,7 +70,8 @@ describe('wharf volume', () => {
       ['volume', 'ls', '-q'],
     ];
     for (const step of steps) {
-      const [ours, theirs] = [await wharf.run(step), await docker.docker(step)];
+      const ours = await wharf.run(step);
+      const theirs = await docker.docker(step);
       assert.deepEqual({ out: ours.stdout, err: ours.stderr, code: ours.code }, { out: theirs.stdout, err: theirs.stderr, code: theirs.code }, step.join(' '));
     }
   });
