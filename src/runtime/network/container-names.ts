@@ -5,8 +5,10 @@ import { NotFoundError } from '../../errors.ts';
 import type { Store } from '../../store/store.ts';
 
 export function resolveContainerId(store: Store, reference: string): string {
-  const byName = tableLookup(store, 'SELECT id FROM containers WHERE name = ? OR name = ?', reference, `/${reference}`);
+  const byName = tableLookup(store, 'SELECT id FROM containers WHERE id = ? OR name = ? OR name = ?', reference, reference, reference.replace(/^\//, ''));
   if (byName) return byName;
+  const byPrefix = /^[0-9a-f]+$/.test(reference) ? tableLookup(store, "SELECT id FROM containers WHERE id LIKE ? || '%' LIMIT 1", reference) : undefined;
+  if (byPrefix) return byPrefix;
   const dir = join(store.root, 'containers');
   const ids = existsSync(dir) ? readdirSync(dir).filter((id) => /^[0-9a-f]{64}$/.test(id)) : [];
   const matching = /^[0-9a-f]+$/.test(reference) ? ids.filter((id) => id.startsWith(reference)) : [];
