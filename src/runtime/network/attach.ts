@@ -5,7 +5,7 @@ import { ensureBridgeNetwork } from './bridge.ts';
 import { registerStoreRoot } from './cleanup.ts';
 import { writeEtcFiles } from './etc-files.ts';
 import { allocateAddress, parseCidr, releaseAddresses } from './ipam.ts';
-import { addRules, ownerComment, removeRulesOf, type Rule } from './iptables.ts';
+import { addRules, ownerComment, readRuleSet, removeRulesOf, type Rule } from './iptables.ts';
 import { createNetns, macFor, netnsName, plugIntoBridge, removeNetnsAndVeth } from './netns.ts';
 import { allocatePorts, type PublishedPort, releasePorts } from './ports.ts';
 import { parseExposed, type PortSpec } from './publish-spec.ts';
@@ -63,15 +63,16 @@ async function attachNone(containerDir: string, request: NetworkRequest): Promis
 }
 
 async function attachBridge(store: Store, containerDir: string, request: NetworkRequest): Promise<NetworkAttachment> {
-  const network = await ensureBridgeNetwork(store);
+  const rules = await readRuleSet();
+  const network = await ensureBridgeNetwork(store, rules);
   const netns = netnsName(request.containerId);
   // recorded before anything is created, so a crash from here on leaves enough to undo
   await writeAttachmentState(containerDir, { containerId: request.containerId, mode: 'bridge', netns, bridge: network.bridge });
   const ipAddress = allocateAddress(store, network, request.containerId);
   const endpoint = request.name ? `${request.name} (${request.containerId})` : undefined;
-  const ports = await allocatePorts(store, request.containerId, portsToPublish(request), endpoint);
+  const ports = await allocatePorts(store, request.containerId, portsToPublish(request), { natRules: rules.nat, endpoint });
   await writeAttachmentState(containerDir, { containerId: request.containerId, mode: 'bridge', netns, bridge: network.bridge, ipAddress, gateway: network.gateway });
-  const netnsPath = await createNetns(netns);
+  const netnsPath = await createNetns(netns, { loopbackLater: true });
   const prefix = parseCidr(network.subnet).prefix;
   await plugIntoBridge({ containerId: request.containerId, netns, bridge: network.bridge, ipAddress, prefix, gateway: network.gateway });
   await addRules(portRules({ containerId: request.containerId, bridge: network.bridge, ipAddress, ports }));

@@ -1,12 +1,13 @@
 // The default bridge network of a store: its row (subnet, gateway, interface), the bridge interface itself, and its NAT and forwarding rules.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { WharfError } from '../../errors.ts';
 import type { Store } from '../../store/store.ts';
 import { mustRun, runHostCommand, setSysctl } from './host-command.ts';
 import { formatCidr, gatewayOf, overlaps, parseCidr, type Subnet } from './ipam.ts';
-import { addRules, ensureBaseChains, ownerComment, removeRulesOf, ruleOwners } from './iptables.ts';
+import { addRules, ensureBaseChains, ownerComment, removeRulesOf, ruleOwners, type RuleSet } from './iptables.ts';
 
 export interface BridgeNetwork {
   name: string;
@@ -30,12 +31,12 @@ export function bridgeOwner(bridge: string): string {
 }
 
 /** The store's bridge network, created (row, interface, rules) on first use and repaired when a reboot or cleanup took the interface. */
-export async function ensureBridgeNetwork(store: Store): Promise<BridgeNetwork> {
+export async function ensureBridgeNetwork(store: Store, rules: RuleSet): Promise<BridgeNetwork> {
   let network = recordedBridge(store) ?? (await recordBridge(store));
   if (!(await claimBridge(store, network))) network = await rerecordBridge(store, network);
   await ensureInterface(network);
-  await ensureBaseChains();
-  if (!(await ruleOwners()).has(bridgeOwner(network.bridge))) await addRules(bridgeRules(network));
+  await ensureBaseChains(rules);
+  if (!(await ruleOwners(rules)).has(bridgeOwner(network.bridge))) await addRules(bridgeRules(network));
   return network;
 }
 
@@ -135,8 +136,7 @@ async function freeSubnet(): Promise<Subnet> {
 
 async function ensureInterface(network: BridgeNetwork): Promise<void> {
   const prefix = parseCidr(network.subnet).prefix;
-  const show = await runHostCommand('ip', ['-4', '-o', 'addr', 'show', 'dev', network.bridge]);
-  if (show.code === 0 && show.stdout.includes(` ${network.gateway}/${prefix} `) && (await isUp(network.bridge))) return;
+  if (isUpWithAddress(network.bridge, network.gateway)) return;
   const added = await runHostCommand('ip', ['link', 'add', network.bridge, 'type', 'bridge']);
   if (added.code !== 0 && !/File exists/.test(added.stderr)) throw new Error(`ip link add ${network.bridge}: ${added.stderr.trim()}`);
   await mustRun('ip', ['addr', 'replace', `${network.gateway}/${prefix}`, 'dev', network.bridge]);
@@ -146,8 +146,14 @@ async function ensureInterface(network: BridgeNetwork): Promise<void> {
   await setSysctl(`net.ipv4.conf.${network.bridge}.route_localnet`, '1');
 }
 
-async function isUp(bridge: string): Promise<boolean> {
-  return /state UP|,UP[,>]/.test((await runHostCommand('ip', ['-o', 'link', 'show', 'dev', bridge])).stdout);
+/** Read from the kernel without a subprocess: IFF_UP in the interface's flags, and its IPv4 addresses. */
+function isUpWithAddress(bridge: string, gateway: string): boolean {
+  try {
+    const flags = Number.parseInt(readFileSync(`/sys/class/net/${bridge}/flags`, 'utf8'), 16);
+    return (flags & 1) === 1 && (networkInterfaces()[bridge] ?? []).some((address) => address.address === gateway);
+  } catch {
+    return false;
+  }
 }
 
 function bridgeRules(network: BridgeNetwork): Parameters<typeof addRules>[0] {

@@ -30,14 +30,27 @@ export function ownerComment(owner: string): string {
   return `-m comment --comment ${owner}`;
 }
 
-async function tableRules(table: Table): Promise<string[]> {
-  return (await mustRun('iptables-save', ['-t', table])).split('\n');
+/** The nat and filter tables as iptables-save prints them, read in one call. */
+export interface RuleSet {
+  nat: string[];
+  filter: string[];
 }
 
+export async function readRuleSet(): Promise<RuleSet> {
+  const rules: RuleSet = { nat: [], filter: [] };
+  let current: string[] | undefined;
+  for (const line of (await mustRun('iptables-save', [])).split('\n')) {
+    if (line.startsWith('*')) current = line === '*nat' ? rules.nat : line === '*filter' ? rules.filter : undefined;
+    else current?.push(line);
+  }
+  return rules;
+}
+
+
 /** Creates our chains and jumps where missing. Two processes racing may both add a jump; a duplicate is harmless and removed with the rest. */
-export async function ensureBaseChains(): Promise<void> {
+export async function ensureBaseChains(rules: RuleSet): Promise<void> {
   for (const table of ['nat', 'filter'] as const) {
-    const current = await tableRules(table);
+    const current = rules[table];
     const lines: string[] = [];
     for (const base of BASE_CHAINS.filter((entry) => entry.table === table)) {
       if (!current.some((line) => line.startsWith(`:${base.chain} `))) lines.push(`-N ${base.chain}`);
@@ -49,12 +62,14 @@ export async function ensureBaseChains(): Promise<void> {
   }
 }
 
-/** Appends rules in one iptables-restore per table, so a container's rules appear together. */
+/** Appends rules in one iptables-restore (one transaction per table), so a container's rules appear together. */
 export async function addRules(rules: Rule[]): Promise<void> {
-  for (const table of ['nat', 'filter'] as const) {
-    const lines = rules.filter((rule) => rule.table === table).map((rule) => `-A ${rule.chain} ${rule.spec}`);
-    if (lines.length > 0) await mustRun('iptables-restore', ['-w', '--noflush'], { input: `*${table}\n${lines.join('\n')}\nCOMMIT\n` });
-  }
+  const input = (['nat', 'filter'] as const)
+    .map((table) => ({ table, lines: rules.filter((rule) => rule.table === table).map((rule) => `-A ${rule.chain} ${rule.spec}`) }))
+    .filter(({ lines }) => lines.length > 0)
+    .map(({ table, lines }) => `*${table}\n${lines.join('\n')}\nCOMMIT\n`)
+    .join('');
+  if (input) await mustRun('iptables-restore', ['-w', '--noflush'], { input });
 }
 
 /** Deletes every rule in our chains carrying this owner's comment; missing rules are not an error. */
@@ -71,10 +86,11 @@ export async function removeRulesWhere(isStale: (owner: string) => boolean): Pro
 }
 
 /** Every owner comment found in our chains. */
-export async function ruleOwners(): Promise<Set<string>> {
+export async function ruleOwners(rules?: RuleSet): Promise<Set<string>> {
   const owners = new Set<string>();
+  const set = rules ?? (await readRuleSet());
   for (const table of ['nat', 'filter'] as const) {
-    for (const line of await tableRules(table)) {
+    for (const line of set[table]) {
       const owner = /^-A WHARF[\w-]* .*--comment "?(wharf[\w:-]*)"?/.exec(line)?.[1];
       if (owner) owners.add(owner);
     }
@@ -83,10 +99,14 @@ export async function ruleOwners(): Promise<Set<string>> {
 }
 
 async function removeMatching(matches: (line: string) => boolean): Promise<void> {
-  for (const table of ['nat', 'filter'] as const) {
-    const lines = (await tableRules(table)).filter((line) => /^-A WHARF[\w-]* /.test(line) && matches(line)).map((line) => `-D${line.slice(2)}`);
-    if (lines.length > 0) await restoreTolerantly(table, lines);
-  }
+  const rules = await readRuleSet();
+  const byTable = (['nat', 'filter'] as const).map((table) => ({
+    table,
+    lines: rules[table].filter((line) => /^-A WHARF[\w-]* /.test(line) && matches(line)).map((line) => `-D${line.slice(2)}`),
+  }));
+  const input = byTable.filter(({ lines }) => lines.length > 0).map(({ table, lines }) => `*${table}\n${lines.join('\n')}\nCOMMIT\n`).join('');
+  if (!input || (await runHostCommand('iptables-restore', ['-w', '--noflush'], { input })).code === 0) return;
+  for (const { table, lines } of byTable) if (lines.length > 0) await restoreTolerantly(table, lines);
 }
 
 /** One restore for all lines; if another process changed the table meanwhile, each line alone, ignoring the ones that no longer apply. */
@@ -103,8 +123,9 @@ function normalise(rule: string): string {
 
 /** Removes our jumps and chains entirely (when the last bridge goes); Docker's rules stay. */
 export async function removeBaseChains(): Promise<void> {
+  const ruleSet = await readRuleSet();
   for (const table of ['nat', 'filter'] as const) {
-    const current = await tableRules(table);
+    const current = ruleSet[table];
     const ours = BASE_CHAINS.filter((entry) => entry.table === table);
     const jumps = current.filter((line) => ours.some((base) => line.startsWith('-A ') && line.endsWith(`-j ${base.chain}`))).map((line) => `-D${line.slice(2)}`);
     const rules = current.filter((line) => ours.some((base) => line.startsWith(`-A ${base.chain} `))).map((line) => `-D${line.slice(2)}`);

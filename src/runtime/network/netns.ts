@@ -17,9 +17,10 @@ function peerVethName(containerId: string): string {
   return `vp${containerId.slice(0, 12)}`;
 }
 
-export async function createNetns(name: string): Promise<string> {
+/** A new namespace; its loopback is brought up here, or by plugIntoBridge's batch when `loopbackLater`. */
+export async function createNetns(name: string, options: { loopbackLater?: boolean } = {}): Promise<string> {
   await mustRun('ip', ['netns', 'add', name]);
-  await mustRun('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
+  if (!options.loopbackLater) await mustRun('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
   return `${NETNS_DIR}/${name}`;
 }
 
@@ -42,6 +43,7 @@ export async function plugIntoBridge(options: { containerId: string; netns: stri
   });
   await mustRun('ip', ['-n', options.netns, '-batch', '-'], {
     input: [
+      'link set lo up',
       `link set ${peer} name eth0`,
       `link set eth0 address ${macFor(options.ipAddress)}`,
       `addr add ${options.ipAddress}/${options.prefix} dev eth0`,

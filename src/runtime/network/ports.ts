@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { WharfError } from '../../errors.ts';
 import type { Store } from '../../store/store.ts';
-import { runHostCommand } from './host-command.ts';
 import type { Protocol, PortSpec } from './publish-spec.ts';
 
 export interface PublishedPort extends PortSpec {
@@ -26,8 +25,9 @@ interface Taken {
 }
 
 /** Allocates every requested port for the container or none: on any failure its allocations are released. */
-export async function allocatePorts(store: Store, containerId: string, specs: PortSpec[], endpoint?: string): Promise<PublishedPort[]> {
-  const elsewhere = await portsInOtherStores(containerId);
+export async function allocatePorts(store: Store, containerId: string, specs: PortSpec[], options: { natRules: string[]; endpoint?: string }): Promise<PublishedPort[]> {
+  const { endpoint } = options;
+  const elsewhere = portsInOtherStores(containerId, options.natRules);
   const published: PublishedPort[] = [];
   try {
     for (const spec of specs) published.push(await allocateOne(store, containerId, spec, elsewhere, endpoint));
@@ -85,10 +85,9 @@ function conflicts(taken: Taken, port: PublishedPort): boolean {
 }
 
 /** Ports other stores on this host publish: our DNAT rules name them, whichever store made them. */
-async function portsInOtherStores(containerId: string): Promise<Taken[]> {
-  const saved = await runHostCommand('iptables-save', ['-t', 'nat']);
+function portsInOtherStores(containerId: string, natRules: string[]): Taken[] {
   const taken: Taken[] = [];
-  for (const line of saved.stdout.split('\n')) {
+  for (const line of natRules) {
     if (!line.startsWith('-A WHARF ') || line.includes(`wharf:${containerId}`)) continue;
     const match = /(?:-d (\S+?)(?:\/32)? )?-p (tcp|udp) .*--dport (\d+)/.exec(line);
     if (match) taken.push({ hostIp: match[1] ?? '0.0.0.0', protocol: match[2], hostPort: Number(match[3]) });
