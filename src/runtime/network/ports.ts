@@ -1,7 +1,7 @@
 // Host ports for published container ports: fixed or random, never given twice (SQLite for this store, our DNAT rules for other stores, a bind probe for other programs).
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, isIPv6 } from 'node:net';
 import { WharfError } from '../../errors.ts';
 import type { Store } from '../../store/store.ts';
 import type { Protocol, PortSpec } from './publish-spec.ts';
@@ -50,6 +50,7 @@ export function portsOf(store: Store, containerId: string): PublishedPort[] {
 
 async function allocateOne(store: Store, containerId: string, spec: PortSpec, elsewhere: Taken[], endpoint?: string): Promise<PublishedPort> {
   const hostIp = spec.hostIp ?? '0.0.0.0';
+  if (isIPv6(hostIp)) throw new WharfError(`publishing on an IPv6 address is not supported: ${hostIp}`, { exitCode: 125 });
   const fixed = spec.hostPort !== undefined && spec.hostPortEnd === undefined;
   const [first, last] = fixed ? [spec.hostPort!, spec.hostPort!] : spec.hostPortEnd !== undefined ? [spec.hostPort!, spec.hostPortEnd] : ephemeralRange();
   for (let hostPort = first; hostPort <= last; hostPort++) {
