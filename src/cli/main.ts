@@ -40,6 +40,7 @@ const COMMANDS: Record<string, Loader> = {
   logout: () => import('./commands/logout.ts'),
   search: () => import('./commands/search.ts'),
   copy: () => import('./commands/copy.ts'),
+  'container run': () => import('./commands/run.ts'),
 };
 
 const ALIASES: Record<string, string> = {
@@ -60,6 +61,7 @@ const ALIASES: Record<string, string> = {
   'volume remove': 'volume rm',
   'network list': 'network ls',
   port: 'container port',
+  run: 'container run',
 };
 
 function findCommand(argv: string[]): { path: string; rest: string[] } | undefined {

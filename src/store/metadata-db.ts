@@ -1,7 +1,7 @@
 // The metadata database (SQLite in WAL mode): schema, connection settings, and transactions.
 import { DatabaseSync } from 'node:sqlite';
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS images (
@@ -93,6 +93,27 @@ CREATE TABLE IF NOT EXISTS volume_users (
   PRIMARY KEY (volume, container_id)
 );
 CREATE INDEX IF NOT EXISTS volume_users_by_container ON volume_users(container_id);
+CREATE TABLE IF NOT EXISTS containers (
+  id TEXT PRIMARY KEY,              -- 64 hex
+  name TEXT NOT NULL UNIQUE,        -- without Docker's leading slash
+  image_id TEXT NOT NULL,           -- the image it was created from (rmi refuses while it is here)
+  image_name TEXT NOT NULL,         -- as the user gave it
+  created TEXT NOT NULL,
+  settings TEXT NOT NULL,           -- JSON: Docker's Config and HostConfig, the resolved command
+  state TEXT NOT NULL,              -- created, running, restarting, exited, removing, dead
+  monitor_pid INTEGER,              -- the monitor process while it lives, with its start time,
+  monitor_started TEXT,             -- so a dead or reused pid is not taken for a live one
+  pid INTEGER,                      -- the container's init on the host
+  started_at TEXT,
+  finished_at TEXT,
+  exit_code INTEGER,
+  error TEXT,                       -- why the last start failed
+  oom_killed INTEGER NOT NULL DEFAULT 0,
+  restart_count INTEGER NOT NULL DEFAULT 0,
+  stop_requested INTEGER NOT NULL DEFAULT 0, -- stop/kill by a user: the restart policy does not restart it
+  network TEXT                      -- JSON: the attachment (address, ports) while it runs
+);
+CREATE INDEX IF NOT EXISTS containers_by_image ON containers(image_id);
 `;
 
 const BUSY_TIMEOUT_MS = 30_000;

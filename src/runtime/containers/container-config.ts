@@ -1,0 +1,59 @@
+// A container's settings as the store keeps them: Docker's Config and HostConfig shapes, so inspect shows them as the Engine API does.
+
+export interface DockerConfig {
+  Hostname: string;
+  Domainname: string;
+  User: string;
+  AttachStdin: boolean;
+  AttachStdout: boolean;
+  AttachStderr: boolean;
+  ExposedPorts?: Record<string, object>;
+  Tty: boolean;
+  OpenStdin: boolean;
+  StdinOnce: boolean;
+  Env: string[];
+  Cmd: string[] | null;
+  Image: string;
+  Volumes: Record<string, object> | null;
+  WorkingDir: string;
+  Entrypoint: string[] | null;
+  OnBuild: string[] | null;
+  Labels: Record<string, string>;
+  StopSignal?: string;
+  StopTimeout?: number;
+}
+
+export interface RestartPolicy {
+  Name: '' | 'no' | 'always' | 'unless-stopped' | 'on-failure';
+  MaximumRetryCount: number;
+}
+
+export interface HostConfig {
+  Binds: string[] | null;
+  /** `--mount` values as given. */
+  MountFlags: string[];
+  /** `--tmpfs` values as given. */
+  TmpfsFlags: string[];
+  NetworkMode: string;
+  /** `-p` values as given. */
+  PublishFlags: string[];
+  PublishAllPorts: boolean;
+  RestartPolicy: RestartPolicy;
+  AutoRemove: boolean;
+  Privileged: boolean;
+  ReadonlyRootfs: boolean;
+  Memory: number;
+  NanoCpus: number;
+  PidsLimit: number | null;
+  Init: boolean;
+  Runtime: string;
+  LogConfig: { Type: 'json-file'; Config: Record<string, string> };
+}
+
+export interface ContainerSettings {
+  config: DockerConfig;
+  hostConfig: HostConfig;
+  /** The program and its arguments: entrypoint + command, resolved at create. */
+  path: string;
+  args: string[];
+}

@@ -1,0 +1,121 @@
+// `start`: network, mounts and the runtime spec for a container, then its monitor, detached, which runs it; wharf may exit as soon as the monitor listens.
+import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WharfError } from '../../errors.ts';
+import type { Store } from '../../store/store.ts';
+import { attachNetwork, parsePublish } from '../network/attach.ts';
+import { type MonitorPlan, PLAN_FILE } from '../monitor/monitor-plan.ts';
+import { parseLogSize } from '../monitor/json-log.ts';
+import { detectRuntime } from '../runtime-detect.ts';
+import { DEFAULT_PATH } from '../spec/defaults.ts';
+import { buildSpec } from '../spec/oci-spec.ts';
+import { resolveUser } from '../spec/user.ts';
+import { resolveMounts } from '../volumes/mounts.ts';
+import { containerDir, type ContainerRecord, isMonitorAlive, updateContainer } from './container-store.ts';
+import { releaseRun } from './release.ts';
+import { mountContainerRootfs } from './rootfs.ts';
+
+export interface StartOptions {
+  /** The monitor waits for a client on its attach socket before running the container. */
+  waitForAttach: boolean;
+  consoleSize?: { height: number; width: number };
+}
+
+export async function startContainer(store: Store, record: ContainerRecord, options: StartOptions): Promise<void> {
+  if (isMonitorAlive(record)) return;
+  const dir = containerDir(store, record.id);
+  const { config, hostConfig } = record.settings;
+  const runtime = detectRuntime({ flag: hostConfig.Runtime === 'runc' ? undefined : hostConfig.Runtime, root: store.root });
+  await releaseRun(store, record.id);
+  try {
+    const rootfs = await mountContainerRootfs(dir);
+    const mode = networkMode(hostConfig.NetworkMode);
+    const network = await attachNetwork(store, dir, {
+      containerId: record.id,
+      mode,
+      hostname: config.Hostname,
+      publish: hostConfig.PublishFlags.flatMap(parsePublish),
+      publishAll: hostConfig.PublishAllPorts,
+      exposedPorts: Object.keys(config.ExposedPorts ?? {}),
+      name: record.name,
+    });
+    store.db.transaction(() => updateContainer(store, record.id, { network }));
+    const imageVolumes = Object.keys(config.Volumes ?? {});
+    const mounts = await resolveMounts(store, record.id, { volumes: hostConfig.Binds ?? [], mounts: hostConfig.MountFlags, tmpfs: hostConfig.TmpfsFlags, imageVolumes, rootfs });
+    const user = resolveUser(rootfs, config.User);
+    const env = processEnv(record, user.home);
+    const spec = buildSpec({ containerId: record.id, settings: record.settings, rootfs, user, env, netnsPath: network.netnsPath, etcFiles: network.etcFiles, mounts, initBinary: hostConfig.Init ? initBinary() : undefined, consoleSize: options.consoleSize });
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(spec));
+    const plan: MonitorPlan = {
+      containerId: record.id,
+      root: store.root,
+      runtimePath: runtime.path,
+      stateRoot: join(store.root, 'runtime', runtime.name),
+      tty: config.Tty,
+      openStdin: config.OpenStdin,
+      stdinOnce: config.StdinOnce,
+      waitForAttach: options.waitForAttach,
+      restartPolicy: hostConfig.RestartPolicy,
+      autoRemove: hostConfig.AutoRemove,
+      log: { maxSize: parseLogSize(hostConfig.LogConfig.Config['max-size']), maxFiles: Number(hostConfig.LogConfig.Config['max-file'] ?? 1) },
+    };
+    writeFileSync(join(dir, PLAN_FILE), JSON.stringify(plan));
+    store.db.transaction(() => updateContainer(store, record.id, { stopRequested: false, error: null }));
+    await spawnMonitor(dir);
+  } catch (error) {
+    await releaseRun(store, record.id);
+    throw error;
+  }
+}
+
+function networkMode(mode: string): 'bridge' | 'host' | 'none' {
+  if (mode === 'bridge' || mode === 'default') return 'bridge';
+  if (mode === 'host' || mode === 'none') return mode;
+  throw new WharfError(`network ${mode} not found`, { exitCode: 125 });
+}
+
+/** Docker's order: PATH (when the image sets none), HOSTNAME, TERM for a terminal, then the container's own; HOME from the user's passwd entry. */
+function processEnv(record: ContainerRecord, home: string): string[] {
+  const { config } = record.settings;
+  const has = (key: string) => config.Env.some((entry) => entry.startsWith(`${key}=`));
+  return [
+    ...(has('PATH') ? [] : [DEFAULT_PATH]),
+    `HOSTNAME=${config.Hostname}`,
+    ...(config.Tty && !has('TERM') ? ['TERM=xterm'] : []),
+    ...config.Env,
+    ...(has('HOME') ? [] : [`HOME=${home}`]),
+  ];
+}
+
+function initBinary(): string {
+  for (const candidate of ['/usr/bin/docker-init', '/usr/libexec/docker/docker-init', '/usr/bin/tini-static', '/usr/bin/tini']) if (existsSync(candidate)) return candidate;
+  throw new WharfError('--init needs docker-init or tini on the host (apt-get install tini)', { exitCode: 125 });
+}
+
+/** The monitor's script: dist/monitor.js beside the bundle, or the source when wharf runs unbundled. */
+function monitorScript(): string {
+  const bundled = fileURLToPath(new URL('./monitor.js', import.meta.url));
+  return existsSync(bundled) ? bundled : fileURLToPath(new URL('../monitor/monitor.ts', import.meta.url));
+}
+
+/** Node flags that keep an idle monitor small: a tiny young generation, no GC helper threads. */
+const MONITOR_NODE_FLAGS = ['--max-semi-space-size=1', '--max-old-space-size=32', '--v8-pool-size=0', '--single-threaded-gc'];
+
+async function spawnMonitor(dir: string): Promise<void> {
+  const child = spawn(process.execPath, [...MONITOR_NODE_FLAGS, monitorScript(), dir], { detached: true, stdio: ['ignore', 'ignore', 'ignore', 'pipe'], cwd: dir });
+  const ready = child.stdio[3] as NodeJS.ReadableStream;
+  await new Promise<void>((resolve, reject) => {
+    let said = '';
+    ready.on('data', (chunk: Buffer) => {
+      said += chunk.toString();
+      if (said.includes('ready')) resolve();
+    });
+    child.on('exit', (code) => reject(new WharfError(`the container monitor exited (${code}) before it was ready`)));
+    child.on('error', reject);
+  });
+  (ready as unknown as { destroy(): void }).destroy();
+  child.removeAllListeners('exit');
+  child.unref();
+}

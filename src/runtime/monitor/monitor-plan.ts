@@ -1,0 +1,37 @@
+// What the CLI tells a container's monitor (monitor.json in the container directory): how to run it and what to do when it exits.
+import type { RestartPolicy } from '../containers/container-config.ts';
+
+export interface MonitorPlan {
+  containerId: string;
+  /** The data root, for the metadata DB. */
+  root: string;
+  runtimePath: string;
+  /** The runtime's --root (its state directory). */
+  stateRoot: string;
+  tty: boolean;
+  openStdin: boolean;
+  /** Close the container's stdin when the first attached client closes its own (`run -i` without -d). */
+  stdinOnce: boolean;
+  /** Start only once a client is attached, so it sees all the output. */
+  waitForAttach: boolean;
+  restartPolicy: RestartPolicy;
+  autoRemove: boolean;
+  log: { maxSize: number; maxFiles: number };
+}
+
+export const PLAN_FILE = 'monitor.json';
+export const PID_FILE = 'init.pid';
+export const RUNTIME_LOG = 'runtime.log';
+
+export function logFileName(containerId: string): string {
+  return `${containerId}-json.log`;
+}
+
+/** The runtime's error for a start that failed, as Docker wraps runc's, with the exit code docker/cli gives it. */
+export function startFailure(runtimeMessage: string): { error: string; exitCode: number } {
+  const message = runtimeMessage.replace(/^runc run failed: /, 'runc create failed: ').replace(/^crun: /, '');
+  const error = `failed to create task for container: OCI runtime create failed: ${message}: unknown`;
+  if (/executable file not found|no such file or directory/.test(message)) return { error, exitCode: 127 };
+  if (/permission denied|cannot execute|is a directory/.test(message)) return { error, exitCode: 126 };
+  return { error, exitCode: 125 };
+}
