@@ -111,6 +111,26 @@ describe('network attach and detach', { skip, concurrency: false }, () => {
     }
   });
 
+  it('lets containers reach each other over the bridge, and the host through the gateway', async () => {
+    const server = lab.container();
+    const client = lab.container();
+    const request = { mode: 'bridge' as const, publish: [], publishAll: false, exposedPorts: [] };
+    const served = await attachNetwork(lab.store, server.dir, { ...request, containerId: server.id, hostname: 's' });
+    await attachNetwork(lab.store, client.dir, { ...request, containerId: client.id, hostname: 'c' });
+    await lab.serve(`wharf-${server.id}`, 'neighbour\n');
+    assert.equal(await run('ip', ['netns', 'exec', `wharf-${client.id}`, 'busybox', 'wget', '-q', '-O-', `http://${served.ipAddress}/`]), 'neighbour\n');
+    const hostServer = createServer((socket) => socket.end('host here\n'));
+    await new Promise<void>((resolve) => hostServer.listen(0, '0.0.0.0', resolve));
+    try {
+      const { port } = hostServer.address() as { port: number };
+      assert.equal(await run('ip', ['netns', 'exec', `wharf-${client.id}`, 'busybox', 'nc', served.gateway!, String(port)]), 'host here\n');
+    } finally {
+      hostServer.close();
+    }
+    await detachNetwork(lab.store, server.dir);
+    await detachNetwork(lab.store, client.dir);
+  });
+
   it('gives concurrent wharf processes distinct addresses', async () => {
     const dirs = Array.from({ length: 4 }, () => lab.container());
     const script = join(import.meta.dirname, '../helpers/attach-network.ts');
