@@ -131,6 +131,35 @@ describe('network attach and detach', { skip, concurrency: false }, () => {
     await detachNetwork(lab.store, client.dir);
   });
 
+  it('masquerades traffic to the outside: a server beyond the host sees the host, not the container', async () => {
+    // "outside" is a namespace behind a veth on 198.18.77.0/30 (a benchmarking range), routed by the host
+    const outside = `wharftest-out-${process.pid}`;
+    const hostEnd = `wto${process.pid % 1_000_000}`;
+    const { id, dir } = lab.container();
+    let server: ReturnType<typeof spawn> | undefined;
+    try {
+      await run('ip', ['netns', 'add', outside]);
+      await run('ip', ['link', 'add', hostEnd, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', outside]);
+      await run('ip', ['addr', 'add', '198.18.77.1/30', 'dev', hostEnd]);
+      await run('ip', ['link', 'set', hostEnd, 'up']);
+      await run('ip', ['-n', outside, 'addr', 'add', '198.18.77.2/30', 'dev', 'eth0']);
+      await run('ip', ['-n', outside, 'link', 'set', 'eth0', 'up']);
+      const echoPeer = "require('net').createServer((s) => s.end(s.remoteAddress + '\\n')).listen(8080, '0.0.0.0', () => console.log('up'))";
+      const started = spawn('ip', ['netns', 'exec', outside, process.execPath, '-e', echoPeer], { stdio: ['ignore', 'pipe', 'inherit'] });
+      server = started;
+      await new Promise((resolve) => started.stdout!.once('data', resolve));
+      const attachment = await attachNetwork(lab.store, dir, { containerId: id, mode: 'bridge', hostname: 'n', publish: [], publishAll: false, exposedPorts: [] });
+      const seen = await run('ip', ['netns', 'exec', `wharf-${id}`, 'busybox', 'nc', '198.18.77.2', '8080']);
+      assert.notEqual(seen.trim(), attachment.ipAddress);
+      assert.equal(seen, '198.18.77.1\n');
+    } finally {
+      server?.kill('SIGKILL');
+      await run('ip', ['netns', 'del', outside]).catch(() => {});
+      await run('ip', ['link', 'del', hostEnd]).catch(() => {});
+      await detachNetwork(lab.store, dir);
+    }
+  });
+
   it('gives concurrent wharf processes distinct addresses', async () => {
     const dirs = Array.from({ length: 4 }, () => lab.container());
     const script = join(import.meta.dirname, '../helpers/attach-network.ts');
