@@ -1,11 +1,14 @@
 // `wharf copy` between OCI layouts, docker archives, the local store and a registry, with skopeo as the peer that reads and writes
 // the same formats: digests identical both ways, multi-platform indexes whole or per platform, and corrupt inputs refused cleanly.
 import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
-import { failsWithOneLine, lines, ok, readTarFiles, writeArchive } from '../helpers/cli-fixtures.ts';
+import { failsWithOneLine, lines, ok, readTarFiles, WHARF_BIN, writeArchive } from '../helpers/cli-fixtures.ts';
 import { busyboxFixture, type BuiltImage } from '../helpers/image-builder.ts';
 import { blobFile, writeLayout, writeMultiPlatformLayout } from '../helpers/oci-layout-builder.ts';
 import { needPeers, skopeo, startDistribution, startDockerd } from '../helpers/peers.ts';
@@ -216,6 +219,39 @@ describe('wharf copy', { concurrency: 4 }, () => {
     failsWithOneLine(await wharf.run(['copy', '-q', `oci:${source}:v1`, `oci:${badIndex}:v2`]), /index\.json is not valid JSON/);
     assert.deepEqual(snapshot(badIndex), badBefore);
     assert.deepEqual(snapshot(destination), before);
+  });
+
+  it('leaves a valid layout, index.json untouched, when killed mid-blob; a retry then completes', async (t) => {
+    const wharf = makeWharf(t);
+    const dir = tempDir(t);
+    const image = await busyboxFixture('busybox', { compression: 'gzip' });
+    const kept = await busyboxFixture('kept', { compression: 'gzip' });
+    const destination = join(dir, 'dest');
+    await writeLayout(destination, { images: [kept], tagged: [{ tag: 'keep', image: kept }] });
+    const indexBefore = readFileSync(join(destination, 'index.json'));
+    const source = join(dir, 'source');
+    await writeLayout(source, { images: [image], tagged: [{ tag: 'v1', image }] });
+    // The app layer (not in the destination) comes through a FIFO the test feeds: the copy is mid-blob while it waits.
+    const layer = image.layers[1];
+    const bytes = readFileSync(blobFile(source, layer.digest));
+    rmSync(blobFile(source, layer.digest));
+    execFileSync('mkfifo', [blobFile(source, layer.digest)]);
+    const child = spawn(WHARF_BIN, ['copy', '-q', `oci:${source}:v1`, `oci:${destination}:v2`], { env: { ...process.env, WHARF_ROOT: wharf.root }, stdio: 'ignore' });
+    const feed = createWriteStream(blobFile(source, layer.digest));
+    feed.on('error', () => undefined);
+    feed.write(bytes.subarray(0, bytes.length >> 1));
+    const tempFiles = () => readdirSync(destination).filter((name) => /^\d+-[0-9a-f]+$/.test(name));
+    while (!tempFiles().some((name) => statSync(join(destination, name)).size > 0)) await sleep(20);
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    feed.destroy();
+    assert.deepEqual(readFileSync(join(destination, 'index.json')), indexBefore);
+    ok(await wharf.run(['copy', '-q', `oci:${destination}:keep`, `oci:${join(dir, 'check')}:keep`]), 'the kept image still copies whole');
+    rmSync(blobFile(source, layer.digest));
+    writeFileSync(blobFile(source, layer.digest), bytes);
+    ok(await wharf.run(['copy', '-q', `oci:${source}:v1`, `oci:${destination}:v2`]));
+    assert.deepEqual(layoutIndex(destination).manifests.map((m) => m.digest), [kept.manifestDigest, image.manifestDigest]);
+    assert.deepEqual(tempFiles(), [], "the next copy removed the dead writer's temp file");
   });
 
   it('refuses a truncated archive and an existing archive destination, and names unknown transports as skopeo does', async (t) => {

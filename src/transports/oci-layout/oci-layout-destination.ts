@@ -1,6 +1,6 @@
 // An OCI image layout directory as an ImageDestination: verified blobs first, then index.json replaced in one rename on commit,
 // so a copy that fails or crashes midway leaves the layout as valid as it was (at worst with unreferenced blobs).
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { Digest } from '../../digest/digest.ts';
@@ -26,6 +26,7 @@ export async function ociLayoutDestination(dir: string, options: { tag?: string 
   const version = await layoutVersion(dir);
   if (version !== undefined && version !== LAYOUT_VERSION) throw new InvalidContentError(`OCI layout ${dir} has unsupported version ${JSON.stringify(version)}`);
   await readIndex(dir);
+  await removeDeadTempFiles(dir);
   const blobs = new LayoutBlobs(dir);
   const added: Digest[] = [];
   let top: Descriptor | undefined;
@@ -72,6 +73,23 @@ async function ensureDirectory(dir: string): Promise<boolean> {
     if (!isNotFound(error)) throw withPath(error, dir);
     await mkdir(dir, { recursive: true }).catch((failure: unknown) => Promise.reject(withPath(failure, dir)));
     return true;
+  }
+}
+
+/** Temp files of writers that died (`<pid>-<random>`, see ContentStore.write) are theirs alone, so they can go. */
+async function removeDeadTempFiles(dir: string): Promise<void> {
+  for (const name of await readdir(dir)) {
+    const pid = /^(\d+)-[0-9a-f]{16}$/.exec(name)?.[1];
+    if (pid && !isAlive(Number(pid))) await rm(path.join(dir, name), { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
