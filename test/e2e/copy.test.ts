@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
@@ -236,15 +236,21 @@ describe('wharf copy', { concurrency: 4 }, () => {
     const bytes = readFileSync(blobFile(source, layer.digest));
     rmSync(blobFile(source, layer.digest));
     execFileSync('mkfifo', [blobFile(source, layer.digest)]);
+    // Opened read-write, the FIFO never blocks the test (a blocked open would pin a libuv thread and keep the runner alive).
+    const feed = openSync(blobFile(source, layer.digest), 'r+');
+    const half = bytes.subarray(0, bytes.length >> 1);
+    writeSync(feed, half);
     const child = spawn(WHARF_BIN, ['copy', '-q', `oci:${source}:v1`, `oci:${destination}:v2`], { env: { ...process.env, WHARF_ROOT: wharf.root }, stdio: 'ignore' });
-    const feed = createWriteStream(blobFile(source, layer.digest));
-    feed.on('error', () => undefined);
-    feed.write(bytes.subarray(0, bytes.length >> 1));
+    const exited = once(child, 'exit');
+    // The layer's temp file holding exactly the bytes fed so far: the copy is mid-blob (the config's temp file is bigger).
     const tempFiles = () => readdirSync(destination).filter((name) => /^\d+-[0-9a-f]+$/.test(name));
-    while (!tempFiles().some((name) => statSync(join(destination, name)).size > 0)) await sleep(20);
+    while (!tempFiles().some((name) => statSync(join(destination, name)).size === half.length)) {
+      assert.equal(child.exitCode ?? child.signalCode, null, 'the copy is still waiting for the layer');
+      await sleep(20);
+    }
     child.kill('SIGKILL');
-    await once(child, 'exit');
-    feed.destroy();
+    await exited;
+    closeSync(feed);
     assert.deepEqual(readFileSync(join(destination, 'index.json')), indexBefore);
     ok(await wharf.run(['copy', '-q', `oci:${destination}:keep`, `oci:${join(dir, 'check')}:keep`]), 'the kept image still copies whole');
     rmSync(blobFile(source, layer.digest));
