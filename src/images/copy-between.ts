@@ -16,6 +16,7 @@ import { ociLayoutSource } from '../transports/oci-layout/oci-layout-source.ts';
 import { registryDestination } from '../transports/registry-destination.ts';
 import { registrySource } from '../transports/registry-source.ts';
 import { storeDestination } from '../transports/store-destination.ts';
+import { savedImageSource } from '../transports/saved-image-source.ts';
 import { storeSource } from '../transports/store-source.ts';
 import type { ImageLocation } from '../transports/transport-name.ts';
 import { resolveImage } from './resolve.ts';
@@ -52,7 +53,7 @@ export async function copyBetween(from: ImageLocation, to: ImageLocation, option
 }
 
 async function copyOpened(from: ImageLocation, to: ImageLocation, options: CopyBetweenOptions, opened: Opened): Promise<ManifestBytes> {
-  const source = await openSource(from, opened);
+  const source = await openSource(from, to, opened);
   try {
     const top = await source.manifest();
     const whole = options.all && isIndexMediaType(top.mediaType);
@@ -72,7 +73,7 @@ async function copyOpened(from: ImageLocation, to: ImageLocation, options: CopyB
   }
 }
 
-async function openSource(location: ImageLocation, opened: Opened): Promise<ImageSource> {
+async function openSource(location: ImageLocation, to: ImageLocation, opened: Opened): Promise<ImageSource> {
   switch (location.transport) {
     case 'docker': {
       const { reference } = location;
@@ -82,8 +83,12 @@ async function openSource(location: ImageLocation, opened: Opened): Promise<Imag
       return dockerArchiveSource(location.path, { reference: location.reference, sourceIndex: location.sourceIndex });
     case 'oci':
       return ociLayoutSource(location.path, { tag: location.tag });
-    case 'wharf':
-      return storeSource(opened.store!, resolveImage(opened.store!, location.name).id, { lease: opened.lease! });
+    case 'wharf': {
+      const id = resolveImage(opened.store!, location.name).id;
+      // A registry gets what push sends (gzip layers); a file gets what save writes.
+      const open = to.transport === 'docker' ? storeSource : savedImageSource;
+      return open(opened.store!, id, { lease: opened.lease! });
+    }
   }
 }
 

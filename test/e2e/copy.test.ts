@@ -115,8 +115,9 @@ describe('wharf copy', { concurrency: 4 }, () => {
     const saved = join(dir, 'saved.tar');
     ok(await wharf.run(['save', '-o', saved, 'team/app:1']));
     assert.equal((JSON.parse((await readTarFiles(saved)).get('index.json')!.toString()) as Index).manifests[0].digest, entry.digest);
+    // Out of the store to a file: what save writes, uncompressed, so the same digest again.
     ok(await wharf.run(['copy', '-q', 'team/app:1', `oci:${layout}:from-store`]));
-    assert.equal(layoutIndex(layout).manifests.length, 2);
+    assert.deepEqual(layoutIndex(layout).manifests.map((m) => m.digest), [entry.digest, entry.digest]);
   });
 
   it('copies a multi-platform index whole with --all, or the host or --platform image without it', async (t) => {

@@ -101,24 +101,45 @@ function sameName(tag: string, wanted: string): boolean {
   }
 }
 
-/** A Docker 25+ archive's own manifest for this config, when its index.json has one whose every layer is in the archive. */
+/** A Docker 25+ archive's own manifest for this config, when its index.json (or an index it names) has one whose every layer is in the archive. */
 async function storedManifest(archive: ArchiveFile, configDigest: Digest, layerEntries: TarEntry[]): Promise<{ bytes: ManifestBytes; layers: Layer[] } | undefined> {
   const indexBytes = await readJson(archive, 'index.json');
   if (!indexBytes) return undefined;
-  const index = parseJson<ImageIndex>(indexBytes, 'index.json');
-  for (const descriptor of Array.isArray(index?.manifests) ? index.manifests : []) {
-    if (typeof descriptor?.digest !== 'string' || !isDigest(descriptor.digest) || isIndexMediaType(descriptor.mediaType)) continue;
-    const entry = resolveEntry(archive.index, blobName(descriptor.digest));
-    if (!entry) continue;
-    const bytes = await readSmall(archive, entry, descriptor.digest);
-    assertDigest(sha256Of(bytes), descriptor.digest, `invalid archive: manifest ${descriptor.digest}`);
-    const manifest = parseJson<ImageManifest>(bytes, descriptor.digest);
-    if (manifest?.config?.digest !== configDigest || !Array.isArray(manifest.layers) || manifest.layers.length !== layerEntries.length) continue;
+  // Docker with the containerd image store names an index per image; its children are one level down.
+  for (const descriptor of await withChildren(archive, descriptorsOf(parseJson<ImageIndex>(indexBytes, 'index.json')))) {
+    const bytes = await readBlob(archive, descriptor);
+    const manifest = bytes && parseJson<ImageManifest>(bytes, descriptor.digest);
+    if (!bytes || manifest?.config?.digest !== configDigest || !Array.isArray(manifest.layers) || manifest.layers.length !== layerEntries.length) continue;
     const layers = manifest.layers.map((layer) => ({ descriptor: layer, entry: resolveEntry(archive.index, blobName(layer.digest))! }));
     if (layers.some((layer) => !layer.entry)) continue;
     return { bytes: { bytes, digest: descriptor.digest, mediaType: descriptor.mediaType ?? manifest.mediaType ?? MediaType.ociManifest }, layers };
   }
   return undefined;
+}
+
+async function withChildren(archive: ArchiveFile, descriptors: Descriptor[]): Promise<Descriptor[]> {
+  const all: Descriptor[] = [];
+  for (const descriptor of descriptors) {
+    if (!isIndexMediaType(descriptor.mediaType)) all.push(descriptor);
+    else {
+      const bytes = await readBlob(archive, descriptor);
+      if (bytes) all.push(...descriptorsOf(parseJson<ImageIndex>(bytes, descriptor.digest)).filter((child) => !isIndexMediaType(child.mediaType)));
+    }
+  }
+  return all;
+}
+
+function descriptorsOf(index: ImageIndex | undefined): Descriptor[] {
+  return (Array.isArray(index?.manifests) ? index.manifests : []).filter((descriptor) => typeof descriptor?.digest === 'string' && isDigest(descriptor.digest));
+}
+
+/** A manifest or index the archive holds, verified against its digest; undefined when the archive does not hold it. */
+async function readBlob(archive: ArchiveFile, descriptor: Descriptor): Promise<Buffer | undefined> {
+  const entry = resolveEntry(archive.index, blobName(descriptor.digest));
+  if (!entry) return undefined;
+  const bytes = await readSmall(archive, entry, descriptor.digest);
+  assertDigest(sha256Of(bytes), descriptor.digest, `invalid archive: manifest ${descriptor.digest}`);
+  return bytes;
 }
 
 interface SynthesisInput {
