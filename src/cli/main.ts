@@ -41,6 +41,18 @@ const COMMANDS: Record<string, Loader> = {
   search: () => import('./commands/search.ts'),
   copy: () => import('./commands/copy.ts'),
   'container run': () => import('./commands/run.ts'),
+  'container create': () => import('./commands/create.ts'),
+  'container start': () => import('./commands/start.ts'),
+  'container stop': () => import('./commands/stop.ts'),
+  'container restart': () => import('./commands/restart.ts'),
+  'container kill': () => import('./commands/kill.ts'),
+  'container rm': () => import('./commands/rm.ts'),
+  'container ls': () => import('./commands/ps.ts'),
+  'container exec': () => import('./commands/exec.ts'),
+  'container logs': () => import('./commands/logs.ts'),
+  'container wait': () => import('./commands/wait.ts'),
+  'container rename': () => import('./commands/rename.ts'),
+  'container inspect': () => import('./commands/inspect.ts'),
 };
 
 const ALIASES: Record<string, string> = {
@@ -62,6 +74,20 @@ const ALIASES: Record<string, string> = {
   'network list': 'network ls',
   port: 'container port',
   run: 'container run',
+  create: 'container create',
+  start: 'container start',
+  stop: 'container stop',
+  restart: 'container restart',
+  kill: 'container kill',
+  rm: 'container rm',
+  'container remove': 'container rm',
+  ps: 'container ls',
+  'container list': 'container ls',
+  'container ps': 'container ls',
+  exec: 'container exec',
+  logs: 'container logs',
+  wait: 'container wait',
+  rename: 'container rename',
 };
 
 function findCommand(argv: string[]): { path: string; rest: string[] } | undefined {

@@ -1,5 +1,6 @@
 // `wharf inspect [-f FORMAT] IMAGE...`: Docker's JSON array, or one templated line per image.
-import { errorLine } from '../../errors.ts';
+import { errorLine, NotFoundError } from '../../errors.ts';
+import type { Store } from '../../store/store.ts';
 import { inspectImage } from '../../images/inspect.ts';
 import { resolveImage } from '../../images/resolve.ts';
 import type { CliContext } from '../context.ts';
@@ -16,9 +17,9 @@ export async function run(context: CliContext, args: string[], path: string): Pr
   let failed = false;
   for (const name of positionals) {
     try {
-      const image = await inspectImage(store, resolveImage(store, name).id);
-      if (template) context.out(`${template.execute(image)}\n`);
-      else found.push(image);
+      const object = await inspectObject(store, name, path === 'image inspect' ? 'image' : path === 'container inspect' ? 'container' : (values.type as string | undefined));
+      if (template) context.out(`${template.execute(object)}\n`);
+      else found.push(object);
     } catch (error) {
       context.err(`${errorLine(error)}\n`);
       failed = true;
@@ -31,4 +32,15 @@ export async function run(context: CliContext, args: string[], path: string): Pr
 /** Go's encoder escapes these for HTML safety; docker inspect output carries them so. */
 function goJsonEscape(char: string): string {
   return `\\u00${char.charCodeAt(0).toString(16)}`;
+}
+
+/** Docker looks for a container first, then an image, unless --type says which. */
+async function inspectObject(store: Store, name: string, type: string | undefined): Promise<unknown> {
+  if (type !== 'image') {
+    const { findContainer, inspectContainer } = await import('../../runtime/containers/inspect.ts');
+    const container = findContainer(store, name);
+    if (container) return inspectContainer(store, container);
+    if (type === 'container') throw new NotFoundError(`No such container: ${name}`);
+  }
+  return inspectImage(store, resolveImage(store, name).id);
 }

@@ -1,6 +1,6 @@
 // `start`: network, mounts and the runtime spec for a container, then its monitor, detached, which runs it; wharf may exit as soon as the monitor listens.
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WharfError } from '../../errors.ts';
@@ -104,7 +104,9 @@ function monitorScript(): string {
 const MONITOR_NODE_FLAGS = ['--max-semi-space-size=1', '--max-old-space-size=32', '--v8-pool-size=0', '--single-threaded-gc'];
 
 async function spawnMonitor(dir: string): Promise<void> {
-  const child = spawn(process.execPath, [...MONITOR_NODE_FLAGS, monitorScript(), dir], { detached: true, stdio: ['ignore', 'ignore', 'ignore', 'pipe'], cwd: dir });
+  const errors = openSync(join(dir, 'monitor.log'), 'a', 0o640);
+  const child = spawn(process.execPath, [...MONITOR_NODE_FLAGS, monitorScript(), dir], { detached: true, stdio: ['ignore', errors, errors, 'pipe'], cwd: dir });
+  closeSync(errors);
   const ready = child.stdio[3] as NodeJS.ReadableStream;
   await new Promise<void>((resolve, reject) => {
     let said = '';

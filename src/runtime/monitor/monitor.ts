@@ -154,7 +154,6 @@ function onExit(exitCode: number, ran: boolean): void {
     setTimeout(runOnce, Math.min(100 * 2 ** (restartCount - 1), 60_000));
     return;
   }
-  record({ monitorPid: null });
   void finish({ state: 'exited', exitCode });
 }
 
@@ -183,6 +182,7 @@ async function finish(final: MonitorStatus): Promise<void> {
   } catch (error) {
     process.stderr.write(`wharf monitor ${plan.containerId}: ${(error as Error).message}\n`);
   }
+  if (!plan.autoRemove) record({ monitorPid: null });
   setStatus(final);
   server.close();
   for (const client of clients) client.end();

@@ -1,0 +1,24 @@
+// `wharf stop [-t SECONDS] [-s SIGNAL] CONTAINER...`: STOPSIGNAL, then SIGKILL after the timeout; prints each name as given.
+import { errorLine } from '../../errors.ts';
+import { resolveContainer } from '../../runtime/containers/container-store.ts';
+import { stopContainer } from '../../runtime/containers/lifecycle.ts';
+import type { CliContext } from '../context.ts';
+import { parseFlags, requireArgs } from '../flags.ts';
+
+export async function run(context: CliContext, args: string[], path: string): Promise<number> {
+  const { values, positionals } = parseFlags(args, { time: { type: 'string', short: 't' }, timeout: { type: 'string' }, signal: { type: 'string', short: 's' } }, path);
+  requireArgs(positionals, { min: 1 }, path, `${path} [OPTIONS] CONTAINER [CONTAINER...]`);
+  const time = (values.time ?? values.timeout) as string | undefined;
+  const store = await context.store();
+  let failed = false;
+  await Promise.all(positionals.map(async (reference) => {
+    try {
+      await stopContainer(store, resolveContainer(store, reference), { timeoutSeconds: time === undefined ? undefined : Number(time), signal: values.signal as string | undefined });
+      context.out(`${reference}\n`);
+    } catch (error) {
+      context.err(`${errorLine(error)}\n`);
+      failed = true;
+    }
+  }));
+  return failed ? 1 : 0;
+}

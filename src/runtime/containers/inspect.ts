@@ -1,0 +1,111 @@
+// `inspect` of a container: the JSON shape of Docker's Engine API (ContainerJSON).
+import { join } from 'node:path';
+import { rfc3339Nano } from '../../go/time.ts';
+import type { Store } from '../../store/store.ts';
+import { logFileName } from '../monitor/monitor-plan.ts';
+import { netnsName } from '../network/netns.ts';
+import { containerDir, type ContainerRecord, resolveContainer } from './container-store.ts';
+import { NotFoundError } from '../../errors.ts';
+
+const ZERO_TIME = '0001-01-01T00:00:00Z';
+
+export function findContainer(store: Store, reference: string): ContainerRecord | undefined {
+  try {
+    return resolveContainer(store, reference);
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
+export function inspectContainer(store: Store, record: ContainerRecord): Record<string, unknown> {
+  const dir = containerDir(store, record.id);
+  const { config, hostConfig } = record.settings;
+  const running = record.state === 'running' || record.state === 'restarting';
+  return {
+    Id: record.id,
+    Created: rfc3339Nano(record.created),
+    Path: record.settings.path,
+    Args: record.settings.args,
+    State: {
+      Status: record.state,
+      Running: running,
+      Paused: false,
+      Restarting: record.state === 'restarting',
+      OOMKilled: record.oomKilled,
+      Dead: record.state === 'dead',
+      Pid: running ? (record.pid ?? 0) : 0,
+      ExitCode: record.exitCode ?? 0,
+      Error: record.error ?? '',
+      StartedAt: record.startedAt ? rfc3339Nano(record.startedAt) : ZERO_TIME,
+      FinishedAt: record.finishedAt && !running ? rfc3339Nano(record.finishedAt) : ZERO_TIME,
+    },
+    Image: record.imageId,
+    ResolvConfPath: join(dir, 'resolv.conf'),
+    HostnamePath: join(dir, 'hostname'),
+    HostsPath: join(dir, 'hosts'),
+    LogPath: join(dir, logFileName(record.id)),
+    Name: `/${record.name}`,
+    RestartCount: record.restartCount,
+    Driver: 'overlay2',
+    Platform: 'linux',
+    MountLabel: '',
+    ProcessLabel: '',
+    AppArmorProfile: '',
+    ExecIDs: null,
+    HostConfig: {
+      Binds: hostConfig.Binds,
+      ContainerIDFile: '',
+      LogConfig: hostConfig.LogConfig,
+      NetworkMode: hostConfig.NetworkMode,
+      PortBindings: portBindings(record),
+      RestartPolicy: hostConfig.RestartPolicy,
+      AutoRemove: hostConfig.AutoRemove,
+      Privileged: hostConfig.Privileged,
+      PublishAllPorts: hostConfig.PublishAllPorts,
+      ReadonlyRootfs: hostConfig.ReadonlyRootfs,
+      Tmpfs: hostConfig.TmpfsFlags.length ? Object.fromEntries(hostConfig.TmpfsFlags.map((flag) => [flag.split(':')[0], flag.split(':')[1] ?? ''])) : null,
+      Memory: hostConfig.Memory,
+      NanoCpus: hostConfig.NanoCpus,
+      PidsLimit: hostConfig.PidsLimit,
+      Init: hostConfig.Init || null,
+      Runtime: hostConfig.Runtime,
+    },
+    GraphDriver: { Data: { MergedDir: join(dir, 'rootfs'), UpperDir: join(dir, 'upper') }, Name: 'overlay2' },
+    Mounts: [],
+    Config: config,
+    NetworkSettings: networkSettings(record),
+  };
+}
+
+function portBindings(record: ContainerRecord): Record<string, Array<{ HostIp: string; HostPort: string }>> {
+  const bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
+  for (const port of record.network?.ports ?? []) {
+    const key = `${port.containerPort}/${port.protocol}`;
+    (bindings[key] ??= []).push({ HostIp: port.hostIp === '0.0.0.0' ? '' : port.hostIp, HostPort: String(port.hostPort) });
+  }
+  return bindings;
+}
+
+function networkSettings(record: ContainerRecord): Record<string, unknown> {
+  const network = record.network;
+  const ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> = {};
+  for (const key of Object.keys(record.settings.config.ExposedPorts ?? {})) ports[key] = null;
+  for (const port of network?.ports ?? []) (ports[`${port.containerPort}/${port.protocol}`] ??= [])?.push({ HostIp: port.hostIp, HostPort: String(port.hostPort) });
+  const endpoint = {
+    Gateway: network?.gateway ?? '',
+    IPAddress: network?.ipAddress ?? '',
+    IPPrefixLen: network?.ipPrefixLen ?? 0,
+    MacAddress: network?.macAddress ?? '',
+  };
+  const mode = record.settings.hostConfig.NetworkMode === 'default' ? 'bridge' : record.settings.hostConfig.NetworkMode;
+  return {
+    Bridge: '',
+    SandboxID: network ? record.id : '',
+    HairpinMode: false,
+    Ports: network ? ports : {},
+    SandboxKey: network?.netnsPath ?? (network ? `/run/netns/${netnsName(record.id)}` : ''),
+    ...endpoint,
+    Networks: { [mode]: { ...endpoint, NetworkID: '', EndpointID: '', Aliases: null, Links: null } },
+  };
+}
