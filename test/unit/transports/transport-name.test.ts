@@ -5,7 +5,7 @@ import { InvalidArgumentError } from '../../../src/errors.ts';
 import { locationString, parseImageLocation, type ImageLocation } from '../../../src/transports/transport-name.ts';
 
 const hub = (path: string, tag?: string) => ({ domain: 'docker.io', path, ...(tag ? { tag } : {}) });
-const DIGEST = `sha256:${'a'.repeat(64)}`;
+const DIGEST = `sha256:${'a'.repeat(64)}` as const;
 
 describe('parseImageLocation', () => {
   const rows: Array<[string, ImageLocation]> = [
