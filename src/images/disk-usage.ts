@@ -31,9 +31,10 @@ export function diskUsage(store: Store): DiskUsage {
       chainSize.set(chain, sizes.get(record.diffIds[i]) ?? 0);
     });
   }
+  const containerCounts = new Map(store.db.all('SELECT image_id, COUNT(*) AS n FROM containers GROUP BY image_id').map((row) => [String(row.image_id), Number(row.n)]));
   const images = records.map((record) => {
     const sharedSize = (chainsOf.get(record.id) ?? []).filter((chain) => (users.get(chain) ?? 0) > 1).reduce((sum, chain) => sum + (chainSize.get(chain) ?? 0), 0);
-    return { record, sharedSize, uniqueSize: record.size - sharedSize, containers: 0 };
+    return { record, sharedSize, uniqueSize: record.size - sharedSize, containers: containerCounts.get(record.id) ?? 0 };
   });
   const layersSize = [...chainSize.values()].reduce((sum, size) => sum + size, 0);
   return { images, layersSize };

@@ -22,8 +22,10 @@ export async function pruneImages(store: Store, options: { all: boolean; filters
   const sizesBefore = layerBytes(store);
   const candidates = listImageRecords(store, { layers: false });
   const parents = new Set(candidates.map((record) => record.parent).filter(Boolean));
+  // an image a container was created from is in use, whatever the container's state
+  const used = new Set(store.db.all('SELECT DISTINCT image_id FROM containers').map((row) => String(row.image_id)));
   for (const record of candidates) {
-    if (parents.has(record.id)) continue;
+    if (parents.has(record.id) || used.has(record.id)) continue;
     const dangling = record.repoTags.length === 0 && record.repoDigests.length === 0;
     if (!all && !dangling) continue;
     const created = Date.parse(record.created ?? '');

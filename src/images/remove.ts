@@ -32,12 +32,22 @@ function removeWithin(store: Store, input: string, options: RemoveOptions): Dele
   const { id, reference } = resolveImage(store, input);
   const records: DeleteRecord[] = [];
   if (reference) {
+    const user = options.force || !isSingleRepository(referencesOf(store, id)) ? undefined : containersUsing(store, id)[0];
+    if (user) {
+      throw new ConflictError(`conflict: unable to remove repository reference "${input}" (must force) - container ${user.id.slice(0, 12)} is using its referenced image ${shortId(id)}`);
+    }
     untag(store, reference, records);
     untagDigestsOfRepositoryWithoutTags(store, id, reference, records);
     if (referencesOf(store, id).length > 0) return records;
+    // Docker: with the reference gone, a container still using the image keeps it, quietly, unless forced past a stopped one
+    if (containerConflict(store, id, options.force)) return records;
   } else if (isSingleRepository(referencesOf(store, id))) {
+    const conflict = containerConflict(store, id, options.force);
+    if (conflict) throw conflict;
     for (const name of referencesOf(store, id)) untag(store, name, records);
   }
+  const conflict = containerConflict(store, id, options.force);
+  if (conflict) throw conflict;
   deleteImage(store, id, records, { force: options.force, prune: options.prune });
   return records;
 }
@@ -87,6 +97,22 @@ function releasedChains(store: Store, id: Digest): Digest[] {
   const others = new Set<Digest>();
   for (const [imageId, layers] of diffIds) if (imageId !== id) for (const chain of chainIds(layers)) others.add(chain);
   return chainIds(diffIds.get(id) ?? []).filter((chain) => !others.has(chain)).reverse();
+}
+
+/** Containers created from the image, running ones first. */
+function containersUsing(store: Store, id: Digest): Array<{ id: string; running: boolean }> {
+  return store.db
+    .all("SELECT id, state IN ('running', 'restarting') AS running FROM containers WHERE image_id = ? ORDER BY running DESC, created", id)
+    .map((row) => ({ id: String(row.id), running: Boolean(row.running) }));
+}
+
+/** A running container is a hard conflict, a stopped one only without force (moby's checkImageDeleteConflict). */
+function containerConflict(store: Store, id: Digest, force: boolean): ConflictError | undefined {
+  const user = containersUsing(store, id)[0];
+  if (!user) return undefined;
+  if (user.running) return new ConflictError(`conflict: unable to delete ${shortId(id)} (cannot be forced) - image is being used by running container ${user.id.slice(0, 12)}`);
+  if (force) return undefined;
+  return new ConflictError(`conflict: unable to delete ${shortId(id)} (must be forced) - image is being used by stopped container ${user.id.slice(0, 12)}`);
 }
 
 function hasChildren(store: Store, id: Digest): boolean {
