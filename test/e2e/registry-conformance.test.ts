@@ -44,6 +44,12 @@ const CASES: Case[] = [
     assert.equal(response.status, 404);
     assert.deepEqual(response.codes(), ['MANIFEST_UNKNOWN']);
   } },
+  { name: 'content negotiation: an OCI manifest is not served to a client that accepts only Docker schema2', async run(base, repo) {
+    await pushImage(base, repo, 'v1');
+    const response = await api(`${base}/v2/${repo}/manifests/v1`, { headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json' } });
+    assert.equal(response.status, 404);
+    assert.deepEqual(response.codes(), ['MANIFEST_UNKNOWN']);
+  } },
   { name: 'blob HEAD and GET, whole and by Range', async run(base, repo) {
     const blob = randomBlob(5000);
     assert.equal((await pushBlob(base, repo, blob)).status, 201);

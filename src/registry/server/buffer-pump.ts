@@ -13,7 +13,7 @@ const pool: Buffer[] = [];
 export async function pumpFile(file: FileHandle, destination: Writable, start: number, end: number): Promise<void> {
   const buffers = Array.from({ length: Math.min(IN_FLIGHT, Math.ceil((end - start) / CHUNK)) }, () => pool.pop() ?? Buffer.allocUnsafe(CHUNK));
   const writes: Array<Promise<void> | undefined> = buffers.map(() => undefined);
-  const closed = new Promise<never>((_, reject) => destination.once('close', () => reject(new Error('destination closed'))));
+  const closed = new Promise<never>((_, reject) => destination.once('close', () => reject(Object.assign(new Error('client closed the connection'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }))));
   closed.catch(() => {});
   try {
     let position = start;
