@@ -118,3 +118,22 @@ test('kill -9 during a push: no partial blob is visible; the session resumes aft
   const other = randomBlob(1 << 20);
   assert.equal((await pushBlob(base, 'big', other)).status, 201);
 });
+
+test('a client hanging up mid-chunk: the chunk is dropped whole and the same session takes it again', async (t) => {
+  const registry = await startWharfRegistry(t);
+  const blob = randomBlob(4 << 20);
+  const location = locationUrl(registry.url, (await api(`${registry.url}/v2/app/blobs/uploads/`, { method: 'POST' })).headers.get('location'));
+  await new Promise<void>((resolve) => {
+    const req = request(location, { method: 'PATCH', headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': blob.bytes.length } });
+    req.on('error', () => resolve());
+    req.write(blob.bytes.subarray(0, 1 << 20), () => setTimeout(() => (req.destroy(), resolve()), 200));
+  });
+  let status = await api(location);
+  for (let i = 0; i < 20 && status.headers.get('range') !== '0-0'; i++) status = await api(location);
+  assert.equal(status.headers.get('range'), '0-0');
+  const patched = await api(location, { method: 'PATCH', body: blob.bytes, headers: { 'Content-Type': 'application/octet-stream', 'Content-Range': `0-${blob.bytes.length - 1}` } });
+  assert.equal(patched.status, 202);
+  assert.equal((await api(withDigest(location, blob.digest), { method: 'PUT' })).status, 201);
+  assert.equal(digestOf((await api(`${registry.url}/v2/app/blobs/${blob.digest}`)).body), blob.digest);
+  assert.doesNotMatch(registry.log(), /^error:/m);
+});
