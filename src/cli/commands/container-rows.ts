@@ -97,10 +97,6 @@ export class ContainerRow {
     return Object.entries(this.#record.settings.config.Labels ?? {}).map(([key, value]) => `${key}=${value}`).join(',');
   }
 
-  Label(name: string): string {
-    return this.#record.settings.config.Labels?.[name] ?? '';
-  }
-
   get Mounts(): string {
     return (this.#record.settings.hostConfig.Binds ?? []).map((bind) => bind.split(':')[0]).join(',');
   }
