@@ -1,4 +1,5 @@
 // `wharf registry gc --root DIR [--dry-run] [--delete-untagged] [--grace DURATION]`: sweeps what no tag reaches.
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../../errors.ts';
 import { loadServeConfig } from '../../registry/server/config.ts';
@@ -21,6 +22,8 @@ export async function run(context: CliContext, args: string[], path: string): Pr
   const config = await loadServeConfig(values.config as string | undefined, { root: values.root as string | undefined }, join(context.dataRoot, 'registry'));
   const graceMs = values.grace === undefined ? DEFAULT_GRACE_MS : parseDuration(values.grace as string);
   if (graceMs < MIN_GRACE_MS) throw new InvalidArgumentError(`--grace must be at least ${MIN_GRACE_MS / 1000}s: pushes in flight rely on it`, { fromDaemon: false });
+  // a mistyped root must not read as an empty, clean registry
+  statSync(config.root);
   await garbageCollect(new FilesystemDriver(config.root), {
     dryRun: Boolean(values['dry-run']),
     deleteUntagged: Boolean(values['delete-untagged']),
