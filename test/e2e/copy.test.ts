@@ -182,6 +182,19 @@ describe('wharf copy', { concurrency: 4 }, () => {
     assert.equal(ok(await docker.docker(['image', 'inspect', '-f', '{{.Id}} {{.Architecture}}', 'team/multi:v1'])).stdout.trim(), `${hostImage.id} ${HOST_ARCH}`);
   });
 
+  it('keeps both tags when several copies write one layout at once', async (t) => {
+    const wharf = makeWharf(t);
+    const dir = tempDir(t);
+    const { image, archive } = await busyboxArchive(dir);
+    const layout = join(dir, 'shared');
+    const tags = ['a', 'b', 'c', 'd'];
+    for (const result of await Promise.all(tags.map((tag) => wharf.run(['copy', '-q', `docker-archive:${archive}`, `oci:${layout}:${tag}`])))) ok(result);
+    const entries = layoutIndex(layout).manifests;
+    assert.deepEqual(entries.map((m) => m.annotations?.['org.opencontainers.image.ref.name']).sort(), tags);
+    assert.ok(entries.every((m) => m.digest === image.manifestDigest));
+    assert.deepEqual(readdirSync(layout).sort(), ['blobs', 'index.json', 'oci-layout'], 'no lock or temp file left');
+  });
+
   it('refuses a missing blob, a blob whose bytes do not match, and a bad index.json, leaving the destination as it was', async (t) => {
     const wharf = makeWharf(t);
     const dir = tempDir(t);

@@ -118,27 +118,54 @@ const LOCK_STALE_MS = 60_000;
 const LOCK_WAIT_MS = 30_000;
 
 /**
- * Runs a read-modify-write of index.json with the layout locked against other wharf processes (a lock file made
- * with O_EXCL); a lock older than a minute is a crashed writer's and is taken over.
+ * Runs a read-modify-write of index.json with the layout locked against other wharf processes: a lock file made with
+ * O_EXCL holding the writer's pid; a lock whose writer is dead (or that is a minute old) is taken over.
  */
 export async function withIndexLock<T>(dir: string, work: () => Promise<T>): Promise<T> {
   const lock = path.join(dir, LOCK_FILE);
   const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      await (await open(lock, 'wx', 0o644)).close();
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw withPath(error, lock);
-      const age = await stat(lock).then((stats) => Date.now() - stats.mtimeMs, () => 0);
-      if (age > LOCK_STALE_MS) await rm(lock, { force: true });
-      else if (Date.now() > deadline) throw new ConflictError(`OCI layout ${dir} is locked by another writer (${lock})`);
-      else await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+  while (!(await tryLock(lock))) {
+    if (await isStale(lock)) await rm(lock, { force: true });
+    else if (Date.now() > deadline) throw new ConflictError(`OCI layout ${dir} is locked by another writer (${lock})`);
+    else await new Promise((resolve) => setTimeout(resolve, 50));
   }
   try {
     return await work();
   } finally {
     await rm(lock, { force: true });
+  }
+}
+
+async function tryLock(lock: string): Promise<boolean> {
+  try {
+    const handle = await open(lock, 'wx', 0o644);
+    await handle.writeFile(String(process.pid));
+    await handle.close();
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw withPath(error, lock);
+  }
+}
+
+async function isStale(lock: string): Promise<boolean> {
+  try {
+    const [stats, owner] = await Promise.all([stat(lock), readFile(lock, 'utf8')]);
+    const pid = Number(owner);
+    // An empty lock is one being written right now, unless it has been empty for a minute.
+    return Date.now() - stats.mtimeMs > LOCK_STALE_MS || (pid > 0 && !isAlive(pid));
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
+}
+
+/** Whether a process of this pid runs (EPERM: it does, under another user). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -8,7 +8,7 @@ import { InvalidArgumentError, InvalidContentError, withPath } from '../../error
 import type { Descriptor, ImageIndex } from '../../oci/types.ts';
 import { ContentStore, isNotFound } from '../../store/content-store.ts';
 import type { ImageDestination, ManifestBytes, PutManifestOptions } from '../image-transport.ts';
-import { INDEX_FILE, LAYOUT_FILE, LAYOUT_VERSION, REF_NAME, blobPath, emptyIndex, layoutVersion, readIndex, withIndexLock, writeFileAtomic } from './layout-files.ts';
+import { INDEX_FILE, LAYOUT_FILE, LAYOUT_VERSION, REF_NAME, blobPath, emptyIndex, isAlive, layoutVersion, readIndex, withIndexLock, writeFileAtomic } from './layout-files.ts';
 
 /**
  * The layout's blobs/ is a content store's layout exactly, so its verified write (hash, size, fsync, rename) is reused;
@@ -81,15 +81,6 @@ async function removeDeadTempFiles(dir: string): Promise<void> {
   for (const name of await readdir(dir)) {
     const pid = /^(\d+)-[0-9a-f]{16}$/.exec(name)?.[1];
     if (pid && !isAlive(Number(pid))) await rm(path.join(dir, name), { force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
