@@ -113,6 +113,11 @@ async function pushStream(base: string, repo: string, blob: PatternBlob): Promis
   if (done.status !== 201) throw new Error(`PUT ${done.status} ${await done.text()}`);
 }
 
+/** For profiling: the push phase alone. */
+export async function pushMany(base: string): Promise<void> {
+  await Promise.all(Array.from({ length: PUSHES }, (_, i) => pushStream(base, `bench/push${i}`, patternBlob(PUSH_BYTES, i + 100))));
+}
+
 function wrk(url: string, options: { connections: number; header?: string }): { requestsPerSecond: number; bytesPerSecond: number } {
   const args = ['-t2', `-c${options.connections}`, '-d5s', ...(options.header ? ['-H', options.header] : []), url];
   const result = spawnSync('wrk', args, { encoding: 'utf8' });

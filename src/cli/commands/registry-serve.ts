@@ -1,7 +1,7 @@
 // `wharf registry serve`: runs the OCI Distribution registry until SIGTERM/SIGINT, then finishes in-flight requests.
 import { join } from 'node:path';
 import { loadServeConfig } from '../../registry/server/config.ts';
-import { execWithServerFlags } from '../../registry/server/memory-pressure.ts';
+import { execWithServerFlags } from '../../registry/server/server-process.ts';
 import { startRegistry } from '../../registry/server/start.ts';
 import type { CliContext } from '../context.ts';
 import { parseFlags, requireArgs } from '../flags.ts';

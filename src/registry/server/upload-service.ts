@@ -7,7 +7,7 @@ import { Transform, type Readable } from 'node:stream';
 import { digestAlgorithm, type Digest } from '../../digest/digest.ts';
 import type { BlobService } from './blob-service.ts';
 import { RegistryError } from './error-codes.ts';
-import { noteStreamedBytes } from './memory-pressure.ts';
+import { noteStreamedBytes } from './server-process.ts';
 import { uploadDataPath, uploadDir, uploadStartedAtPath } from './paths.ts';
 import { PathNotFoundError, type StorageDriver } from './storage-driver.ts';
 

@@ -1,4 +1,4 @@
-// Keeps the long-running server's memory flat: a small young generation, and prompt collection of streamed buffers.
+// The long-running server process's own settings: V8 flags and libuv's pool, and prompt collection of streamed buffers.
 //
 // Socket reads of an upload are garbage the moment they are on disk, but V8 only collects them once its
 // external-memory limit (~64 MB over the last collection) is reached; a scavenge every few MiB streamed frees them
@@ -16,7 +16,10 @@ let pending = 0;
 export function execWithServerFlags(): void {
   if (SERVER_FLAGS.every((flag) => process.execArgv.includes(flag))) return;
   const inherited = process.execArgv.filter((flag) => !flag.startsWith('--min-semi-space-size') && !flag.startsWith('--max-semi-space-size'));
-  process.execve?.(process.execPath, [process.execPath, ...inherited, ...SERVER_FLAGS, ...process.argv.slice(1)], process.env);
+  // fsyncs of committed blobs hold libuv pool threads, so more than Node's four; and file writes go through the
+  // pool, not io_uring, which may run a buffered write inline and so stall the event loop in dirty-page throttling
+  const env = { UV_THREADPOOL_SIZE: '16', UV_USE_IO_URING: '0', ...process.env };
+  process.execve?.(process.execPath, [process.execPath, ...inherited, ...SERVER_FLAGS, ...process.argv.slice(1)], env);
 }
 
 /** Counts bytes that just went through; collects young garbage once enough has passed. */
