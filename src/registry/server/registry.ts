@@ -15,7 +15,7 @@ export interface RegistryOptions {
 }
 
 export class Registry {
-  readonly driver: StorageDriver;
+  private readonly driver: StorageDriver;
   readonly blobs: BlobService;
   readonly uploads: UploadService;
   readonly tags: TagService;
