@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The demo on built-in defaults: builds a busybox image without network, starts a local registry (wharf's own), pushes to it,
-# pulls it back, lists, inspects, saves, removes and prunes, on a throwaway data root.
+# pulls it back, runs containers from it (--rm, -d, ps, exec, logs, stop, rm), then saves, removes and prunes, on a throwaway
+# data root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
@@ -31,6 +32,14 @@ step pull "$registry/demo/busybox:v1"
 step images --digests
 step inspect -f '{{.Id}} {{json .RepoDigests}} {{json .Config.Cmd}}' "$registry/demo/busybox:v1"
 step history "$registry/demo/busybox:v1"
+step run --rm "$registry/demo/busybox:v1" echo hello from a container
+step run -d --name demo "$registry/demo/busybox:v1" sh -c 'echo started; while true; do sleep 1; done'
+step ps
+step exec demo cat /app/hello.sh
+step logs demo
+step stop -t 1 demo
+step ps -a --format '{{.Names}} {{.Status}}'
+step rm demo
 step save -o "$work/out.tar" "$registry/demo/busybox:v1"
 ls -l "$work/out.tar"
 step rmi "$registry/demo/busybox:v1"
