@@ -40,13 +40,13 @@ async function uploadBlob(url: string, repository: string, data: Buffer, auth: A
   assert.equal(session.status, 202, `upload session in ${repository}: ${session.status}`);
   const location = new URL(session.headers.get('location')!, url);
   location.searchParams.set('digest', digest);
-  const response = await fetch(location, { method: 'PUT', body: data, headers: { 'content-type': 'application/octet-stream', ...auth } });
+  const response = await fetch(location, { method: 'PUT', body: Uint8Array.from(data), headers: { 'content-type': 'application/octet-stream', ...auth } });
   await response.body?.cancel();
   assert.equal(response.status, 201, `upload of ${digest} to ${repository}: ${response.status}`);
 }
 
 async function putManifest(url: string, repository: string, reference: string, bytes: Buffer, mediaType: string, auth: Auth = {}): Promise<void> {
-  const response = await fetch(`${url}/v2/${repository}/manifests/${reference}`, { method: 'PUT', body: bytes, headers: { 'content-type': mediaType, ...auth } });
+  const response = await fetch(`${url}/v2/${repository}/manifests/${reference}`, { method: 'PUT', body: Uint8Array.from(bytes), headers: { 'content-type': mediaType, ...auth } });
   const text = await response.text();
   assert.equal(response.status, 201, `manifest ${reference} to ${repository}: ${response.status} ${text}`);
 }
