@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { ok, storeState, type StoreState } from '../helpers/cli-fixtures.ts';
-import { startFaultProxy, type FaultProxy, type FaultRule, type ManifestJson } from '../helpers/fault-proxy.ts';
+import { startFaultProxy, type Fault, type FaultProxy, type FaultRule, type ManifestJson } from '../helpers/fault-proxy.ts';
 import { writeClassicArchive } from '../helpers/image-archives.ts';
 import { buildImage, type BuiltImage } from '../helpers/image-builder.ts';
 import { needPeers, skopeo, startDistribution, type Distribution } from '../helpers/peers.ts';
@@ -195,7 +195,7 @@ describe('registry faults', { concurrency: 3 }, () => {
       const stall = proxy.add({ method: 'GET', path: blobPath(big), times: 1, action: { kind: 'stall', afterBytes: 1 << 20 } });
       const before = await storeState(wharf);
       const pulling = wharf.run(['pull', name]);
-      await stall.stalled;
+      await untilStalled(stall, pulling);
       await own.stop();
       stall.release();
       // Whichever layer meets the dead registry first is named: the cut one, or another still to fetch (502 from the proxy).
@@ -226,7 +226,7 @@ describe('registry faults', { concurrency: 3 }, () => {
       const { wharf, proxy, name } = env;
       const stall = proxy.add({ method: 'GET', path: blobPath(big), times: 1, action: { kind: 'stall', afterBytes: 4 << 20 } });
       const pulling = wharf.run(['pull', name]);
-      await stall.stalled;
+      await untilStalled(stall, pulling);
       stall.release();
       ok(await pulling);
       assert.match(ok(await wharf.run(['images', '-q'])).stdout, new RegExp(`^${image.id.slice(7, 19)}\n$`));
@@ -284,6 +284,33 @@ describe('registry faults', { concurrency: 3 }, () => {
         fault.remove();
       }
       await pushSucceeds(wharf, name);
+    });
+
+    it('fails cleanly when the registry is killed mid-upload, and succeeds once a registry is back', async (t) => {
+      if (!needPeers(t, ...PEERS)) return;
+      const own = (await startDistribution(t))!;
+      const proxy = await startFaultProxy(t, own.url);
+      const env = (await pushSetup(t, proxy.host))!;
+      const { wharf, name } = env;
+      // Every upload stalls past its first MiB (the config is smaller and goes through).
+      const stall = proxy.add({ method: 'PUT', path: /\/blobs\/uploads\/.*digest=/, action: { kind: 'stall-upload', afterBytes: 1 << 20 } });
+      const { images } = await storeState(wharf);
+      const pushing = wharf.run(['push', name]);
+      await untilStalled(stall, pushing);
+      await own.stop();
+      stall.remove();
+      const result = await pushing;
+      assertOneLine(result, /^layer sha256:[0-9a-f]{64}: (received unexpected HTTP status: 502 Bad Gateway|Put "[^"]+": (read ECONNRESET|write EPIPE|socket hang up))$/);
+      const after = await storeState(wharf);
+      assert.deepEqual({ images: after.images, ingest: after.ingest, check: after.check }, { images, ingest: [], check: '0 store is consistent\n' });
+      assert.equal(ok(await wharf.run(['inspect', '-f', '{{json .RepoDigests}}', name])).stdout, '[]\n', 'no repo digest recorded');
+      const back = (await startDistribution(t))!;
+      proxy.setUpstream(back.url);
+      const output = ok(await wharf.run(['push', name]), 'push').stdout;
+      const digest = output.match(/^v1: digest: (sha256:[0-9a-f]{64}) size: \d+$/m)?.[1];
+      const [, path] = name.match(/^[^/]+\/(.+):v1$/)!;
+      const served = await fetch(`${back.url}/v2/${path}/manifests/v1`, { method: 'HEAD', headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' } });
+      assert.equal(served.headers.get('docker-content-digest'), digest);
     });
 
     it("succeeds when statuses and resets pass after a few tries: the client's retries absorb them", async (t) => {
@@ -374,6 +401,12 @@ function assertOneLine(result: RunResult, cause: RegExp): void {
   assert.equal(result.code, 1, `expected exit 1, got ${result.code}: ${result.stderr}`);
   assert.match(result.stderr, /^[^\n]+\n$/, `one line on stderr, got: ${JSON.stringify(result.stderr)}`);
   assert.match(result.stderr.slice(0, -1), cause);
+}
+
+/** Waits for the stall; a command that ends first (having met no stall) fails the test instead of hanging it. */
+async function untilStalled(stall: Fault, running: Promise<RunResult>): Promise<void> {
+  const ended = running.then((result) => assert.fail(`ended before any stall: ${result.code} ${result.stderr}`));
+  await Promise.race([stall.stalled, ended]);
 }
 
 function blobPath(digest: string): RegExp {

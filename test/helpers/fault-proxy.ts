@@ -17,6 +17,8 @@ export type FaultAction =
   | { kind: 'reset'; afterBytes?: number }
   /** The first `afterBytes` bytes of the body, then nothing until `release()`; the rest flows after. */
   | { kind: 'stall'; afterBytes: number }
+  /** The first `afterBytes` bytes of the request's body (an upload) reach the registry, then nothing until `release()`. */
+  | { kind: 'stall-upload'; afterBytes: number }
   /** Content-Length says `extra` bytes more than the body has (fewer when negative); the connection closes after the body. */
   | { kind: 'content-length'; extra: number }
   /** The manifest JSON rewritten by `edit`, served with a consistent digest, length and type: a registry that lies. */
@@ -162,7 +164,8 @@ function forward(request: http.IncomingMessage, response: http.ServerResponse, t
   // A registry that is gone before it answered gets a gateway's answer, as from nginx in front of a dead registry.
   outgoing.on('error', () => (response.headersSent ? response.destroy() : response.writeHead(502, { 'content-length': '0' }).end()));
   response.on('close', () => outgoing.destroy());
-  request.pipe(outgoing);
+  if (fault?.rule.action.kind === 'stall-upload') stallUpload(request, outgoing, fault.rule.action.afterBytes, fault);
+  else request.pipe(outgoing);
   outgoing.on('response', (upstream) => {
     // The registry died mid-body (or reset): the client must see the cut, not a short body that looks complete.
     upstream.on('close', () => upstream.complete || response.destroy());
@@ -171,7 +174,7 @@ function forward(request: http.IncomingMessage, response: http.ServerResponse, t
     const headers = { ...upstream.headers };
     if (action?.kind === 'content-length' && headers['content-length'] !== undefined) headers['content-length'] = String(Number(headers['content-length']) + action.extra);
     response.writeHead(upstream.statusCode ?? 502, headers);
-    if (!action || request.method === 'HEAD' || action.kind === 'manifest') return void upstream.pipe(response);
+    if (!action || request.method === 'HEAD' || action.kind === 'manifest' || action.kind === 'stall-upload') return void upstream.pipe(response);
     relayWithFault(upstream, response, action, fault!);
   });
 }
@@ -216,6 +219,24 @@ function stall(upstream: http.IncomingMessage, response: http.ServerResponse, he
     response.write(rest);
     upstream.pipe(response);
   });
+}
+
+function stallUpload(request: http.IncomingMessage, outgoing: http.ClientRequest, afterBytes: number, fault: ActiveFault): void {
+  let sent = 0;
+  request.on('data', (chunk: Buffer) => {
+    const before = sent;
+    sent += chunk.length;
+    if (!outgoing.write(chunk)) {
+      request.pause();
+      outgoing.once('drain', () => request.resume());
+    }
+    if (before < afterBytes && sent >= afterBytes) {
+      request.pause();
+      fault.markStalled();
+      fault.releases.push(() => request.resume());
+    }
+  });
+  request.on('end', () => outgoing.end());
 }
 
 async function rewriteManifest(upstream: http.IncomingMessage, response: http.ServerResponse, edit: (manifest: ManifestJson) => void): Promise<void> {
