@@ -13,6 +13,7 @@ import { api, locationUrl, pushImage, randomBlob } from '../helpers/registry-htt
 import { freePort, startWharfRegistry } from '../helpers/registry-server.ts';
 import { runCommand } from '../helpers/run-command.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+import { startTokenServer } from '../helpers/token-server.ts';
 import { signJwt } from '../../src/registry/server/auth/jwt.ts';
 
 function htpasswd(dir: string, users: Record<string, string>): string {
@@ -165,4 +166,30 @@ test('docker logs in through the token endpoint, pushes and pulls; a wrong passw
   assert.match(anonymous.stderr, /unauthorized|authentication required|denied/i);
   ok(await dockerd.docker(['login', '-u', 'alice', '--password-stdin', registry.host], { input: 'a-pass\n' }));
   ok(await dockerd.docker(['pull', name]), 'docker pull');
+});
+
+test("distribution's auth.token config: tokens of an outside token server, trusted through its rootcertbundle", async (t) => {
+  if (!needPeers(t, 'skopeo', 'openssl')) return;
+  const tokens = await startTokenServer(t, { users: { alice: 'a-pass' } });
+  const dir = tempDir(t);
+  const port = await freePort();
+  const config = join(dir, 'config.yml');
+  writeFileSync(config, [
+    'version: 0.1', 'storage:', '  filesystem:', `    rootdirectory: ${join(dir, 'store')}`, 'http:', `  addr: 127.0.0.1:${port}`,
+    'auth:', '  token:', `    realm: ${tokens.realm}`, `    service: ${tokens.service}`, `    issuer: ${tokens.issuer}`, `    rootcertbundle: ${tokens.certFile}`, '',
+  ].join('\n'));
+  const registry = await startWharfRegistry(t, { fromConfig: true, args: ['--config', config] });
+  const challenge = await api(`${registry.url}/v2/team/app/tags/list`);
+  assert.equal(challenge.status, 401);
+  assert.match(challenge.headers.get('www-authenticate') ?? '', new RegExp(`^Bearer realm="${tokens.realm}",service="${tokens.service}"`));
+  const layout = join(dir, 'layout');
+  await writeOciLayout(layout, [{ image: await busyboxFixture(), repoTags: ['busybox:latest'] }]);
+  ok(await skopeo(['copy', '--dest-tls-verify=false', '--dest-creds', 'alice:a-pass', `oci:${layout}:latest`, `docker://${registry.host}/team/app:1`]), 'push with an outside token');
+  ok(await skopeo(['inspect', '--tls-verify=false', '--creds', 'alice:a-pass', `docker://${registry.host}/team/app:1`]));
+  const anonymous = await skopeo(['inspect', '--tls-verify=false', `docker://${registry.host}/team/app:1`]);
+  assert.notEqual(anonymous.code, 0);
+  // a token of the right shape signed with another key (here, wharf's own HMAC scheme) is refused
+  const now = Math.floor(Date.now() / 1000);
+  const forged = signJwt({ iss: tokens.issuer, sub: 'alice', aud: tokens.service, exp: now + 300, nbf: now, iat: now, jti: 'x', access: [{ type: 'repository', name: 'team/app', actions: ['pull'] }] }, Buffer.from('guess'));
+  assert.equal((await api(`${registry.url}/v2/team/app/tags/list`, { headers: { Authorization: `Bearer ${forged}` } })).status, 401);
 });

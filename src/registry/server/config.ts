@@ -22,6 +22,8 @@ export interface TokenConfig {
   accessFile?: string;
   /** The HMAC key tokens are signed with; a fresh random key (tokens die with the process) when absent. */
   keyFile?: string;
+  /** Certificates of an outside token server (distribution's `rootcertbundle`): its tokens are trusted, none issued here. */
+  rootCertBundle?: string;
 }
 
 export interface ServeFlags {
@@ -73,7 +75,7 @@ interface DistributionConfig {
   };
   auth?: {
     htpasswd?: { realm?: string; path?: string };
-    token?: { realm?: string; service?: string; issuer?: string; accessfile?: string; signingkey?: string };
+    token?: { realm?: string; service?: string; issuer?: string; accessfile?: string; signingkey?: string; rootcertbundle?: string };
   };
   log?: { accesslog?: { disabled?: boolean } };
 }
@@ -95,8 +97,8 @@ async function fromConfigFile(path: string): Promise<Partial<ServeConfig>> {
   if (storage?.maintenance?.readonly?.enabled !== undefined) config.readOnly = Boolean(storage.maintenance.readonly.enabled);
   if (auth?.htpasswd?.path) config.htpasswd = { path: auth.htpasswd.path, realm: auth.htpasswd.realm ?? 'wharf-registry' };
   if (auth?.token?.realm) {
-    const { realm, service = 'wharf-registry', issuer = 'wharf-registry', accessfile, signingkey } = auth.token;
-    config.token = { realm, service, issuer, accessFile: accessfile, keyFile: signingkey };
+    const { realm, service = 'wharf-registry', issuer = 'wharf-registry', accessfile, signingkey, rootcertbundle } = auth.token;
+    config.token = { realm, service, issuer, accessFile: accessfile, keyFile: signingkey, rootCertBundle: rootcertbundle };
   }
   if (log?.accesslog?.disabled !== undefined) config.accessLog = !log.accesslog.disabled;
   return config;

@@ -1,8 +1,9 @@
 // Table tests for the registry server's pure parts: routing, manifest validation, ranges, pagination, tokens, access.
 import assert from 'node:assert/strict';
+import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { AccessPolicy } from '../../../src/registry/server/auth/access-file.ts';
-import { signJwt, verifyJwt } from '../../../src/registry/server/auth/jwt.ts';
+import { signJwt, verifyJwt, verifyJwtWithKeys } from '../../../src/registry/server/auth/jwt.ts';
 import { parseRange } from '../../../src/registry/server/blob-handlers.ts';
 import { paginate } from '../../../src/registry/server/catalog.ts';
 import { RegistryError } from '../../../src/registry/server/error-codes.ts';
@@ -105,6 +106,20 @@ describe('jwt', () => {
     const payload = Buffer.from(JSON.stringify({ ...claims, sub: 'admin' })).toString('base64url');
     assert.equal(verifyJwt(`${header}.${payload}.${signature}`, key, now), undefined);
   });
+});
+
+describe('jwt from an outside token server', () => {
+  const now = 1_800_000_000;
+  const claims = { iss: 'i', sub: 's', aud: 'a', exp: now + 60, nbf: now, iat: now, jti: 'j', access: [] };
+  const es256 = (privateKey: KeyObject) => {
+    const data = `${Buffer.from('{"alg":"ES256","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+    return `${data}.${sign('sha256', Buffer.from(data), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
+  };
+  const trusted = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const other = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  it('trusts a key of the bundle', () => assert.deepEqual(verifyJwtWithKeys(es256(trusted.privateKey), [other.publicKey, trusted.publicKey], now), claims));
+  it('refuses other keys', () => assert.equal(verifyJwtWithKeys(es256(other.privateKey), [trusted.publicKey], now), undefined));
+  it('refuses HS256 where keys are public', () => assert.equal(verifyJwtWithKeys(signJwt(claims, Buffer.from('k')), [trusted.publicKey], now), undefined));
 });
 
 describe('AccessPolicy', () => {

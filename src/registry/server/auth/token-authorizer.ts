@@ -3,21 +3,24 @@ import { RegistryError } from '../error-codes.ts';
 import type { Access, Authorizer } from '../dispatch.ts';
 import type { RequestContext } from '../request-context.ts';
 import type { TokenConfig } from '../config.ts';
-import { verifyJwt } from './jwt.ts';
+import type { TokenClaims } from './jwt.ts';
+
+/** Checks a token's signature and times, returning its claims; undefined when it is not to be trusted. */
+export type TokenVerifier = (token: string) => TokenClaims | undefined;
 
 export class TokenAuthorizer implements Authorizer {
   private readonly config: TokenConfig;
-  private readonly key: Buffer;
+  private readonly verify: TokenVerifier;
 
-  constructor(config: TokenConfig, key: Buffer) {
+  constructor(config: TokenConfig, verify: TokenVerifier) {
     this.config = config;
-    this.key = key;
+    this.verify = verify;
   }
 
   async authorize(context: RequestContext, access: Access[]): Promise<void> {
     const match = /^Bearer\s+(\S+)$/i.exec(context.req.headers.authorization ?? '');
     if (!match) throw this.challenge(access);
-    const claims = verifyJwt(match[1], this.key);
+    const claims = this.verify(match[1]);
     if (!claims || claims.aud !== this.config.service || claims.iss !== this.config.issuer) throw this.challenge(access, 'invalid_token');
     const covered = (need: Access) => claims.access.some((grant) => grant.type === need.type && grant.name === need.name && (grant.actions.includes(need.action) || grant.actions.includes('*')));
     if (!access.every(covered)) throw this.challenge(access, 'insufficient_scope');
