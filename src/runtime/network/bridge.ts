@@ -46,6 +46,7 @@ export function recordedBridge(store: Store): BridgeNetwork | undefined {
 }
 
 export async function recordBridge(store: Store): Promise<BridgeNetwork> {
+  await removeDeadBridges();
   const bridge = freeBridgeName();
   const subnet = formatCidr(await freeSubnet());
   const candidate = { name: 'bridge', id: randomBytes(32).toString('hex'), bridge, subnet, gateway: gatewayOf(parseCidr(subnet)) };
@@ -80,6 +81,17 @@ export function readClaims(): Map<string, Claim> {
 /** A claim whose data root is gone (a removed test root, a deleted store) no longer holds its bridge. */
 export function isLiveClaim(claim: Claim): boolean {
   return existsSync(join(claim.root, 'metadata.db'));
+}
+
+/**
+ * Bridges of data roots that are gone still hold their subnets' routes; without this, a host that has seen many short-lived
+ * roots (a test suite) runs out of pools. A claim is read again just before removal, so one a live store just took is kept.
+ */
+async function removeDeadBridges(): Promise<void> {
+  for (const bridge of readClaims().keys()) {
+    const claim = readClaims().get(bridge);
+    if (claim && !isLiveClaim(claim)) await removeBridge(bridge);
+  }
 }
 
 function freeBridgeName(): string {
