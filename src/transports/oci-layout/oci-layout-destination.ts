@@ -1,6 +1,6 @@
 // An OCI image layout directory as an ImageDestination: verified blobs first, then index.json replaced in one rename on commit,
 // so a copy that fails or crashes midway leaves the layout as valid as it was (at worst with unreferenced blobs).
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { Digest } from '../../digest/digest.ts';
@@ -57,9 +57,10 @@ export async function ociLayoutDestination(dir: string, options: { tag?: string 
     },
     close: async () => {
       if (committed) return;
-      // A failed copy takes back what it added: the layout is left as it was, not merely valid.
-      if (createdDir) await rm(dir, { recursive: true, force: true });
-      else await Promise.all(added.map((digest) => rm(blobPath(dir, digest), { force: true })));
+      // A failed copy takes back what it added: the layout is left as it was, not merely valid. Only blobs it wrote go,
+      // and directories only when empty, as another copy may be writing the same layout.
+      await Promise.all(added.map((digest) => rm(blobPath(dir, digest), { force: true })));
+      if (createdDir) for (const made of [path.join(dir, 'blobs', 'sha256'), path.join(dir, 'blobs'), dir]) await rmdir(made).catch(() => undefined);
     },
   };
 }
