@@ -111,6 +111,15 @@ describe('wharf copy', { concurrency: 4 }, () => {
     const [entry] = layoutIndex(layout).manifests;
     assert.equal(entry.annotations, undefined, 'no tag, no ref name');
     ok(await wharf.run(['copy', '-q', `docker-archive:${archive}`, 'wharf:team/app:1']));
+    // An archive of two images: one must be chosen, by tag or by position, as containers/image has it.
+    const other = await busyboxFixture('other');
+    const two = await writeArchive(join(dir, 'two.tar'), 'classic', [{ image, repoTags: ['busybox:latest'] }, { image: other, repoTags: ['team/other:2'] }]);
+    failsWithOneLine(await wharf.run(['copy', '-q', `docker-archive:${two}`, `oci:${join(dir, 'two')}`]), /^Unexpected tar manifest\.json: expected 1 item, got 2$/);
+    failsWithOneLine(await wharf.run(['copy', '-q', `docker-archive:${two}:team/nope:1`, `oci:${join(dir, 'two')}`]), /^Tag "docker\.io\/team\/nope:1" not found$/);
+    ok(await wharf.run(['copy', '-q', `docker-archive:${two}:team/other:2`, `oci:${join(dir, 'two')}:by-tag`]));
+    ok(await wharf.run(['copy', '-q', `docker-archive:${two}:@1`, `oci:${join(dir, 'two')}:by-position`]));
+    const configs = layoutIndex(join(dir, 'two')).manifests.map((m) => (JSON.parse(readFileSync(blobFile(join(dir, 'two'), m.digest), 'utf8')) as { config: { digest: string } }).config.digest);
+    assert.deepEqual(configs, [other.id, other.id]);
     assert.equal(ok(await wharf.run(['inspect', '-f', '{{.Id}}', 'team/app:1'])).stdout.trim(), image.id);
     const saved = join(dir, 'saved.tar');
     ok(await wharf.run(['save', '-o', saved, 'team/app:1']));
@@ -180,6 +189,13 @@ describe('wharf copy', { concurrency: 4 }, () => {
     assert.equal(ok(await docker.docker(['load', '-i', archive])).stdout.trim(), 'Loaded image: team/multi:v1');
     const hostImage = index.entries.find((entry) => entry.platform.architecture === HOST_ARCH)!.image;
     assert.equal(ok(await docker.docker(['image', 'inspect', '-f', '{{.Id}} {{.Architecture}}', 'team/multi:v1'])).stdout.trim(), `${hostImage.id} ${HOST_ARCH}`);
+    // And what Docker itself saves, picked by its tag, copies back out with the same config.
+    const saved = join(dir, 'saved.tar');
+    ok(await docker.docker(['save', '-o', saved, 'team/multi:v1']));
+    const layout = join(dir, 'from-docker');
+    ok(await wharf.run(['copy', '-q', `docker-archive:${saved}:team/multi:v1`, `oci:${layout}:v1`]));
+    const manifest = JSON.parse(readFileSync(blobFile(layout, layoutIndex(layout).manifests[0].digest), 'utf8')) as { config: { digest: string } };
+    assert.equal(manifest.config.digest, hostImage.id);
   });
 
   it('keeps both tags when several copies write one layout at once', async (t) => {
