@@ -3,6 +3,7 @@ import { InvalidArgumentError } from '../errors.ts';
 import { isIndexMediaType } from '../oci/media-types.ts';
 import type { Platform } from '../oci/types.ts';
 import { canonicalString, fullName, parseReference, withDefaultTag } from '../reference/reference.ts';
+import type { Credentials } from '../registry/client/auth/authenticator.ts';
 import { RegistryAccess } from '../registry/client/registry-access.ts';
 import type { Lease } from '../store/leases.ts';
 import type { Store } from '../store/store.ts';
@@ -30,6 +31,8 @@ export interface CopyBetweenOptions {
   onEvent?: (event: CopyEvent) => void;
   /** Told the number of images before an index is copied whole. */
   onList?: (count: number) => void;
+  /** Looks up what `login` stored for a registry, for `docker://` sides. */
+  credentials?: (registry: string) => Promise<Credentials | undefined>;
 }
 
 /** Where a copy needs shared resources: the store under one lease, and one registry access for both sides. */
@@ -37,12 +40,13 @@ interface Opened {
   store?: Store;
   lease?: Lease;
   access?: RegistryAccess;
+  credentials?: CopyBetweenOptions['credentials'];
 }
 
 /** Returns the top-level manifest written: the index with `all`, else the image's manifest. */
 export async function copyBetween(from: ImageLocation, to: ImageLocation, options: CopyBetweenOptions): Promise<ManifestBytes> {
   const usesStore = from.transport === 'wharf' || to.transport === 'wharf';
-  const opened: Opened = {};
+  const opened: Opened = { credentials: options.credentials };
   try {
     if (!usesStore) return await copyOpened(from, to, options, opened);
     opened.store = await options.store();
@@ -113,7 +117,7 @@ async function openDestination(location: ImageLocation, from: ImageLocation, ope
 }
 
 function registry(opened: Opened): RegistryAccess {
-  return (opened.access ??= new RegistryAccess());
+  return (opened.access ??= new RegistryAccess({ credentials: opened.credentials }));
 }
 
 function indexSize(index: ManifestBytes): number {

@@ -1,4 +1,5 @@
 // `wharf copy [--all] [--platform os/arch[/variant]] [-q] SRC DST`: an image between any two locations, with skopeo's lines.
+import { loadCredentials } from '../../registry/client/auth/credentials.ts';
 import { digestHex } from '../../digest/digest.ts';
 import { WharfError } from '../../errors.ts';
 import { copyBetween } from '../../images/copy-between.ts';
@@ -29,6 +30,7 @@ export async function run(context: CliContext, args: string[], path: string): Pr
       all: values.all === true,
       platform,
       store: () => context.store(),
+      credentials: (registry) => loadCredentials(registry, context.env),
       onList: (count) => {
         listed = count;
         say(`Copying ${count} of ${count} images in list`);
