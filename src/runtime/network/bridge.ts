@@ -20,10 +20,12 @@ export interface BridgeNetwork {
 /** Host-wide claims on bridge names, so two data roots on one host never share a bridge and its addresses. */
 export const CLAIMS_DIR = '/run/wharf/bridges';
 
-/** Docker's pools run 172.17–172.31 upwards; we take them from the top, then podman's 10.88 range, skipping any in use. */
+/** Docker's pools run 172.17–172.31 upwards; we take them from the top, then podman's 10.88 range, then /24s of 10.200, skipping any in use. */
 const CANDIDATE_SUBNETS = [
   ...Array.from({ length: 14 }, (_, index) => `172.${31 - index}.0.0/16`),
   ...Array.from({ length: 12 }, (_, index) => `10.${88 + index}.0.0/16`),
+  // then /24s, so a host with many data roots (a test suite, several users) does not run out
+  ...Array.from({ length: 256 }, (_, index) => `10.200.${index}.0/24`),
 ];
 
 export function bridgeOwner(bridge: string): string {
