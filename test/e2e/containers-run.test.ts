@@ -127,7 +127,8 @@ describe('wharf run', { skip: canRun }, () => {
 
   it('shows a container whose monitor was killed as exited, and rm leaves no mount, netns or veth', async (t) => {
     const wharf = await wharfWithBusybox(t);
-    const id = ok(await wharf.run(['run', '-d', 'busybox', 'sleep', '60'])).stdout.trim();
+    // a duration no other test uses, so the process check below cannot see another test's container
+    const id = ok(await wharf.run(['run', '-d', 'busybox', 'sleep', '6171'])).stdout.trim();
     const monitorPid = monitorPidOf(wharf.root, id);
     process.kill(monitorPid, 'SIGKILL');
     await waitUntil(() => !existsSync(`/proc/${monitorPid}`));
@@ -136,7 +137,7 @@ describe('wharf run', { skip: canRun }, () => {
     assert.doesNotMatch(readFileSync('/proc/self/mountinfo', 'utf8'), new RegExp(id));
     assert.doesNotMatch((await runCommand('ip', ['netns', 'list'])).stdout, new RegExp(id));
     assert.doesNotMatch((await runCommand('ip', ['-o', 'link'])).stdout, new RegExp(`vw${id.slice(0, 12)}`));
-    assert.doesNotMatch((await runCommand('ps', ['-eo', 'args'])).stdout, /^sleep 60$/m, 'the container process is gone too');
+    assert.doesNotMatch((await runCommand('ps', ['-eo', 'args'])).stdout, /^sleep 6171$/m, 'the container process is gone too');
   });
 });
 
