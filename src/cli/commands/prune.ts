@@ -1,6 +1,6 @@
 // `wharf image prune [-a] [-f] [--filter]`: Docker's prompt, its `Deleted Images:` report and reclaimed total.
-import { createInterface } from 'node:readline/promises';
 import { pruneImages } from '../../images/prune.ts';
+import { confirm } from '../confirm.ts';
 import type { CliContext } from '../context.ts';
 import { filterArgs, parseFlags, requireArgs } from '../flags.ts';
 import { humanSizePrecise } from '../format/units.ts';
@@ -24,15 +24,4 @@ export async function run(context: CliContext, args: string[], path: string): Pr
   }
   context.out(`Total reclaimed space: ${humanSizePrecise(reclaimedBytes)}\n`);
   return 0;
-}
-
-async function confirm(context: CliContext, warning: string): Promise<boolean> {
-  context.out(`${warning}\nAre you sure you want to continue? [y/N] `);
-  const reader = createInterface({ input: context.stdin });
-  const answer = await new Promise<string>((resolve) => {
-    reader.once('line', resolve);
-    reader.once('close', () => resolve(''));
-  });
-  reader.close();
-  return /^y(es)?$/i.test(answer.trim());
 }
