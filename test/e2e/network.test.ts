@@ -37,7 +37,7 @@ describe('network attach and detach', { skip, concurrency: false }, () => {
     const inspect = JSON.parse((await lab.wharf.run(['network', 'inspect', 'bridge'])).stdout)[0];
     const subnet: string = inspect.IPAM.Config[0].Subnet;
     assert.equal(subnet.split('.').slice(0, 2).join('.'), attachment.ipAddress!.split('.').slice(0, 2).join('.'));
-    assert.equal(inspect.Containers[id].IPv4Address, `${attachment.ipAddress}/16`);
+    assert.equal(inspect.Containers[id].IPv4Address, `${attachment.ipAddress}/${attachment.ipPrefixLen}`);
     assert.equal(inspect.IPAM.Config[0].Gateway, attachment.gateway);
     // the namespace really has that address and a default route through the gateway
     const route = await run('ip', ['-n', `wharf-${id}`, 'route', 'show', 'default']);
@@ -190,8 +190,9 @@ describe('network attach and detach', { skip, concurrency: false }, () => {
     await attachNetwork(lab.store, dir, { containerId: id, mode: 'bridge', hostname: 'c', publish: parsePublish(`${await freePort()}:80`), publishAll: false, exposedPorts: [] });
     rmSync(dir, { recursive: true }); // as if wharf died between removing the container and detaching it
     const report = await cleanupStaleNetworks(lab.store);
-    assert.deepEqual(report.namespaces, [`wharf-${id}`]);
-    assert.deepEqual(report.ruleOwners, [`wharf:${id}`]);
+    // the host is shared with other tests' stores: their leftovers may be swept in the same pass
+    assert.ok(report.namespaces.includes(`wharf-${id}`), JSON.stringify(report.namespaces));
+    assert.ok(report.ruleOwners.includes(`wharf:${id}`), JSON.stringify(report.ruleOwners));
     const state = await hostState();
     assert.doesNotMatch(state.rules, new RegExp(id));
     assert.doesNotMatch(state.netns, new RegExp(id));
