@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
+import { naturalCompare } from '../../src/cli/format/natural-order.ts';
 import { releaseMounts, resolveMounts } from '../../src/runtime/volumes/mounts.ts';
 import { closeStore, openStore, type Store } from '../../src/store/store.ts';
 import { ok } from '../helpers/cli-fixtures.ts';
@@ -29,7 +30,8 @@ describe('wharf volume', () => {
     assert.equal(ok(await wharf.run(['volume', 'create', '--label', 'tier=db', '--name', 'labelled'])).stdout, 'labelled\n');
     const random = ok(await wharf.run(['volume', 'create'])).stdout.trim();
     assert.match(random, /^[0-9a-f]{64}$/);
-    assert.equal(ok(await wharf.run(['volume', 'ls'])).stdout, `DRIVER    VOLUME NAME\nlocal     ${random}\nlocal     data\nlocal     labelled\n`);
+    const sorted = [random, 'data', 'labelled'].sort((a, b) => naturalCompare(a, b));
+    assert.equal(ok(await wharf.run(['volume', 'ls'])).stdout, `DRIVER    VOLUME NAME\n${sorted.map((name) => `local     ${name}\n`).join('')}`);
     assert.equal(ok(await wharf.run(['volume', 'ls', '-q', '--filter', 'label=tier=db'])).stdout, 'labelled\n');
     const [inspected] = JSON.parse(ok(await wharf.run(['volume', 'inspect', 'labelled'])).stdout);
     assert.deepEqual(Object.keys(inspected), ['CreatedAt', 'Driver', 'Labels', 'Mountpoint', 'Name', 'Options', 'Scope']);

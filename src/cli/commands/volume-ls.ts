@@ -4,6 +4,7 @@ import { listVolumes, usersOf, type Volume } from '../../runtime/volumes/volume-
 import type { Store } from '../../store/store.ts';
 import type { CliContext } from '../context.ts';
 import { filterArgs, parseFlags, requireArgs } from '../flags.ts';
+import { naturalCompare } from '../format/natural-order.ts';
 import { renderFormatted } from '../format/render.ts';
 
 const HEADERS = { Driver: 'DRIVER', Name: 'VOLUME NAME', Scope: 'SCOPE', Mountpoint: 'MOUNTPOINT', Labels: 'LABELS', Links: 'LINKS', Size: 'SIZE' };
@@ -17,7 +18,8 @@ export async function run(context: CliContext, args: string[], path: string): Pr
   requireArgs(positionals, { min: 0, max: 0 }, path, `${path} [OPTIONS]`);
   const store = await context.store();
   const keep = volumeFilter(store, filterArgs(values.filter, '--filter', path));
-  const rows = listVolumes(store).filter(keep).map((volume) => volumeRow(store, volume));
+  // the docker CLI sorts the daemon's list by name, naturally
+  const rows = listVolumes(store).filter(keep).sort((a, b) => naturalCompare(a.name, b.name)).map((volume) => volumeRow(store, volume));
   context.out(await renderFormatted({
     format: values.quiet ? '{{.Name}}' : (values.format as string | undefined),
     defaultTableFormat: 'table {{.Driver}}\t{{.Name}}',
