@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { detachNetwork } from '../../src/runtime/network/attach.ts';
-import { recordedBridge, removeBridge } from '../../src/runtime/network/bridge.ts';
+import { recordedBridge, removeBridge, withBridgesLock } from '../../src/runtime/network/bridge.ts';
 import { sweepHost } from '../../src/runtime/network/cleanup.ts';
 import { closeStore, openStore, type Store } from '../../src/store/store.ts';
 import { runCommand } from './run-command.ts';
@@ -59,7 +59,7 @@ export async function networkLab(): Promise<NetworkLab> {
       for (const server of servers) server.kill('SIGKILL');
       for (const dir of containers) await detachNetwork(store, dir);
       const bridge = recordedBridge(store)?.bridge;
-      if (bridge) await removeBridge(bridge);
+      if (bridge) await withBridgesLock(() => removeBridge(bridge));
       closeStore(store);
       wharf.cleanup();
       rmSync(www, { recursive: true, force: true });

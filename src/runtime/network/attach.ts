@@ -1,7 +1,7 @@
 // Attaches a container to its network before it starts (namespace, veth, address, published ports, /etc files) and detaches it after, idempotently.
 import type { Store } from '../../store/store.ts';
 import { readAttachmentState, removeAttachmentState, writeAttachmentState } from './attachment-state.ts';
-import { ensureBridgeNetwork } from './bridge.ts';
+import { ensureBridgeNetwork, withBridgesLock } from './bridge.ts';
 import { registerStoreRoot } from './cleanup.ts';
 import { writeEtcFiles } from './etc-files.ts';
 import { allocateAddress, parseCidr, releaseAddresses } from './ipam.ts';
@@ -63,8 +63,10 @@ async function attachNone(containerDir: string, request: NetworkRequest): Promis
 }
 
 async function attachBridge(store: Store, containerDir: string, request: NetworkRequest): Promise<NetworkAttachment> {
-  const rules = await readRuleSet();
-  const network = await ensureBridgeNetwork(store, rules);
+  const { rules, network } = await withBridgesLock(async () => {
+    const rules = await readRuleSet();
+    return { rules, network: await ensureBridgeNetwork(store, rules) };
+  });
   const netns = netnsName(request.containerId);
   // recorded before anything is created, so a crash from here on leaves enough to undo
   await writeAttachmentState(containerDir, { containerId: request.containerId, mode: 'bridge', netns, bridge: network.bridge });

@@ -2,8 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { WharfError } from '../../errors.ts';
+import { withFileLock } from '../../store/file-lock.ts';
 import type { Store } from '../../store/store.ts';
 import { mustRun, runHostCommand, setSysctl } from './host-command.ts';
 import { formatCidr, gatewayOf, overlaps, parseCidr, type Subnet } from './ipam.ts';
@@ -19,6 +20,7 @@ export interface BridgeNetwork {
 
 /** Host-wide claims on bridge names, so two data roots on one host never share a bridge and its addresses. */
 export const CLAIMS_DIR = '/run/wharf/bridges';
+const BRIDGES_LOCK = '/run/wharf/bridges.lock';
 
 /** Docker's pools run 172.17–172.31 upwards; we take them from the top, then podman's 10.88 range, then /24s of 10.200, skipping any in use. */
 const CANDIDATE_SUBNETS = [
@@ -32,7 +34,23 @@ export function bridgeOwner(bridge: string): string {
   return `wharf-bridge:${bridge}`;
 }
 
-/** The store's bridge network, created (row, interface, rules) on first use and repaired when a reboot or cleanup took the interface. */
+/**
+ * Claims, creations and removals of bridges (and of wharf's base chains) by all wharf processes on the host take turns:
+ * otherwise one process sweeping a dead store's wharf3 removes the rules another has just made for its own new wharf3.
+ */
+export async function withBridgesLock<T>(work: () => Promise<T>): Promise<T> {
+  mkdirSync(dirname(BRIDGES_LOCK), { recursive: true, mode: 0o755 });
+  return withFileLock(BRIDGES_LOCK, {
+    waitMs: 60_000,
+    staleMs: 120_000,
+    timeoutError: () => new WharfError(`timed out waiting for ${BRIDGES_LOCK}, held by another wharf process`),
+  }, work);
+}
+
+/**
+ * The store's bridge network, created (row, interface, rules) on first use and repaired when a reboot or cleanup took the
+ * interface. Call it holding withBridgesLock, with `rules` read under the lock.
+ */
 export async function ensureBridgeNetwork(store: Store, rules: RuleSet): Promise<BridgeNetwork> {
   let network = recordedBridge(store) ?? (await recordBridge(store));
   if (!(await claimBridge(store, network))) network = await rerecordBridge(store, network);

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../../store/store.ts';
-import { isLiveClaim, readClaims, removeBridge } from './bridge.ts';
+import { isLiveClaim, readClaims, removeBridge, withBridgesLock } from './bridge.ts';
 import { runHostCommand } from './host-command.ts';
 import { releaseAddresses } from './ipam.ts';
 import { removeBaseChains, removeRulesWhere, ruleOwners } from './iptables.ts';
@@ -60,11 +60,13 @@ export async function sweepHost(options: { alsoLive?: string[] } = {}): Promise<
     await removeNetnsAndVeth(containerId);
     namespaces.push(name);
   }
-  const staleOwners = [...(await ruleOwners())].filter((owner) => isStaleOwner(owner, known));
-  await removeRulesWhere((owner) => staleOwners.includes(owner));
-  const bridges = await removeBridgesOfDeadStores();
-  if (readClaims().size === 0 && (await ruleOwners()).size === 0) await removeBaseChains();
-  return { namespaces, ruleOwners: staleOwners, bridges };
+  return withBridgesLock(async () => {
+    const staleOwners = [...(await ruleOwners())].filter((owner) => isStaleOwner(owner, known));
+    await removeRulesWhere((owner) => staleOwners.includes(owner));
+    const bridges = await removeBridgesOfDeadStores();
+    if (readClaims().size === 0 && (await ruleOwners()).size === 0) await removeBaseChains();
+    return { namespaces, ruleOwners: staleOwners, bridges };
+  });
 }
 
 function releaseUnknownAllocations(store: Store, known: (containerId: string) => boolean): void {

@@ -6,6 +6,7 @@ import { ConflictError, DigestMismatchError, InvalidContentError, LimitExceededE
 import { MediaType } from '../../oci/media-types.ts';
 import type { Descriptor, ImageIndex } from '../../oci/types.ts';
 import { isNotFound, syncDirectory } from '../../store/content-store.ts';
+import { withFileLock } from '../../store/file-lock.ts';
 import { MAX_ARCHIVE_JSON_BYTES } from '../archive-reader.ts';
 
 export const LAYOUT_FILE = 'oci-layout';
@@ -114,58 +115,13 @@ export function isDescriptor(value: unknown): value is Descriptor {
 }
 
 const LOCK_FILE = 'index.json.lock';
-const LOCK_STALE_MS = 60_000;
-const LOCK_WAIT_MS = 30_000;
 
-/**
- * Runs a read-modify-write of index.json with the layout locked against other wharf processes: a lock file made with
- * O_EXCL holding the writer's pid; a lock whose writer is dead (or that is a minute old) is taken over.
- */
+/** Runs a read-modify-write of index.json with the layout locked against other wharf processes; a dead writer's lock (or a minute-old one) is taken over. */
 export async function withIndexLock<T>(dir: string, work: () => Promise<T>): Promise<T> {
   const lock = path.join(dir, LOCK_FILE);
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  while (!(await tryLock(lock))) {
-    if (await isStale(lock)) await rm(lock, { force: true });
-    else if (Date.now() > deadline) throw new ConflictError(`OCI layout ${dir} is locked by another writer (${lock})`);
-    else await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  try {
-    return await work();
-  } finally {
-    await rm(lock, { force: true });
-  }
-}
-
-async function tryLock(lock: string): Promise<boolean> {
-  try {
-    const handle = await open(lock, 'wx', 0o644);
-    await handle.writeFile(String(process.pid));
-    await handle.close();
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw withPath(error, lock);
-  }
-}
-
-async function isStale(lock: string): Promise<boolean> {
-  try {
-    const [stats, owner] = await Promise.all([stat(lock), readFile(lock, 'utf8')]);
-    const pid = Number(owner);
-    // An empty lock is one being written right now, unless it has been empty for a minute.
-    return Date.now() - stats.mtimeMs > LOCK_STALE_MS || (pid > 0 && !isAlive(pid));
-  } catch (error) {
-    if (isNotFound(error)) return false;
-    throw error;
-  }
-}
-
-/** Whether a process of this pid runs (EPERM: it does, under another user). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return withFileLock(lock, {
+    waitMs: 30_000,
+    staleMs: 60_000,
+    timeoutError: () => new ConflictError(`OCI layout ${dir} is locked by another writer (${lock})`),
+  }, work);
 }

@@ -7,8 +7,9 @@ import type { Digest } from '../../digest/digest.ts';
 import { InvalidArgumentError, InvalidContentError, withPath } from '../../errors.ts';
 import type { Descriptor, ImageIndex } from '../../oci/types.ts';
 import { ContentStore, isNotFound } from '../../store/content-store.ts';
+import { isProcessAlive } from '../../store/leases.ts';
 import type { ImageDestination, ManifestBytes, PutManifestOptions } from '../image-transport.ts';
-import { INDEX_FILE, LAYOUT_FILE, LAYOUT_VERSION, REF_NAME, blobPath, emptyIndex, isAlive, layoutVersion, readIndex, withIndexLock, writeFileAtomic } from './layout-files.ts';
+import { INDEX_FILE, LAYOUT_FILE, LAYOUT_VERSION, REF_NAME, blobPath, emptyIndex, layoutVersion, readIndex, withIndexLock, writeFileAtomic } from './layout-files.ts';
 
 /**
  * The layout's blobs/ is a content store's layout exactly, so its verified write (hash, size, fsync, rename) is reused;
@@ -81,7 +82,7 @@ async function ensureDirectory(dir: string): Promise<boolean> {
 async function removeDeadTempFiles(dir: string): Promise<void> {
   for (const name of await readdir(dir)) {
     const pid = /^(\d+)-[0-9a-f]{16}$/.exec(name)?.[1];
-    if (pid && !isAlive(Number(pid))) await rm(path.join(dir, name), { force: true });
+    if (pid && !isProcessAlive(Number(pid))) await rm(path.join(dir, name), { force: true });
   }
 }
 
