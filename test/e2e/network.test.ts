@@ -1,13 +1,16 @@
 // Container networking on the real kernel: namespaces, veths into wharf's bridge, published ports reached over HTTP on 127.0.0.1, Docker's /etc files and errors, cleanup.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, type TestContext } from 'node:test';
 import { attachNetwork, cleanupStaleNetworks, detachNetwork, parsePublish } from '../../src/runtime/network/attach.ts';
+import { busyboxWharf, eventually } from '../helpers/busybox-wharf.ts';
 import { canRunNetworkTests, hostState, httpGet, networkLab, type NetworkLab } from '../helpers/network-fixtures.ts';
+import { runCommand } from '../helpers/run-command.ts';
+import { tempDir } from '../helpers/wharf-cli.ts';
 
 const skip = canRunNetworkTests();
 
@@ -210,6 +213,21 @@ describe('network attach and detach', { skip, concurrency: false }, () => {
   });
 });
 
+/** httpd on port 80 serving /www; the container ends when /www/stop appears, so nothing outlives a test even without `wharf rm`. */
+const serve = 'httpd -p 80 -h /www; while [ ! -e /www/stop ]; do sleep 0.1; done';
+
+/** A directory for -v …:/www with index.html; after the test it gets /www/stop, then goes. */
+function siteDir(t: TestContext, page: string): string {
+  const site = tempDir(undefined, 'wharf-site-');
+  writeFileSync(join(site, 'index.html'), page);
+  t.after(async () => {
+    writeFileSync(join(site, 'stop'), '');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    rmSync(site, { recursive: true, force: true });
+  });
+  return site;
+}
+
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -227,3 +245,64 @@ function run(program: string, args: string[]): Promise<string> {
     child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(out).toString()) : reject(new Error(`${program} ${args.join(' ')} exited ${code}`))));
   });
 }
+
+describe('networking through wharf run', { skip, concurrency: false }, () => {
+  it('serves a published port to curl on 127.0.0.1, refuses the port twice, and cleans up when the container ends', async (t) => {
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const site = siteDir(t, 'site page\n');
+    const hostPort = await freePort();
+    const started = await wharf.run(['run', '-d', '--rm', '--name', 'web', '-p', `${hostPort}:80`, '-v', `${site}:/www`, 'busybox', 'sh', '-c', serve]);
+    assert.equal(started.code, 0, started.stderr);
+    const id = started.stdout.trim();
+    const page = await eventually(async () => {
+      const result = await runCommand('curl', ['-sf', '--max-time', '5', `http://127.0.0.1:${hostPort}/`]);
+      return result.code === 0 ? result.stdout : undefined;
+    }, 'httpd answering through the published port');
+    assert.equal(page, 'site page\n');
+    assert.equal((await wharf.run(['port', 'web'])).stdout, `80/tcp -> 0.0.0.0:${hostPort}\n`);
+
+    const clash = await wharf.run(['run', '-d', '--name', 'web2', '-p', `${hostPort}:80`, 'busybox', 'true']);
+    assert.equal(clash.code, 125);
+    assert.match(clash.stderr, new RegExp(`Error response from daemon: driver failed programming external connectivity on endpoint web2 \\([0-9a-f]{64}\\): Bind for 0\\.0\\.0\\.0:${hostPort} failed: port is already allocated`));
+
+    writeFileSync(join(site, 'stop'), '');
+    await eventually(async () => ((await hostState()).netns.includes(id) ? undefined : true), 'the namespace removed after the container ended');
+    const state = await hostState();
+    assert.doesNotMatch(state.rules, new RegExp(id));
+    assert.doesNotMatch(state.links, new RegExp(`vw${id.slice(0, 12)}`));
+    const refused = await runCommand('curl', ['-sf', '--max-time', '5', `http://127.0.0.1:${hostPort}/`]);
+    assert.notEqual(refused.code, 0);
+  });
+
+  it("gives the container Docker's /etc files and the network it asked for", async (t) => {
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const bridged = await wharf.run(['run', '--rm', '--hostname', 'box1', 'busybox', 'sh', '-c', 'cat /etc/hostname /etc/hosts; ip -4 -o addr show eth0; ip route']);
+    assert.equal(bridged.code, 0, bridged.stderr);
+    const address = /inet (\d+\.\d+\.\d+\.\d+)\/\d+/.exec(bridged.stdout)?.[1];
+    assert.ok(address, bridged.stdout);
+    assert.match(bridged.stdout, new RegExp(`^box1\\n127\\.0\\.0\\.1\\tlocalhost\\n[^]*\\n${address.replaceAll('.', '\\.')}\\tbox1\\n`));
+    assert.match(bridged.stdout, /default via \d+\.\d+\.\d+\.1 dev eth0/);
+    const none = await wharf.run(['run', '--rm', '--network', 'none', 'busybox', 'sh', '-c', 'ls /sys/class/net']);
+    assert.equal(none.stdout, 'lo\n');
+    const resolv = await wharf.run(['run', '--rm', 'busybox', 'cat', '/etc/resolv.conf']);
+    assert.doesNotMatch(resolv.stdout, /nameserver\s+127\./);
+    assert.match(resolv.stdout, /^nameserver /m);
+  });
+
+  it('publishes EXPOSEd ports with -P', async (t) => {
+    const wharf = await busyboxWharf(t, { containerConfig: { ExposedPorts: { '80/tcp': {} } } });
+    if (!wharf) return;
+    const site = siteDir(t, 'exposed\n');
+    const started = await wharf.run(['run', '-d', '--rm', '--name', 'pub', '-P', '-v', `${site}:/www`, 'busybox', 'sh', '-c', serve]);
+    assert.equal(started.code, 0, started.stderr);
+    const mapping = (await wharf.run(['port', 'pub', '80'])).stdout.trim();
+    assert.match(mapping, /^0\.0\.0\.0:\d+$/);
+    const page = await eventually(async () => {
+      const result = await runCommand('curl', ['-sf', '--max-time', '5', `http://127.0.0.1:${mapping.split(':')[1]}/`]);
+      return result.code === 0 ? result.stdout : undefined;
+    }, 'httpd answering on the random port');
+    assert.equal(page, 'exposed\n');
+  });
+});
