@@ -1,5 +1,6 @@
 // `image prune`: removes dangling images (all unused ones with `all`), reporting what went and the space reclaimed.
 import type { Digest } from '../digest/digest.ts';
+import { sweepSnapshots } from '../snapshots/snapshot-store.ts';
 import type { Store } from '../store/store.ts';
 import { booleanFilter, matchLabels, parseFilters } from './filters.ts';
 import { listImageRecords } from './image-records.ts';
@@ -35,6 +36,7 @@ export async function pruneImages(store: Store, options: { all: boolean; filters
   }
   // One sweep of the blobs for the whole prune, not one per image removed.
   collectGarbage(store);
+  sweepSnapshots(store);
   return { records, reclaimedBytes: sizesBefore - layerBytes(store) };
 }
 

@@ -4,6 +4,7 @@ import { shortId } from '../digest/digest.ts';
 import { ConflictError } from '../errors.ts';
 import { parseReference } from '../reference/reference.ts';
 import { collectGarbage } from '../store/gc.ts';
+import { sweepSnapshots } from '../snapshots/snapshot-store.ts';
 import type { Store } from '../store/store.ts';
 import { chainIds } from './chain-ids.ts';
 import { familiar } from './names.ts';
@@ -20,6 +21,7 @@ export interface RemoveOptions {
 export function removeImage(store: Store, input: string, options: RemoveOptions): DeleteRecord[] {
   const records = removeImageRecords(store, input, options);
   collectGarbage(store);
+  sweepSnapshots(store);
   return records;
 }
 

@@ -1,5 +1,6 @@
 // Runs the repo's `bin/wharf` on a private temporary data root, without a TTY, for end-to-end tests.
-import { mkdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TestContext } from 'node:test';
 import { type RunOptions, type RunResult, runCommand } from './run-command.ts';
@@ -29,11 +30,26 @@ export function makeWharf(t?: Pick<TestContext, 'after'>): Wharf {
   mkdirSync(root);
   mkdirSync(dockerConfig);
   const baseEnv = { ...process.env, WHARF_ROOT: root, DOCKER_CONFIG: dockerConfig };
-  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  const cleanup = () => {
+    removeContainers(root, baseEnv);
+    rmSync(dir, { recursive: true, force: true });
+  };
   t?.after(cleanup);
   return {
     root,
     run: (args, options = {}) => runCommand(WHARF_BIN, args, { ...options, env: { ...baseEnv, ...options.env } }),
     cleanup,
   };
+}
+
+/** Containers a test left (running ones included) go the way a user removes them, so no process, mount or veth outlives the root. */
+function removeContainers(root: string, env: NodeJS.ProcessEnv): void {
+  const containers = join(root, 'containers');
+  if (!existsSync(containers) || readdirSync(containers).length === 0) return;
+  spawnSync(WHARF_BIN, ['rm', '-f', '-v', ...readdirSync(containers)], { env, stdio: 'ignore' });
+  // whatever a crash test left mounted
+  for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+    const mountPoint = line.split(' ')[4];
+    if (mountPoint?.startsWith(`${root}/`)) spawnSync('umount', ['-l', mountPoint], { stdio: 'ignore' });
+  }
 }

@@ -1,23 +1,26 @@
-// Adapter to the root-filesystem snapshotter; TEMPORARY stand-in (tar-extracts the image per container, no overlay) until src/snapshots/snapshotter.ts lands.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+// The runtime's side of root filesystems: which snapshotter a container uses, and its root made, mounted, unmounted and removed through it.
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Digest } from '../../digest/digest.ts';
+import { chooseSnapshotter, snapshotterOf } from '../../snapshots/select-snapshotter.ts';
+import { containerPaths, ROOTFS_RECORD } from '../../snapshots/snapshotter.ts';
 import type { Store } from '../../store/store.ts';
 
-export async function prepareContainerRootfs(store: Store, imageId: string, containerDir: string): Promise<{ rootfs: string; upperDir: string }> {
-  const rootfs = join(containerDir, 'rootfs');
-  mkdirSync(rootfs, { recursive: true });
-  const layers = store.db.all('SELECT lb.blob_digest AS digest FROM image_layers il JOIN layer_blobs lb ON lb.diff_id = il.diff_id WHERE il.image_id = ? GROUP BY il.position ORDER BY il.position', imageId);
-  for (const layer of layers) execFileSync('tar', ['-xf', join(store.root, 'blobs', 'sha256', String(layer.digest).slice(7)), '-C', rootfs]);
-  return { rootfs, upperDir: rootfs };
+export async function prepareContainerRootfs(store: Store, imageId: Digest, containerDir: string): Promise<void> {
+  await (await chooseSnapshotter(store)).prepare(store, imageId, containerDir);
 }
 
-export async function mountContainerRootfs(_containerDir: string): Promise<string> {
-  return join(_containerDir, 'rootfs');
+export async function mountContainerRootfs(containerDir: string): Promise<string> {
+  return snapshotterOf(containerDir).mount(containerDir);
 }
 
-export async function unmountContainerRootfs(_containerDir: string): Promise<void> {}
+/** Safe to repeat, and on a container whose create failed half-way. */
+export async function unmountContainerRootfs(containerDir: string): Promise<void> {
+  if (existsSync(join(containerDir, ROOTFS_RECORD))) await snapshotterOf(containerDir).unmount(containerDir);
+}
 
 export async function removeContainerRootfs(containerDir: string): Promise<void> {
-  rmSync(join(containerDir, 'rootfs'), { recursive: true, force: true });
+  await unmountContainerRootfs(containerDir);
+  const { rootfs, upperDir, workDir } = containerPaths(containerDir);
+  for (const dir of [rootfs, upperDir, workDir]) rmSync(dir, { recursive: true, force: true });
 }
