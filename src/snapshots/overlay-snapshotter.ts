@@ -4,6 +4,7 @@ import { basename, dirname } from 'node:path';
 import type { Digest } from '../digest/digest.ts';
 import type { Store } from '../store/store.ts';
 import { isMountPoint, mountCommand, unmount } from './mounts.ts';
+import { writeInitLayer } from './init-layer.ts';
 import { ensureSnapshots } from './snapshot-store.ts';
 import { containerPaths, readRootfsRecord, type Snapshotter, writeRootfsRecord } from './snapshotter.ts';
 
@@ -11,12 +12,11 @@ export const overlaySnapshotter: Snapshotter = {
   driver: 'overlay2',
 
   async prepare(store: Store, imageId: Digest, containerDir: string): Promise<void> {
-    const lowerDirs = (await ensureSnapshots(store, imageId)).reverse();
+    const imageLowers = (await ensureSnapshots(store, imageId)).reverse();
     const paths = containerPaths(containerDir);
     for (const dir of [paths.rootfs, paths.upperDir, paths.workDir]) mkdirSync(dir, { recursive: true, mode: 0o755 });
-    // an image without layers (an empty import) still needs one lower dir
-    if (lowerDirs.length === 0) lowerDirs.push(emptyLower(containerDir));
-    writeRootfsRecord(containerDir, { driver: 'overlay2', lowerDirs });
+    writeInitLayer(paths.initDir, imageLowers);
+    writeRootfsRecord(containerDir, { driver: 'overlay2', lowerDirs: [paths.initDir, ...imageLowers] });
   },
 
   async mount(containerDir: string): Promise<string> {
@@ -24,7 +24,7 @@ export const overlaySnapshotter: Snapshotter = {
     if (isMountPoint(rootfs)) return rootfs;
     const { lowerDirs } = readRootfsRecord(containerDir);
     // relative to the snapshots dir, so ~60 layers fit in the kernel's one page of mount options
-    const cwd = dirname(lowerDirs[0]);
+    const cwd = dirname(lowerDirs.at(-1)!);
     const lowers = lowerDirs.map((dir) => (dirname(dir) === cwd ? basename(dir) : dir)).join(':');
     await mountCommand(['-t', 'overlay', 'overlay', '-o', `lowerdir=${lowers},upperdir=${upperDir},workdir=${workDir}`, rootfs], { cwd });
     return rootfs;
@@ -34,9 +34,3 @@ export const overlaySnapshotter: Snapshotter = {
     await unmount(containerPaths(containerDir).rootfs);
   },
 };
-
-function emptyLower(containerDir: string): string {
-  const dir = `${containerDir}/empty-lower`;
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}

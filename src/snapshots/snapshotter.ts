@@ -13,7 +13,7 @@ export type StorageDriver = 'overlay2' | 'vfs';
 /** What a container's directory records about its root filesystem (rootfs.json). */
 export interface RootfsRecord {
   driver: StorageDriver;
-  /** overlay2: the snapshot directories below the container's upper dir, top first. */
+  /** overlay2: the directories below the container's upper dir, top first: its init layer, then the image's snapshots. */
   lowerDirs: string[];
 }
 
@@ -31,6 +31,8 @@ export const containerPaths = (containerDir: string) => ({
   rootfs: join(containerDir, 'rootfs'),
   upperDir: join(containerDir, 'upper'),
   workDir: join(containerDir, 'work'),
+  /** overlay2: mount targets the image lacks, the lowest layer the container owns (see init-layer.ts). */
+  initDir: join(containerDir, 'init'),
 });
 
 export function writeRootfsRecord(containerDir: string, record: RootfsRecord): void {

@@ -9,7 +9,7 @@ import { describe, it, type TestContext } from 'node:test';
 import tar from 'tar-stream';
 import { applyLayer } from '../../../src/snapshots/layer-applier.ts';
 
-type Entry = tar.Headers & { content?: string };
+type Entry = Partial<tar.Header> & { name: string; content?: string; pax?: Record<string, string> };
 
 const root = process.getuid?.() === 0;
 const MTIME = new Date('2020-01-02T03:04:05Z');
@@ -17,7 +17,7 @@ const MTIME = new Date('2020-01-02T03:04:05Z');
 async function layer(entries: Entry[]): Promise<Readable> {
   const pack = tar.pack();
   for (const { content, ...header } of entries) {
-    await new Promise<void>((resolve, reject) => pack.entry({ mtime: MTIME, ...header }, content ?? '', (error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) => pack.entry({ ...header, mtime: MTIME }, content ?? '', (error) => (error ? reject(error) : resolve())));
   }
   pack.finalize();
   const chunks: Buffer[] = [];
