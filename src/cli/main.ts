@@ -52,7 +52,14 @@ const COMMANDS: Record<string, Loader> = {
   'container logs': () => import('./commands/logs.ts'),
   'container wait': () => import('./commands/wait.ts'),
   'container rename': () => import('./commands/rename.ts'),
+  'container diff': () => import('./commands/diff.ts'),
+  'container export': () => import('./commands/export.ts'),
+  'container commit': () => import('./commands/commit.ts'),
   'container inspect': () => import('./commands/inspect.ts'),
+  'container attach': () => import('./commands/attach.ts'),
+  'container top': () => import('./commands/top.ts'),
+  'container stats': () => import('./commands/stats.ts'),
+  'container prune': () => import('./commands/container-prune.ts'),
 };
 
 const ALIASES: Record<string, string> = {
@@ -88,6 +95,9 @@ const ALIASES: Record<string, string> = {
   logs: 'container logs',
   wait: 'container wait',
   rename: 'container rename',
+  diff: 'container diff',
+  export: 'container export',
+  commit: 'container commit',
 };
 
 function findCommand(argv: string[]): { path: string; rest: string[] } | undefined {

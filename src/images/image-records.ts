@@ -111,3 +111,17 @@ function toRecord(columns: Array<Row[string]>): ImageRecord {
     diffIds: [],
   };
 }
+
+/** The image's layers as insertImage takes them, bottom first (one stored blob each). */
+export function imageLayerRecords(store: Store, imageId: Digest): LayerRecord[] {
+  const rows = store.db.all(`
+    SELECT l.diff_id, l.size, l.tar_size, MIN(b.blob_digest) AS blob_digest, b.size AS blob_size, b.media_type
+    FROM image_layers il JOIN layers l ON l.diff_id = il.diff_id JOIN layer_blobs b ON b.diff_id = il.diff_id
+    WHERE il.image_id = ? GROUP BY il.position ORDER BY il.position`, imageId);
+  return rows.map((row) => ({
+    diffId: row.diff_id as Digest,
+    size: Number(row.size),
+    tarSize: Number(row.tar_size),
+    blob: { digest: row.blob_digest as Digest, size: Number(row.blob_size), mediaType: String(row.media_type) },
+  }));
+}
