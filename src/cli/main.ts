@@ -95,6 +95,8 @@ const ALIASES: Record<string, string> = {
   logs: 'container logs',
   wait: 'container wait',
   rename: 'container rename',
+  attach: 'container attach',
+  top: 'container top',
   diff: 'container diff',
   export: 'container export',
   commit: 'container commit',
