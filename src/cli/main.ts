@@ -97,6 +97,7 @@ const ALIASES: Record<string, string> = {
   rename: 'container rename',
   attach: 'container attach',
   top: 'container top',
+  stats: 'container stats',
   diff: 'container diff',
   export: 'container export',
   commit: 'container commit',
