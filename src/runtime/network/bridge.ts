@@ -8,7 +8,7 @@ import { withFileLock } from '../../store/file-lock.ts';
 import type { Store } from '../../store/store.ts';
 import { mustRun, runHostCommand, setSysctl } from './host-command.ts';
 import { formatCidr, gatewayOf, overlaps, parseCidr, type Subnet } from './ipam.ts';
-import { addRules, ensureBaseChains, ownerComment, removeRulesOf, ruleOwners, type RuleSet } from './iptables.ts';
+import { addRules, ensureBaseChains, ownerComment, removeRulesWhere, ruleOwners, type RuleSet } from './iptables.ts';
 
 export interface BridgeNetwork {
   name: string;
@@ -30,8 +30,18 @@ const CANDIDATE_SUBNETS = [
   ...Array.from({ length: 256 }, (_, index) => `10.200.${index}.0/24`),
 ];
 
-export function bridgeOwner(bridge: string): string {
-  return `wharf-bridge:${bridge}`;
+/**
+ * The comment on a bridge's rules names the bridge and the network row it was made for: a store that takes over a dead
+ * store's wharf3 makes rules of its own rather than trusting the dead one's (which a sweep may be removing).
+ */
+export function bridgeOwner(network: Pick<BridgeNetwork, 'bridge' | 'id'>): string {
+  return `wharf-bridge:${network.bridge}@${network.id.slice(0, 12)}`;
+}
+
+/** The bridge and network tag of a bridge rule's owner; undefined for other owners. */
+export function parseBridgeOwner(owner: string): { bridge: string; network: string } | undefined {
+  const match = /^wharf-bridge:(\w+)@([0-9a-f]+)$/.exec(owner);
+  return match ? { bridge: match[1], network: match[2] } : undefined;
 }
 
 /**
@@ -56,7 +66,7 @@ export async function ensureBridgeNetwork(store: Store, rules: RuleSet): Promise
   if (!(await claimBridge(store, network))) network = await rerecordBridge(store, network);
   await ensureInterface(network);
   await ensureBaseChains(rules);
-  if (!(await ruleOwners(rules)).has(bridgeOwner(network.bridge))) await addRules(bridgeRules(network));
+  if (!(await ruleOwners(rules)).has(bridgeOwner(network))) await addRules(bridgeRules(network));
   return network;
 }
 
@@ -83,6 +93,8 @@ export async function recordBridge(store: Store): Promise<BridgeNetwork> {
 interface Claim {
   root: string;
   subnet: string;
+  /** The tag of bridgeOwner: which network row of that root holds the bridge. */
+  network: string;
 }
 
 export function readClaims(): Map<string, Claim> {
@@ -132,7 +144,7 @@ async function claimBridge(store: Store, network: BridgeNetwork): Promise<boolea
     if (claim && isLiveClaim(claim)) return false;
     if (claim) await removeBridge(network.bridge);
     try {
-      writeFileSync(join(CLAIMS_DIR, network.bridge), JSON.stringify({ root: store.root, subnet: network.subnet } satisfies Claim), { flag: 'wx' });
+      writeFileSync(join(CLAIMS_DIR, network.bridge), JSON.stringify({ root: store.root, subnet: network.subnet, network: network.id.slice(0, 12) } satisfies Claim), { flag: 'wx' });
       return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -189,7 +201,7 @@ function isUpWithAddress(bridge: string, gateway: string): boolean {
 }
 
 function bridgeRules(network: BridgeNetwork): Parameters<typeof addRules>[0] {
-  const tag = ownerComment(bridgeOwner(network.bridge));
+  const tag = ownerComment(bridgeOwner(network));
   const bridge = network.bridge;
   return [
     { table: 'nat', chain: 'WHARF-POSTROUTING', spec: `-s ${network.subnet} ! -o ${bridge} ${tag} -j MASQUERADE` },
@@ -202,6 +214,6 @@ function bridgeRules(network: BridgeNetwork): Parameters<typeof addRules>[0] {
 /** Removes a bridge interface, its rules and its claim (for a store that is gone). */
 export async function removeBridge(bridge: string): Promise<void> {
   await runHostCommand('ip', ['link', 'del', bridge, 'type', 'bridge']);
-  await removeRulesOf(bridgeOwner(bridge));
+  await removeRulesWhere((owner) => parseBridgeOwner(owner)?.bridge === bridge);
   rmSync(join(CLAIMS_DIR, bridge), { force: true });
 }

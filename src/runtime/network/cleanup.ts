@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../../store/store.ts';
-import { isLiveClaim, readClaims, removeBridge, withBridgesLock } from './bridge.ts';
+import { isLiveClaim, parseBridgeOwner, readClaims, removeBridge, withBridgesLock } from './bridge.ts';
 import { runHostCommand } from './host-command.ts';
 import { releaseAddresses } from './ipam.ts';
 import { removeBaseChains, removeRulesWhere, ruleOwners } from './iptables.ts';
@@ -82,9 +82,10 @@ function releaseUnknownAllocations(store: Store, known: (containerId: string) =>
 function isStaleOwner(owner: string, known: (containerId: string) => boolean): boolean {
   const container = /^wharf:([0-9a-f]+)$/.exec(owner)?.[1];
   if (container) return !known(container);
-  const bridge = /^wharf-bridge:(\w+)$/.exec(owner)?.[1];
-  const claim = bridge === undefined ? undefined : readClaims().get(bridge);
-  return bridge !== undefined && (!claim || !isLiveClaim(claim));
+  const bridge = parseBridgeOwner(owner);
+  if (!bridge) return /^wharf-bridge:/.test(owner);
+  const claim = readClaims().get(bridge.bridge);
+  return !claim || !isLiveClaim(claim) || claim.network !== bridge.network;
 }
 
 async function removeBridgesOfDeadStores(): Promise<string[]> {
