@@ -71,10 +71,12 @@ describe('wharf volume', () => {
       ['volume', 'rm', 'v1', 'nope'],
       ['volume', 'ls', '-q'],
     ];
+    // the docker CLI joins {{.Labels}} from a Go map, in an order that changes from run to run
+    const labelsSorted = (out: string) => out.replace(/\|([^|\n]*)$/gm, (_, labels: string) => `|${labels.split(',').sort().join(',')}`);
     for (const step of steps) {
       const ours = await wharf.run(step);
       const theirs = await docker.docker(step);
-      assert.deepEqual({ out: ours.stdout, err: ours.stderr, code: ours.code }, { out: theirs.stdout, err: theirs.stderr, code: theirs.code }, step.join(' '));
+      assert.deepEqual({ out: labelsSorted(ours.stdout), err: ours.stderr, code: ours.code }, { out: labelsSorted(theirs.stdout), err: theirs.stderr, code: theirs.code }, step.join(' '));
     }
   });
 });
