@@ -24,6 +24,7 @@ const COMMANDS: Record<string, Loader> = {
   'image push': () => import('./commands/push.ts'),
   'system df': () => import('./commands/system-df.ts'),
   'system check': () => import('./commands/system-check.ts'),
+  'system prune': () => import('./commands/system-prune.ts'),
   'system info': () => import('./commands/info.ts'),
   'registry serve': () => import('./commands/registry-serve.ts'),
   'registry gc': () => import('./commands/registry-gc.ts'),

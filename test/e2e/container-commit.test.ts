@@ -4,9 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ok, readTarFiles } from '../helpers/cli-fixtures.ts';
-import { busyboxWharf } from '../helpers/busybox-wharf.ts';
-import { busyboxFixture, writeClassicArchive } from '../helpers/image-builder.ts';
-import { startDockerd } from '../helpers/peers.ts';
+import { busyboxPair, busyboxWharf } from '../helpers/busybox-wharf.ts';
 import { tempDir } from '../helpers/wharf-cli.ts';
 
 const EDIT = ['sh', '-c', 'echo new > /new; rm /etc/motd; mkdir -p /app && rm -rf /app/* && echo hi > /app/only'];
@@ -59,13 +57,9 @@ describe('diff, commit and export', () => {
   });
 
   it('gives the diff real Docker gives, and Docker loads and runs what wharf committed', async (t) => {
-    const docker = await startDockerd(t);
-    if (!docker) return;
-    const wharf = await busyboxWharf(t);
-    if (!wharf) return;
-    const archive = join(tempDir(t), 'busybox.tar');
-    await writeClassicArchive(archive, [{ image: await busyboxFixture(), repoTags: ['busybox:latest'] }]);
-    ok(await docker.docker(['load', '-i', archive]));
+    const pair = await busyboxPair(t);
+    if (!pair) return;
+    const { wharf, docker } = pair;
     ok(await docker.docker(['run', '--network', 'none', '--name', 'edit1', 'busybox', ...EDIT]));
     ok(await wharf.run(['run', '--name', 'edit1', 'busybox', ...EDIT]));
     // Docker's naive diff walks Go maps, so its order varies from run to run: compare the sets

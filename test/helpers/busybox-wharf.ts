@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { load, writeArchive } from './cli-fixtures.ts';
 import { busyboxFixture, type ImageOptions } from './image-builder.ts';
-import { needPeers } from './peers.ts';
+import { type Dockerd, needPeers, startDockerd } from './peers.ts';
 import { makeWharf, tempDir, type Wharf } from './wharf-cli.ts';
 
 /** undefined (and the test skipped) without root or runc. */
@@ -24,4 +24,16 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, what: s
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`never happened: ${what}`);
+}
+
+/** A private dockerd with the same busybox test image loaded, beside a wharf that has it; undefined (skipped) without the peers. */
+export async function busyboxPair(t: TestContext): Promise<{ wharf: Wharf; docker: Dockerd } | undefined> {
+  const docker = await startDockerd(t);
+  if (!docker) return undefined;
+  const wharf = await busyboxWharf(t);
+  if (!wharf) return undefined;
+  const archive = await writeArchive(join(tempDir(t), 'busybox.tar'), 'classic', [{ image: await busyboxFixture(), repoTags: ['busybox:latest'] }]);
+  const loaded = await docker.docker(['load', '-i', archive]);
+  if (loaded.code !== 0) throw new Error(`docker load: ${loaded.stderr}`);
+  return { wharf, docker };
 }

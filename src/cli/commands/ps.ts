@@ -7,7 +7,7 @@ import type { CliContext } from '../context.ts';
 import { filterArgs, parseFlags, requireArgs } from '../flags.ts';
 import { renderFormatted } from '../format/render.ts';
 import { ContainerRow, PS_HEADERS } from './container-rows.ts';
-import { directorySize } from './directory-size.ts';
+import { directorySize } from '../../runtime/containers/directory-size.ts';
 
 const STATES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
 
