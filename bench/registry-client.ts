@@ -53,6 +53,11 @@ export async function registryClientRows(options: RegistryBenchOptions): Promise
     before: () => (rmSync(layout, { recursive: true, force: true }), settle()),
   });
   rmSync(layout, { recursive: true, force: true });
+  // a first container needs the layers unpacked: Docker did that in its pull, wharf does it at create
+  const wharfPullCreate = measure(['sh', '-c', `"$0" pull -q ${image} && "$0" create ${image} true`, wharf], { env: pulledEnv, before: resetWharf });
+  const withoutContainers = () => (quiet('docker', ['container', 'prune', '-f'], dockerEnv), resetDocker());
+  const dockerPullCreate = measure(['sh', '-c', `docker pull -q ${image} && docker create ${image} true`], { env: dockerEnv, before: withoutContainers });
+  withoutContainers();
   const wharfPullAgain = measure([wharf, 'pull', '-q', image], { env: pulledEnv, before: settle, runs: 3 });
 
   // Pushes to B: docker compresses every layer again; wharf sends the pulled image's gzip blobs as they are, and
@@ -72,6 +77,7 @@ export async function registryClientRows(options: RegistryBenchOptions): Promise
   return [
     { name: 'pull 1 GB gzip, 5 layers', peerName: 'docker pull', target: '≤ 0.3', wharf: wharfPull, peer: dockerPull },
     { name: 'pull 1 GB gzip, 5 layers', peerName: 'skopeo copy', target: '≤ 1.5', wharf: wharfPull, peer: skopeoPull },
+    { name: 'pull + first create', peerName: 'docker pull+create', target: '≤ 0.3', wharf: wharfPullCreate, peer: dockerPullCreate },
     { name: 'pull again (all stored)', peerName: 'docker pull', target: '≤ 0.05', wharf: wharfPullAgain, peer: dockerPull },
     { name: 'push pulled, new registry', peerName: 'docker push', target: '≤ 0.3', wharf: wharfPushPulled, peer: dockerPush },
     { name: 'push loaded (gzips)', peerName: 'docker push', target: '≤ 0.3', wharf: wharfPushLoaded, peer: dockerPush },
