@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The demo on built-in defaults: builds a busybox image without network, starts a local registry (wharf's own), pushes to it,
-# pulls it back, runs containers from it (--rm, -d, ps, exec, logs, stop, rm), then saves, removes and prunes, on a throwaway
+# pulls it back, runs containers from it (--rm, -d, ps, exec, logs, stop, rm, diff, commit), then saves, removes and prunes, on a throwaway
 # data root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,6 +40,12 @@ step logs demo
 step stop -t 1 demo
 step ps -a --format '{{.Names}} {{.Status}}'
 step rm demo
+step run --name edited "$registry/demo/busybox:v1" sh -c 'echo new > /new; rm /etc/motd'
+step diff edited
+step commit -m 'a file added, one removed' -c 'CMD ["cat", "/new"]' edited demo/edited:1
+step run --rm demo/edited:1
+step rm edited
+step rmi demo/edited:1
 step save -o "$work/out.tar" "$registry/demo/busybox:v1"
 ls -l "$work/out.tar"
 step rmi "$registry/demo/busybox:v1"
