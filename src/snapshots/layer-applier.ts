@@ -13,9 +13,13 @@ export interface ApplyOptions {
   /**
    * `overlay`: the directory is this layer's own snapshot, a lower dir of overlay mounts, so whiteouts become overlayfs's
    * markers (a 0:0 character device, the `trusted.overlay.opaque` xattr). `apply`: the directory holds the layers below,
-   * merged, and whiteouts delete from it.
+   * merged, and whiteouts delete from it. `none`: `.wh.` names are plain files (`docker cp` extracts them as such).
    */
-  whiteouts: 'overlay' | 'apply';
+  whiteouts: 'overlay' | 'apply' | 'none';
+  /** A directory of the root (relative, resolved in it like every entry) that the entries land in; the root itself by default. */
+  under?: string;
+  /** The owner every node gets instead of its entry's (`docker cp` without `-a`). */
+  owner?: { uid: number; gid: number };
 }
 
 type Header = tar.Header & { pax?: Record<string, string> };
@@ -79,15 +83,17 @@ class LayerApplier {
   private readonly written = new Set<string>();
   private readonly root: string;
   private readonly options: ApplyOptions;
+  private readonly under: string;
 
   constructor(root: string, options: ApplyOptions) {
     this.root = root;
     this.options = options;
+    this.under = (options.under ?? '').replace(/^\/+|\/+$/g, '');
   }
 
   async entry(header: Header, body: Readable): Promise<void> {
-    const path = entryPath(header.name);
-    const whiteout = whiteoutOf(header.name, path);
+    const path = this.placed(entryPath(header.name));
+    const whiteout = this.options.whiteouts === 'none' ? undefined : whiteoutOf(header.name, path);
     if (whiteout?.kind === 'opaque') await this.opaque(whiteout.dir);
     else if (whiteout) await this.remove(whiteout.path);
     else await this.create(path, header, body);
@@ -107,11 +113,12 @@ class LayerApplier {
 
   private async create(path: string, header: Header, body: Readable): Promise<void> {
     // the root itself can only be a directory: anything else named `./` is ignored, as Docker ignores it
-    if (path === '' && header.type !== 'directory') return;
+    if (path === this.under && header.type !== 'directory') return;
     const target = path === '' ? this.root : await this.prepareParent(path);
     this.written.add(path);
     const mode = (header.mode ?? 0o644) & 0o7777;
-    const [uid, gid, mtime] = [header.uid ?? 0, header.gid ?? 0, header.mtime ?? new Date(0)];
+    const { uid, gid } = this.options.owner ?? { uid: header.uid ?? 0, gid: header.gid ?? 0 };
+    const mtime = header.mtime ?? new Date(0);
     if (header.type === 'directory') {
       if (!(await isDirectory(target))) {
         await rm(target, { recursive: true, force: true });
@@ -132,7 +139,7 @@ class LayerApplier {
         await symlink(header.linkname ?? '', target);
         break;
       case 'link': {
-        const source = resolveParentInRoot(this.root, hardlinkTarget(header.name, header.linkname ?? ''));
+        const source = resolveParentInRoot(this.root, this.placed(hardlinkTarget(header.name, header.linkname ?? '')));
         if (this.specialPaths.has(source)) {
           this.queue({ op: 'link', path: target, target: source });
           return false;
@@ -175,6 +182,12 @@ class LayerApplier {
       const child = dir === '' ? name : `${dir}/${name}`;
       if (!this.written.has(child)) await rm(join(target, name), { recursive: true, force: true });
     }
+  }
+
+  /** A cleaned entry path as a path of the root. */
+  private placed(path: string): string {
+    if (this.under === '') return path;
+    return path === '' ? this.under : `${this.under}/${path}`;
   }
 
   /** The entry's host path, its parents resolved in the root and created as plain directories where missing. */

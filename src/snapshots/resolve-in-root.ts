@@ -12,12 +12,17 @@ const MAX_LINKS = 255;
 export function resolveParentInRoot(root: string, relative: string): string {
   const parts = relative.split('/').filter(Boolean);
   const last = parts.pop();
-  const parent = resolveInRoot(root, parts);
+  const parent = resolveComponents(root, parts);
   return last === undefined ? join(root, ...parent) : join(root, ...parent, last);
 }
 
+/** The host path of `relative` under `root` with every component followed, the last one too (a directory to copy into, `cp -L`). */
+export function resolveInRoot(root: string, relative: string): string {
+  return join(root, ...resolveComponents(root, relative.split('/')));
+}
+
 /** Each component, followed through symlinks that point anywhere: `..` stops at the root, absolute targets start from it. */
-function resolveInRoot(root: string, components: string[]): string[] {
+function resolveComponents(root: string, components: string[]): string[] {
   const resolved: string[] = [];
   const pending = [...components];
   let links = 0;
