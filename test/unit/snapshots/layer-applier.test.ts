@@ -112,6 +112,24 @@ describe('applyLayer', { skip: root ? false : 'owners, devices and trusted xattr
     assert.ok(existsSync(join(target, outside, `${marker}-2`)), 'the climbing link stopped at the root');
   });
 
+  it('puts entries under a directory of the root, through its symlinks, with one owner and .wh. names as plain files', async (t) => {
+    const target = dir(t);
+    await applyLayer(await layer([{ name: 'dest/', type: 'directory' }, { name: 'dest/escape', type: 'symlink', linkname: '/' }]), target, { whiteouts: 'apply' });
+    await applyLayer(await layer([
+      { name: 'kept', type: 'file', content: 'kept' },
+      { name: 'a', type: 'file', uid: 1000, gid: 1001, content: 'a' },
+      { name: 'a-link', type: 'link', linkname: 'a' },
+      { name: '.wh.kept', type: 'file', content: 'plain' },
+      { name: 'escape/dest/through', type: 'file', content: 'in' },
+    ]), target, { whiteouts: 'none', under: 'dest', owner: { uid: 7, gid: 8 } });
+    assert.deepEqual(readdirSync(join(target, 'dest')).sort(), ['.wh.kept', 'a', 'a-link', 'escape', 'kept', 'through'], 'the symlink in the directory resolved against the root');
+    assert.equal(readFileSync(join(target, 'dest/.wh.kept'), 'utf8'), 'plain');
+    const a = statSync(join(target, 'dest/a'));
+    assert.deepEqual([a.uid, a.gid], [7, 8], 'the owner given, not the entry\'s');
+    assert.equal(statSync(join(target, 'dest/a-link')).ino, a.ino, 'a hardlink target is a path under the directory too');
+    assert.deepEqual(readdirSync(target), ['dest']);
+  });
+
   it('refuses a truncated layer with an error', async (t) => {
     const target = dir(t);
     const whole = Buffer.concat(await (await layer([{ name: 'big', type: 'file', content: 'x'.repeat(10_000) }])).toArray());
