@@ -164,8 +164,12 @@ describe('cp', () => {
     if (!wharf) return;
     const { file } = hostTree(t);
     const out = tempDir(t);
+    ok(await wharf.run(['create', '--read-only', '--name', 'sealed', 'busybox']));
     const cases: Array<[string[], string]> = [
       [['cp', 'web:/nope', out], 'Error response from daemon: Could not find the file /nope in container web'],
+      // Docker names the path on its host here; the container's path says as much without showing the data root
+      [['cp', 'web:/d/f/x', out], 'Error response from daemon: lstat /d/f/x: not a directory'],
+      [['cp', file, 'sealed:/x'], 'Error response from daemon: container rootfs is marked read-only'],
       [['cp', 'nope:/d', out], 'Error response from daemon: No such container: nope'],
       [['cp', file, out], 'must specify at least one container source'],
       [['cp', 'web:/d', 'web:/e'], 'copying between containers is not supported'],
