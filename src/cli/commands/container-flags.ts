@@ -1,5 +1,6 @@
 // The flags `run` and `create` share, parsed as docker/cli does: flags stop at the image, everything after it is the command.
 import type { CreateOptions } from '../../runtime/containers/create.ts';
+import { readSecurityOpts } from '../../runtime/spec/security-opts.ts';
 import { type FlagSpec, parseFlags, requireArgs, stringList } from '../flags.ts';
 
 export const CREATE_FLAGS: FlagSpec = {
@@ -28,6 +29,7 @@ export const CREATE_FLAGS: FlagSpec = {
   'pids-limit': { type: 'string' },
   'read-only': { type: 'boolean' },
   privileged: { type: 'boolean' },
+  'security-opt': { type: 'string', multiple: true },
   init: { type: 'boolean' },
   label: { type: 'string', short: 'l', multiple: true },
   runtime: { type: 'string' },
@@ -113,6 +115,7 @@ export function createOptionsOf(parsed: ParsedContainerFlags, options: { detach:
     labels: stringList(values.label),
     runtime: text('runtime'),
     logOpts: stringList(values['log-opt']),
+    securityOpt: readSecurityOpts(stringList(values['security-opt'])),
     stopSignal: text('stop-signal'),
     stopTimeout: text('stop-timeout'),
   };

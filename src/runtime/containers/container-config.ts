@@ -47,6 +47,8 @@ export interface HostConfig {
   PidsLimit: number | null;
   Init: boolean;
   Runtime: string;
+  /** `--security-opt` values, a seccomp profile file's as `seccomp=<its JSON>`; null when none were given. */
+  SecurityOpt: string[] | null;
   LogConfig: { Type: 'json-file'; Config: Record<string, string> };
 }
 

@@ -7,6 +7,7 @@ import { readConfig } from '../../images/inspect.ts';
 import { resolveImage } from '../../images/resolve.ts';
 import type { ImageConfig } from '../../oci/types.ts';
 import type { Store } from '../../store/store.ts';
+import { checkSecurityOpts } from '../spec/security-opts.ts';
 import type { ContainerSettings, HostConfig, RestartPolicy } from './container-config.ts';
 import { containerDir, insertContainer } from './container-store.ts';
 import { parseCpus, parseMemory, parsePidsLimit } from './limits.ts';
@@ -46,6 +47,8 @@ export interface CreateOptions {
   labels: string[];
   runtime?: string;
   logOpts: string[];
+  /** As the client sends them: a seccomp profile file already read (see readSecurityOpts). */
+  securityOpt?: string[];
   stopSignal?: string;
   stopTimeout?: string;
 }
@@ -150,6 +153,7 @@ function hostConfigOf(options: CreateOptions): HostConfig {
     PidsLimit: parsePidsLimit(options.pidsLimit),
     Init: options.init,
     Runtime: options.runtime ?? 'runc',
+    SecurityOpt: checkSecurityOpts(options.securityOpt ?? []),
     LogConfig: { Type: 'json-file', Config: Object.fromEntries(options.logOpts.map((opt) => [opt.split('=')[0], opt.slice(opt.indexOf('=') + 1)])) },
   };
 }

@@ -70,6 +70,7 @@ export function inspectContainer(store: Store, record: ContainerRecord): Record<
       PidsLimit: hostConfig.PidsLimit,
       Init: hostConfig.Init || null,
       Runtime: hostConfig.Runtime,
+      SecurityOpt: hostConfig.SecurityOpt ?? null,
     },
     GraphDriver: { Data: { MergedDir: join(dir, 'rootfs'), UpperDir: join(dir, 'upper') }, Name: 'overlay2' },
     Mounts: [],

@@ -1,6 +1,8 @@
-// Builds the OCI runtime spec (config.json for runc) from a container's settings, its user, root filesystem, network and mounts.
+// Builds the OCI runtime spec (config.json for runc) from a container's settings, its user, root filesystem, network, mounts and security options.
 import type { ContainerSettings } from '../containers/container-config.ts';
 import { ALL_CAPABILITIES, DEFAULT_CAPABILITIES, defaultMounts, MASKED_PATHS, READONLY_PATHS, type SpecMount } from './defaults.ts';
+import { seccompSection } from './seccomp.ts';
+import { securityOptions } from './security-opts.ts';
 import type { ResolvedUser } from './user.ts';
 
 export interface SpecInputs {
@@ -26,6 +28,8 @@ export function buildSpec(inputs: SpecInputs): Record<string, unknown> {
   const { config, hostConfig } = settings;
   const privileged = hostConfig.Privileged;
   const capabilities = privileged ? ALL_CAPABILITIES : DEFAULT_CAPABILITIES;
+  const security = securityOptions(hostConfig.SecurityOpt ?? []);
+  const seccomp = seccompSection(security.seccomp, { privileged, capabilities });
   const args = [settings.path, ...settings.args];
   return {
     ociVersion: '1.0.2',
@@ -37,7 +41,7 @@ export function buildSpec(inputs: SpecInputs): Record<string, unknown> {
       env: inputs.env,
       cwd: config.WorkingDir || '/',
       capabilities: { bounding: capabilities, effective: capabilities, permitted: capabilities, ...(privileged ? { inheritable: capabilities } : {}) },
-      noNewPrivileges: false,
+      noNewPrivileges: security.noNewPrivileges,
       oomScoreAdj: 0,
     },
     root: { path: inputs.rootfs, readonly: hostConfig.ReadonlyRootfs },
@@ -48,6 +52,7 @@ export function buildSpec(inputs: SpecInputs): Record<string, unknown> {
       cgroupsPath: `/wharf/${inputs.containerId}`,
       resources: resources(settings),
       ...(privileged ? {} : { maskedPaths: MASKED_PATHS, readonlyPaths: READONLY_PATHS }),
+      ...(seccomp ? { seccomp } : {}),
     },
   };
 }
