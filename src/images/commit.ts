@@ -1,5 +1,5 @@
 // `commit`: a new image from a container's changes (a layer tar) on top of its image, with the container's config merged under --change, as moby's daemon commits.
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { sha256Of, type Digest } from '../digest/digest.ts';
 import { scanLayer } from '../layers/layer-scanner.ts';
 import { MediaType } from '../oci/media-types.ts';
@@ -28,23 +28,45 @@ export interface CommitOptions {
 }
 
 export async function commitImage(store: Store, options: CommitOptions): Promise<Digest> {
-  const name = options.tag ? tagName(options.tag) : undefined;
   const base = await readConfig(store, options.baseImageId);
+  return appendLayerImage(store, {
+    parent: options.baseImageId,
+    layer: options.layer,
+    what: 'committed layer',
+    config: (layer) => commitConfig(base, options, layer),
+    tag: options.tag,
+  });
+}
+
+export interface AppendLayerOptions {
+  /** The image the new one is made on; none for a first layer (`FROM scratch`). */
+  parent?: Digest;
+  /** The new layer as a tar; an empty one (or none) adds history only. */
+  layer?: Readable;
+  what: string;
+  /** The new image's config, once the layer's diff ID is known. */
+  config(layer: { diffId: Digest; empty: boolean }): ImageConfig;
+  tag?: string;
+}
+
+/** Stores a layer and an image config that adds it to `parent`, recorded in one transaction with the parent link (and the tag). */
+export async function appendLayerImage(store: Store, options: AppendLayerOptions): Promise<Digest> {
+  const name = options.tag ? tagName(options.tag) : undefined;
   return withLease(store, async (lease) => {
     const tap = new PassThrough();
-    const scanned = scanLayer(tap, { what: 'committed layer' });
+    const scanned = scanLayer(tap, { what: options.what });
     scanned.catch(() => undefined);
-    const blob = await store.content.ingest(options.layer, { tap, lease, what: 'committed layer' });
+    const blob = await store.content.ingest(options.layer ?? Readable.from([Buffer.alloc(1024)]), { tap, lease, what: options.what });
     const scan = await scanned;
     const empty = blob.digest === EMPTY_LAYER;
-    const config = commitConfig(base, options, { diffId: blob.digest, empty });
+    const config = options.config({ diffId: blob.digest, empty });
     const configBytes = Buffer.from(JSON.stringify(config));
     const id = sha256Of(configBytes);
     await store.content.ingestBytes(configBytes, { expected: id, lease, what: 'image config' });
-    const layers = imageLayerRecords(store, options.baseImageId);
+    const layers = options.parent ? imageLayerRecords(store, options.parent) : [];
     if (!empty) layers.push({ diffId: blob.digest, size: scan.size, tarSize: blob.size, blob: { ...blob, mediaType: MediaType.ociLayer } });
     store.db.transaction(() => {
-      insertImage(store, { id, created: config.created, layers, parent: options.baseImageId });
+      insertImage(store, { id, created: config.created, layers, parent: options.parent });
       if (name) setTag(store, name, id, { touch: true });
       lease.releaseWithin();
     });

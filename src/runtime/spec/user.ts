@@ -44,9 +44,10 @@ export function resolveUser(rootfs: string, user: string): ResolvedUser {
   return { uid, gid, additionalGids, home: entry?.home ?? '/' };
 }
 
+/** No user means uid 0, looked up by number, so an image without /etc/passwd (FROM scratch) still runs, as with runc's defaults. */
 function splitUser(user: string): [string, string | undefined] {
   const colon = user.indexOf(':');
-  return colon < 0 ? [user || 'root', undefined] : [user.slice(0, colon) || 'root', user.slice(colon + 1)];
+  return colon < 0 ? [user || '0', undefined] : [user.slice(0, colon) || '0', user.slice(colon + 1)];
 }
 
 /** The file's lines; a missing file, or one that is not a plain file (a symlink could point at the host's), reads as empty. */

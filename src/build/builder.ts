@@ -1,0 +1,208 @@
+// `build`: a Dockerfile run stage by stage on the classic builder's model (each step an image on its parent, reused when its config matches), with BuildKit's skipping of stages the target does not need.
+import type { Digest } from '../digest/digest.ts';
+import { InvalidArgumentError, NotFoundError, WharfError } from '../errors.ts';
+import { setTag } from '../images/image-records.ts';
+import { readConfig } from '../images/inspect.ts';
+import { tagName } from '../images/names.ts';
+import { resolveImage } from '../images/resolve.ts';
+import { formatPlatform, hostPlatform, parsePlatform } from '../oci/platform.ts';
+import type { Store } from '../store/store.ts';
+import { findCachedStep } from './build-cache.ts';
+import { commitStep } from './commit-step.ts';
+import type { BuildContext } from './context/build-context.ts';
+import { expandWord } from './dockerfile/expand.ts';
+import type { Dockerfile, Instruction } from './dockerfile/instructions.ts';
+import { parseDockerfile } from './dockerfile/parse.ts';
+import { BuildProgress, type Vertex } from './progress.ts';
+import { findStage, type Stage, splitStages, stagesFor } from './stages.ts';
+import { type StageState, scratchState, stateFromImage } from './stage-state.ts';
+import { applyConfigInstruction, type ConfigContext } from './steps/config-steps.ts';
+import { copySources } from './steps/copy-sources.ts';
+import { planCopy } from './steps/copy-step.ts';
+import { runCommand, runStep } from './steps/run-step.ts';
+
+export interface BuildOptions {
+  context: BuildContext;
+  tags: string[];
+  buildArgs: Map<string, string>;
+  target?: string;
+  noCache: boolean;
+  /** Always look for a newer base image in its registry. */
+  pull: boolean;
+  labels: Record<string, string>;
+  network: string;
+  platform?: string;
+  progress: BuildProgress;
+  /** Pulls a base image into the store (the CLI's pull, its progress on stderr). */
+  pullImage(name: string): Promise<void>;
+  warn(text: string): void;
+}
+
+/** Build args Docker accepts without an ARG declaring them. */
+const PREDEFINED_ARGS = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY', 'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy'];
+
+export async function buildImage(store: Store, options: BuildOptions): Promise<Digest> {
+  if (options.platform && formatPlatform(parsePlatform(options.platform)) !== formatPlatform(hostPlatform())) {
+    throw new InvalidArgumentError(`wharf builds for this host's platform only (${formatPlatform(hostPlatform())}), not ${options.platform}`);
+  }
+  const definition = options.progress.vertex(`[internal] load build definition from ${options.context.dockerfile.name}`);
+  const dockerfile = parseDockerfile(options.context.dockerfile.text, options.context.dockerfile.name);
+  definition.done();
+  const builder = new StageBuilder(store, options, dockerfile);
+  const id = await builder.build();
+  const unused = [...options.buildArgs.keys()].filter((name) => !builder.consumed.has(name) && !PREDEFINED_ARGS.includes(name));
+  if (unused.length) options.warn(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n`);
+  const exporting = options.progress.vertex('exporting to image');
+  exporting.note(`writing image ${id} done`);
+  store.db.transaction(() => {
+    for (const tag of options.tags) {
+      const name = tagName(tag);
+      setTag(store, name, id, { touch: true });
+      exporting.note(`naming to ${name} done`);
+    }
+  });
+  exporting.done();
+  return id;
+}
+
+class StageBuilder {
+  readonly consumed = new Set<string>();
+  private readonly results = new Map<number, StageState>();
+  private readonly config: ConfigContext;
+  private readonly store: Store;
+  private readonly options: BuildOptions;
+  private readonly dockerfile: Dockerfile;
+
+  constructor(store: Store, options: BuildOptions, dockerfile: Dockerfile) {
+    this.store = store;
+    this.options = options;
+    this.dockerfile = dockerfile;
+    this.config = { escape: dockerfile.escape, buildArgs: options.buildArgs, metaArgs: new Map(), consumed: this.consumed };
+  }
+
+  async build(): Promise<Digest> {
+    const plan = splitStages(this.dockerfile);
+    for (const meta of plan.metaArgs) {
+      for (const arg of meta.args) {
+        this.consumed.add(arg.name);
+        const fallback = arg.defaultValue === undefined ? undefined : this.expandMeta(arg.defaultValue);
+        this.config.metaArgs.set(arg.name, this.options.buildArgs.get(arg.name) ?? fallback);
+      }
+    }
+    const stages = stagesFor(plan, this.options.target, (raw) => this.expandMeta(raw));
+    const last = stages.at(-1)!;
+    if (Object.keys(this.options.labels).length) last.instructions.push(labelInstruction(this.options.labels, last));
+    for (const stage of stages) this.results.set(stage.index, await this.buildStage(plan.stages, stage));
+    const final = this.results.get(last.index)!;
+    // a target that is only a FROM (or scratch with nothing in it) still has to be an image
+    return final.imageId ?? (await commitStep(this.store, final, { command: ['/bin/sh', '-c', '#(nop) ', 'FROM scratch'] })).imageId!;
+  }
+
+  private async buildStage(all: Stage[], stage: Stage): Promise<StageState> {
+    const count = stage.instructions.length + 1;
+    const label = (position: number) => `[${stage.name ? `${stage.name} ` : ''}${position}/${count}]`;
+    const reference = this.expandMeta(stage.from.image);
+    const vertex = this.options.progress.vertex(`${label(1)} FROM ${reference}`);
+    let state = await this.baseState(all, stage, reference);
+    vertex.done();
+    state = await this.runTriggers(all, stage, state);
+    for (const [index, instruction] of stage.instructions.entries()) {
+      const step = this.options.progress.vertex(`${label(index + 2)} ${instruction.original}`);
+      try {
+        state = await this.dispatch(all, stage, state, instruction, step);
+      } catch (error) {
+        step.error(error instanceof Error ? error.message : String(error));
+        throw error;
+      }
+    }
+    return state;
+  }
+
+  /** The base image's ONBUILD triggers run first, each as the instruction it holds; the new image keeps none of them, as in Docker. */
+  private async runTriggers(all: Stage[], stage: Stage, base: StageState): Promise<StageState> {
+    const triggers = base.runConfig.OnBuild ?? [];
+    let state: StageState = { ...base, runConfig: { ...base.runConfig, OnBuild: null } };
+    for (const trigger of triggers) {
+      for (const instruction of parseDockerfile(trigger, `${stage.from.image} ONBUILD`).instructions) {
+        const vertex = this.options.progress.vertex(`[${stage.name ? `${stage.name} ` : ''}1/${stage.instructions.length + 1}] ONBUILD ${instruction.original}`);
+        state = await this.dispatch(all, stage, state, instruction, vertex);
+      }
+    }
+    return state;
+  }
+
+  private async baseState(all: Stage[], stage: Stage, reference: string): Promise<StageState> {
+    const platform = stage.from.flags.find((flag) => flag.name === 'platform')?.value;
+    if (platform && formatPlatform(parsePlatform(this.expandMeta(platform))) !== formatPlatform(hostPlatform())) {
+      throw new InvalidArgumentError(`Dockerfile:${stage.from.line}: FROM --platform=${platform}: wharf builds for this host's platform only (${formatPlatform(hostPlatform())})`);
+    }
+    const earlier = findStage(all, reference, stage.index);
+    if (earlier) return { ...this.results.get(earlier.index)!, args: new Map(), cmdSet: false };
+    if (reference === 'scratch') return scratchState(hostPlatform());
+    const id = await this.baseImage(reference);
+    return stateFromImage(id, await readConfig(this.store, id));
+  }
+
+  private async baseImage(reference: string): Promise<Digest> {
+    if (!this.options.pull) {
+      try {
+        return resolveImage(this.store, reference).id;
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+      }
+    }
+    await this.options.pullImage(reference);
+    return resolveImage(this.store, reference).id;
+  }
+
+  private async dispatch(all: Stage[], stage: Stage, state: StageState, instruction: Instruction, vertex: Vertex): Promise<StageState> {
+    switch (instruction.kind) {
+      case 'FROM':
+        throw new WharfError(`Dockerfile:${instruction.line}: unexpected FROM`);
+      case 'RUN':
+        return this.cachedOr(state, runCommand(state, instruction), vertex, () => runStep(this.store, state, instruction, { network: this.options.network, output: (chunk) => vertex.output(chunk) }));
+      case 'COPY':
+      case 'ADD': {
+        const sources = await copySources(this.store, { all, stage, results: this.results, context: this.options.context, instruction, expand: (raw) => expandWord(raw, (name) => state.args.get(name) ?? this.config.metaArgs.get(name), this.dockerfile.escape) });
+        try {
+          const plan = await planCopy(this.store, state, instruction, sources, this.dockerfile.escape);
+          return await this.cachedOr(state, plan.command, vertex, plan.execute);
+        } finally {
+          await sources.close();
+        }
+      }
+      default: {
+        const change = applyConfigInstruction(state, instruction, this.config);
+        return this.cachedOr(state, change.command, vertex, () => commitStep(this.store, change.state, { command: change.command }), change.state);
+      }
+    }
+  }
+
+  /**
+   * The cached image of this step when there is one (its config carried on), else the step run. A config-only step's
+   * cache is looked up with the changed config it will record, as moby probes with the step's new run config.
+   */
+  private async cachedOr(state: StageState, command: string[], vertex: Vertex, execute: () => Promise<StageState>, probeState = state): Promise<StageState> {
+    if (!this.options.noCache) {
+      const hit = await findCachedStep(this.store, { ...probeState, imageId: state.imageId }, command);
+      if (hit) {
+        vertex.cached();
+        return { ...probeState, imageId: hit.id, image: hit.image, runConfig: structuredClone(hit.image.config ?? {}) };
+      }
+    }
+    const next = await execute();
+    vertex.done();
+    return next;
+  }
+
+  private expandMeta(raw: string): string {
+    return expandWord(raw, (name) => this.config.metaArgs.get(name), this.dockerfile.escape);
+  }
+}
+
+/** `--label k=v`: the classic builder appends a LABEL step to the target stage. */
+function labelInstruction(labels: Record<string, string>, stage: Stage): Instruction {
+  const pairs = Object.entries(labels).map(([key, value]) => ({ key: JSON.stringify(key), value: JSON.stringify(value) }));
+  const line = stage.instructions.at(-1)?.endLine ?? stage.from.endLine;
+  return { kind: 'LABEL', pairs, line, endLine: line, original: `LABEL ${Object.entries(labels).map(([key, value]) => `${key}=${value}`).join(' ')}`, flags: [] };
+}

@@ -1,0 +1,87 @@
+// RUN: the command in a container on the stage's image (its output streamed to the build's progress), its changes committed as the step's layer.
+import { Writable } from 'node:stream';
+import { WharfError } from '../../errors.ts';
+import { createContainer, type CreateOptions } from '../../runtime/containers/create.ts';
+import { containerDir, getContainer, type ContainerRecord } from '../../runtime/containers/container-store.ts';
+import { removeContainer } from '../../runtime/containers/lifecycle.ts';
+import { startContainer } from '../../runtime/containers/start.ts';
+import { attachContainer } from '../../runtime/monitor/attach-client.ts';
+import { upperLayerTar } from '../../snapshots/overlay-upper.ts';
+import type { Store } from '../../store/store.ts';
+import type { Instruction } from '../dockerfile/instructions.ts';
+import { commitStep } from '../commit-step.ts';
+import { type StageState, runArgs } from '../stage-state.ts';
+import { commandArgs } from './config-steps.ts';
+
+export type RunInstruction = Extract<Instruction, { kind: 'RUN' }>;
+
+export interface RunContext {
+  /** `--network` of the build: bridge (Docker's default), host or none. */
+  network: string;
+  /** The container's output, as it comes. */
+  output(chunk: Buffer): void;
+}
+
+/** container_config.Cmd of the step: build args in use go first (`|1 VERSION=2 /bin/sh -c …`), so a changed value misses the cache. */
+export function runCommand(state: StageState, instruction: RunInstruction): string[] {
+  const args = runArgs(state);
+  const argv = runArgv(state, instruction);
+  return args.length ? [`|${args.length}`, ...args, ...argv] : argv;
+}
+
+export async function runStep(store: Store, state: StageState, instruction: RunInstruction, context: RunContext): Promise<StageState> {
+  if (!state.imageId) throw new WharfError(`The command '${commandArgs(state, instruction.command).join(' ')}' returned a non-zero code: 127: no image to run it on (FROM scratch)`);
+  const argv = runArgv(state, instruction);
+  const created = await createContainer(store, containerOptions(state, argv, context.network), {});
+  const record = getContainer(store, created.id) as ContainerRecord;
+  try {
+    await startContainer(store, record, { waitForAttach: true });
+    const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => (context.output(chunk), done()) });
+    const outcome = await attachContainer(containerDir(store, record.id), { stdout: sink, stderr: sink, tty: false });
+    const code = outcome.status.exitCode ?? 1;
+    if (outcome.status.error || code !== 0) {
+      throw new WharfError(`The command '${argv.join(' ')}' returned a non-zero code: ${code}`, { fromDaemon: false });
+    }
+    return await commitStep(store, state, { command: runCommand(state, instruction), layer: await upperLayerTar(containerDir(store, record.id)), containerId: record.id });
+  } finally {
+    const current = getContainer(store, record.id);
+    if (current) await removeContainer(store, current, { force: true, removeVolumes: true });
+  }
+}
+
+/** `RUN cmd <<EOF`: the heredocs go back under the command line, so the shell feeds them as it would in a script. */
+function runArgv(state: StageState, instruction: RunInstruction): string[] {
+  const { command, heredocs } = instruction;
+  const wholeBody = heredocs.length === 1 && command.form === 'shell' && command.text === heredocs[0].body;
+  if (!heredocs.length || wholeBody || command.form === 'exec') return commandArgs(state, command);
+  return commandArgs(state, { form: 'shell', text: `${command.text}\n${heredocs.map((heredoc) => `${heredoc.body}${heredoc.name}\n`).join('')}` });
+}
+
+function containerOptions(state: StageState, argv: string[], network: string): CreateOptions {
+  const config = state.runConfig;
+  return {
+    image: state.imageId!,
+    command: argv,
+    entrypoint: '',
+    env: [...(config.Env ?? []), ...runArgs(state)],
+    envFiles: [],
+    workdir: config.WorkingDir || undefined,
+    user: config.User || undefined,
+    tty: false,
+    interactive: false,
+    attached: true,
+    autoRemove: false,
+    publish: [],
+    publishAll: false,
+    expose: [],
+    volumes: [],
+    mounts: [],
+    tmpfs: [],
+    network,
+    readOnly: false,
+    privileged: false,
+    init: false,
+    labels: [],
+    logOpts: [],
+  };
+}

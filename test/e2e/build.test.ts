@@ -1,0 +1,219 @@
+// wharf build through the CLI: instructions and their config and history, RUN's layer, COPY's rules, the cache, stages, contexts and .dockerignore, Docker's errors, and the same Dockerfile built by real Docker.
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { busyboxPair, busyboxWharf } from '../helpers/busybox-wharf.ts';
+import { ok } from '../helpers/cli-fixtures.ts';
+import { runCommand } from '../helpers/run-command.ts';
+import { tempDir, type Wharf } from '../helpers/wharf-cli.ts';
+
+const APP_DOCKERFILE = `FROM busybox
+ARG VERSION=1
+ENV A=1 B="two words"
+LABEL team=core
+WORKDIR /app
+COPY a.txt .
+COPY sub /sub/
+RUN echo $VERSION > /v && rm /etc/motd
+EXPOSE 80
+USER nobody
+VOLUME /data
+CMD ["sh","-c","cat /v"]
+`;
+
+/** A context directory with the given files (a trailing `/` makes a directory). */
+function context(t: Parameters<typeof tempDir>[0], files: Record<string, string>): string {
+  const dir = tempDir(t);
+  for (const [name, content] of Object.entries(files)) {
+    const path = join(dir, name);
+    mkdirSync(join(path, '..'), { recursive: true });
+    if (name.endsWith('/')) mkdirSync(path, { recursive: true });
+    else writeFileSync(path, content);
+  }
+  return dir;
+}
+
+const appContext = (t: Parameters<typeof tempDir>[0]) => context(t, { Dockerfile: APP_DOCKERFILE, 'a.txt': 'hello\n', 'sub/b.txt': 'sub\n' });
+
+async function inspect(wharf: Wharf, name: string): Promise<Record<string, any>> {
+  return JSON.parse(ok(await wharf.run(['image', 'inspect', name])).stdout)[0];
+}
+
+async function history(wharf: Wharf, name: string): Promise<string[]> {
+  return ok(await wharf.run(['history', '--no-trunc', '--format', '{{.CreatedBy}}', name])).stdout.trim().split('\n');
+}
+
+/** COPY's content hashes are our own (Docker's come from its tarsum): compare the rest. */
+const withoutHashes = (lines: string[]) => lines.map((line) => line.replace(/(file|dir|multi):[0-9a-f]{64}/, '$1:HASH'));
+
+describe('wharf build', () => {
+  it('runs every kind of step: config as history, RUN and COPY as layers, and the image runs', async (t) => {
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const dir = appContext(t);
+    const built = ok(await wharf.run(['build', '--build-arg', 'VERSION=2', '-t', 'app:1', dir]));
+    assert.match(built.stderr, /#\d+ \[2\/12\] ARG VERSION=1\n/);
+    assert.match(built.stderr, /naming to docker\.io\/library\/app:1 done/);
+    assert.equal(ok(await wharf.run(['run', '--rm', 'app:1'])).stdout, '2\n');
+    const files = ok(await wharf.run(['run', '--rm', 'app:1', 'sh', '-c', 'cat /app/a.txt /sub/b.txt; ls /etc/motd 2>&1; id -u; pwd'])).stdout;
+    assert.equal(files, 'hello\nsub\nls: /etc/motd: No such file or directory\n65534\n/app\n');
+    const image = await inspect(wharf, 'app:1');
+    assert.deepEqual(image.Config.Env, ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'A=1', 'B=two words']);
+    assert.deepEqual([image.Config.User, image.Config.WorkingDir, image.Config.ExposedPorts, image.Config.Volumes], ['nobody', '/app', { '80/tcp': {} }, { '/data': {} }]);
+    assert.equal(image.Config.Labels.team, 'core');
+    const base = await inspect(wharf, 'busybox');
+    assert.equal(image.RootFS.Layers.length, base.RootFS.Layers.length + 3, 'COPY, COPY and RUN add layers; the rest only history');
+    const steps = withoutHashes(await history(wharf, 'app:1')).slice(0, 11);
+    assert.deepEqual(steps, [
+      '/bin/sh -c #(nop)  CMD ["sh" "-c" "cat /v"]',
+      '/bin/sh -c #(nop)  VOLUME [/data]',
+      '/bin/sh -c #(nop)  USER nobody',
+      '/bin/sh -c #(nop)  EXPOSE 80',
+      '|1 VERSION=2 /bin/sh -c echo $VERSION > /v && rm /etc/motd',
+      '/bin/sh -c #(nop) COPY dir:HASH in /sub/ ',
+      '/bin/sh -c #(nop) COPY file:HASH in . ',
+      '/bin/sh -c #(nop) WORKDIR /app',
+      '/bin/sh -c #(nop)  LABEL team=core',
+      '/bin/sh -c #(nop)  ENV A=1 B=two words',
+      '/bin/sh -c #(nop)  ARG VERSION=1',
+    ]);
+    assert.equal(image.Parent.startsWith('sha256:'), true, 'each step is an image on its parent');
+    const intermediate = ok(await wharf.run(['images', '-a', '-q'])).stdout.trim().split('\n');
+    assert.ok(intermediate.length >= 12, 'images -a lists the intermediate images');
+    assert.equal(ok(await wharf.run(['ps', '-a', '-q'])).stdout, '', 'no build container is left');
+  });
+
+  it('reuses cached steps, and misses from the first step whose input changed', async (t) => {
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const dir = appContext(t);
+    ok(await wharf.run(['build', '-t', 'app:1', dir]));
+    const again = ok(await wharf.run(['build', '-t', 'app:2', dir]));
+    assert.equal((again.stderr.match(/CACHED/g) ?? []).length, 11);
+    assert.equal((await inspect(wharf, 'app:2')).Id, (await inspect(wharf, 'app:1')).Id);
+    writeFileSync(join(dir, 'sub', 'b.txt'), 'changed\n');
+    const changed = ok(await wharf.run(['build', '-t', 'app:3', dir]));
+    assert.equal((changed.stderr.match(/CACHED/g) ?? []).length, 5, 'ARG, ENV, LABEL, WORKDIR and the first COPY');
+    assert.equal(ok(await wharf.run(['run', '--rm', 'app:3', 'cat', '/sub/b.txt'])).stdout, 'changed\n');
+    const fresh = ok(await wharf.run(['build', '--no-cache', '-t', 'app:4', dir]));
+    assert.doesNotMatch(fresh.stderr, /CACHED/);
+    const other = ok(await wharf.run(['build', '--build-arg', 'VERSION=9', '-q', dir]));
+    assert.match(other.stdout, /^sha256:[0-9a-f]{64}\n$/);
+    assert.equal(ok(await wharf.run(['run', '--rm', other.stdout.trim()])).stdout, '9\n', 'a changed build arg misses RUN');
+  });
+
+  it('builds only the stages the target needs, copies from stages and images, and keeps FROM scratch images small', async (t) => {
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const dir = context(t, {
+      Dockerfile: `FROM busybox AS build
+RUN mkdir /out && echo built > /out/result && chmod 600 /out/result
+FROM busybox AS broken
+RUN exit 3
+FROM scratch AS runtime
+COPY --from=build /out/result /result
+COPY --from=busybox /bin/busybox /bin/sh
+CMD ["/bin/sh", "-c", "cat /result"]
+FROM runtime AS test
+RUN echo never
+`,
+    });
+    const built = ok(await wharf.run(['build', '--target', 'runtime', '--label', 'stage=runtime', '-t', 'small:1', dir]));
+    assert.doesNotMatch(built.stderr, /exit 3|echo never/, 'stages the target does not need are skipped');
+    assert.equal(ok(await wharf.run(['run', '--rm', 'small:1'])).stdout, 'built\n');
+    const image = await inspect(wharf, 'small:1');
+    assert.equal(image.RootFS.Layers.length, 2);
+    assert.equal(image.Config.Labels.stage, 'runtime');
+    assert.equal(ok(await wharf.run(['run', '--rm', 'small:1', '/bin/sh', '-c', 'stat -c %a /result'])).stdout, '600\n');
+    const missing = await wharf.run(['build', '--target', 'nope', dir]);
+    assert.deepEqual([missing.code, missing.stderr.trim().split('\n').at(-1)], [1, 'Error response from daemon: failed to reach build target nope in Dockerfile']);
+  });
+
+  it('honours .dockerignore, COPY --chown/--chmod, wildcards, ADD of a local archive, and stdin contexts', async (t) => {
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const dir = context(t, {
+      Dockerfile: `FROM busybox
+COPY --chown=nobody:nobody --chmod=640 *.txt /files/
+COPY . /all/
+ADD pack.tar.gz /unpacked/
+RUN ls -ln /files | awk 'NR>1 {print $1, $3, $4, $9}'; ls -A /all | sort | tr '\\n' ' '; echo; cat /unpacked/inside.txt
+`,
+      '.dockerignore': 'secret*\n*.log\n!keep.log\n',
+      'one.txt': '1\n',
+      'two.txt': '2\n',
+      'secret.txt': 'no\n',
+      'debug.log': 'no\n',
+      'keep.log': 'yes\n',
+      'pack/inside.txt': 'from the archive\n',
+    });
+    ok(await runCommand('tar', ['-czf', join(dir, 'pack.tar.gz'), '-C', join(dir, 'pack'), 'inside.txt']));
+    const built = ok(await wharf.run(['build', '--progress', 'plain', '--no-cache', dir]));
+    assert.match(built.stderr, /-rw-r----- 65534 65534 one\.txt\n.*-rw-r----- 65534 65534 two\.txt\n/);
+    assert.match(built.stderr, / \.dockerignore Dockerfile keep\.log one\.txt pack pack\.tar\.gz two\.txt \n/);
+    assert.match(built.stderr, /from the archive\n/);
+    const fromStdin = ok(await wharf.run(['build', '-q', '-'], { input: 'FROM busybox\nRUN echo piped > /p\n' }));
+    assert.equal(ok(await wharf.run(['run', '--rm', fromStdin.stdout.trim(), 'cat', '/p'])).stdout, 'piped\n');
+    const tarContext = join(tempDir(t), 'context.tar');
+    ok(await runCommand('tar', ['-cf', tarContext, '-C', dir, 'Dockerfile', 'one.txt', 'two.txt', 'keep.log', 'pack.tar.gz', '.dockerignore']));
+    const tarBuilt = ok(await wharf.run(['build', '-q', '-'], { input: readFileSync(tarContext) }));
+    assert.match(tarBuilt.stdout, /^sha256:/);
+  });
+
+  it('refuses bad Dockerfiles and failing steps with Docker\'s one-line errors, and tags nothing', async (t) => {
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const cases: Array<[string, RegExp]> = [
+      ['FROM busybox\nRUNN echo\n', /^Error response from daemon: Dockerfile:2: unknown instruction: RUNN$/i],
+      ['FROM busybox\nRUN echo start; exit 7\n', /^The command '\/bin\/sh -c echo start; exit 7' returned a non-zero code: 7$/],
+      ['FROM busybox\nCOPY missing.txt /\n', /file not found in build context or excluded by \.dockerignore: stat missing\.txt: file does not exist$/],
+      ['FROM busybox\nCOPY ../outside /\n', /forbidden path outside the build context: \.\.\/outside/],
+      // no registry can be reached here: Docker's classic builder prints the pull's error as it is, and so does wharf
+      ['FROM nosuchimage:1\n', /^Error response from daemon: Get "https:\/\/registry-1\.docker\.io\/v2\/"/],
+    ];
+    for (const [dockerfile, error] of cases) {
+      const dir = context(t, { Dockerfile: dockerfile });
+      const result = await wharf.run(['build', '-t', 'bad:1', dir]);
+      assert.equal(result.code, 1, dockerfile);
+      assert.match(result.stderr.trim().split('\n').at(-1)!, error, dockerfile);
+    }
+    assert.equal((await wharf.run(['image', 'inspect', 'bad:1'])).code, 1, 'nothing tagged');
+    assert.equal(ok(await wharf.run(['ps', '-a', '-q'])).stdout, '', 'the failed RUN left no container');
+  });
+
+  it('writes -o type=docker and type=tar outputs, and --iidfile', async (t) => {
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const dir = context(t, { Dockerfile: 'FROM busybox\nRUN echo x > /x\n' });
+    const out = tempDir(t);
+    ok(await wharf.run(['build', '--iidfile', join(out, 'id'), '-o', `type=tar,dest=${join(out, 'root.tar')}`, dir]));
+    const listing = ok(await runCommand('tar', ['-tf', join(out, 'root.tar')])).stdout.split('\n');
+    assert.ok(listing.includes('x') && listing.includes('bin/busybox'));
+    assert.match(readFileSync(join(out, 'id'), 'utf8'), /^sha256:[0-9a-f]{64}$/);
+    ok(await wharf.run(['build', '-t', 'exported:1', '-o', `type=docker,dest=${join(out, 'image.tar')}`, dir]));
+    const other = await busyboxWharf(t);
+    ok(await other!.run(['load', '-i', join(out, 'image.tar')]));
+    assert.equal(ok(await other!.run(['run', '--rm', 'exported:1', 'cat', '/x'])).stdout, 'x\n');
+  });
+
+  it('gives the config, history and files real Docker\'s classic builder gives for the same Dockerfile', async (t) => {
+    const pair = await busyboxPair(t);
+    if (!pair) return;
+    const { wharf, docker } = pair;
+    const dir = appContext(t);
+    chmodSync(join(dir, 'a.txt'), 0o600);
+    ok(await wharf.run(['build', '--build-arg', 'VERSION=2', '-t', 'app:1', dir]));
+    ok(await docker.docker(['build', '--network', 'none', '--build-arg', 'VERSION=2', '-t', 'app:1', dir], { env: { DOCKER_BUILDKIT: '0' } }));
+    const fields = '{{json .Config.Cmd}} {{json .Config.Entrypoint}} {{json .Config.Env}} {{.Config.WorkingDir}} {{.Config.User}} {{json .Config.ExposedPorts}} {{json .Config.Volumes}} {{json .Config.Labels}} {{len .RootFS.Layers}}';
+    const ours = ok(await wharf.run(['image', 'inspect', '-f', fields, 'app:1'])).stdout;
+    const theirs = ok(await docker.docker(['image', 'inspect', '-f', fields, 'app:1'])).stdout;
+    assert.equal(ours, theirs);
+    const dockerHistory = ok(await docker.docker(['history', '--no-trunc', '--format', '{{.CreatedBy}}', 'app:1'])).stdout.trim().split('\n');
+    assert.deepEqual(withoutHashes(await history(wharf, 'app:1')), withoutHashes(dockerHistory));
+    const listing = 'find / -xdev \\( -path /proc -o -path /sys -o -path /dev \\) -prune -o -newer /bin/busybox -print -exec stat -c "%n %a %u:%g %s" {} \\; | grep -v "^/\\.dockerenv\\|^/etc/\\(hosts\\|hostname\\|resolv.conf\\)" | sort';
+    const ourFiles = ok(await wharf.run(['run', '--rm', '--network', 'none', '-u', '0', 'app:1', 'sh', '-c', listing])).stdout;
+    const theirFiles = ok(await docker.docker(['run', '--rm', '--network', 'none', '-u', '0', 'app:1', 'sh', '-c', listing])).stdout;
+    assert.equal(ourFiles, theirFiles);
+  });
+});
