@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The demo on built-in defaults: builds a busybox image without network, starts a local registry (wharf's own), pushes to it,
-# pulls it back, runs containers from it (--rm, -d, ps, exec, logs, stop, rm, diff, commit), then saves, removes and prunes, on a throwaway
+# pulls it back, runs containers from it (--rm, -d, ps, exec, logs, stop, rm, diff, commit), builds an image from a Dockerfile on it
+# (and again, from the cache), then saves, removes and prunes, on a throwaway
 # data root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +47,15 @@ step commit -m 'a file added, one removed' -c 'CMD ["cat", "/new"]' edited demo/
 step run --rm demo/edited:1
 step rm edited
 step rmi demo/edited:1
+mkdir -p "$work/app"
+printf 'hello from a built image\n' >"$work/app/greeting.txt"
+printf 'FROM %s\nWORKDIR /srv\nCOPY greeting.txt .\nRUN wc -c greeting.txt > size.txt\nCMD ["cat", "/srv/greeting.txt", "/srv/size.txt"]\n' "$registry/demo/busybox:v1" >"$work/app/Dockerfile"
+printf '\n$ cat Dockerfile\n'; cat "$work/app/Dockerfile"
+step build -t demo/app:1 "$work/app"
+step run --rm demo/app:1
+step build -t demo/app:2 "$work/app"
+step history demo/app:1
+step rmi demo/app:1 demo/app:2
 step save -o "$work/out.tar" "$registry/demo/busybox:v1"
 ls -l "$work/out.tar"
 step rmi "$registry/demo/busybox:v1"

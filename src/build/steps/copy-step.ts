@@ -43,7 +43,9 @@ export async function planCopy(store: Store, state: StageState, instruction: Cop
   const expand = (raw: string) => expandWord(raw, lookupIn(state), escape);
   const flag = (name: string) => instruction.flags.find((candidate) => candidate.name === name)?.value;
   const rawDestination = expand(instruction.destination);
-  const destination = posix.resolve(state.runConfig.WorkingDir || '/', rawDestination) + (rawDestination.endsWith('/') ? '/' : '');
+  // `.`, `dir/.` and `dir/` all name a directory, to be made if missing
+  const namesDirectory = /(^|\/)\.?$/.test(rawDestination);
+  const destination = posix.resolve(state.runConfig.WorkingDir || '/', rawDestination) + (namesDirectory ? '/' : '');
   if (sources.entries.length > 1 && !destination.endsWith('/')) {
     throw new InvalidArgumentError(`When using ${instruction.kind} with more than one source file, the destination must be a directory and end with a /`);
   }

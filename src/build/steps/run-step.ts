@@ -39,7 +39,9 @@ export async function runStep(store: Store, state: StageState, instruction: RunI
     const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => (context.output(chunk), done()) });
     const outcome = await attachContainer(containerDir(store, record.id), { stdout: sink, stderr: sink, tty: false });
     const code = outcome.status.exitCode ?? 1;
-    if (outcome.status.error || code !== 0) {
+    // a command that could not start (not found, a bad working dir) is the runtime's error, as Docker reports it
+    if (outcome.status.error) throw new WharfError(outcome.status.error);
+    if (code !== 0) {
       throw new WharfError(`The command '${argv.join(' ')}' returned a non-zero code: ${code}`, { fromDaemon: false });
     }
     return await commitStep(store, state, { command: runCommand(state, instruction), layer: await upperLayerTar(containerDir(store, record.id)), containerId: record.id });
