@@ -8,7 +8,7 @@ import { InvalidArgumentError, NotFoundError, WharfError, withPath } from '../..
 import { resolveInRoot } from '../../snapshots/resolve-in-root.ts';
 import { extractArchive, sniffArchive } from './context-archive.ts';
 import { IgnoreMatcher, parseDockerignore } from './dockerignore.ts';
-import { goClean } from './go-path.ts';
+import { goClean } from '../../go/path.ts';
 
 export interface BuildContext {
   /** The directory COPY and ADD read from: the one given (symlinks resolved), or a private one a tar was unpacked into. */

@@ -1,6 +1,6 @@
 // .dockerignore: parsing its lines and matching context paths against them by moby/patternmatcher's rules.
 import { InvalidArgumentError } from '../../errors.ts';
-import { badPattern, goClean, goMatch, readClass } from './go-path.ts';
+import { badPattern, goClean, goMatch, readClass } from '../../go/path.ts';
 
 /**
  * The patterns of a .dockerignore, as BuildKit's dockerignore.ReadAll gives them: a BOM and `#` comment lines dropped

@@ -7,7 +7,7 @@ import { InvalidArgumentError, NotFoundError, type WharfError, withPath } from '
 import { resolveInRoot } from '../../snapshots/resolve-in-root.ts';
 import type { BuildContext } from './build-context.ts';
 import type { IgnoreMatcher } from './dockerignore.ts';
-import { goClean, goMatch, hasWildcards } from './go-path.ts';
+import { goClean, goMatch, hasWildcards } from '../../go/path.ts';
 
 export interface SourceEntry {
   /** The source as the instruction wrote it. */

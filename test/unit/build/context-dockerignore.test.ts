@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { IgnoreMatcher, parseDockerignore } from '../../../src/build/context/dockerignore.ts';
-import { goClean, goMatch } from '../../../src/build/context/go-path.ts';
+import { goClean, goMatch } from '../../../src/go/path.ts';
 import { InvalidArgumentError } from '../../../src/errors.ts';
 
 describe('parseDockerignore', () => {

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidArgumentError } from '../../../src/errors.ts';
-import { matchGlob, matchesReferencePattern } from '../../../src/reference/pattern.ts';
+import { goMatch as matchGlob } from '../../../src/go/path.ts';
+import { matchesReferencePattern } from '../../../src/reference/pattern.ts';
 import { parseReference } from '../../../src/reference/reference.ts';
 
 const SHA = `sha256:${'ab'.repeat(32)}`;

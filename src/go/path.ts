@@ -1,5 +1,5 @@
-// Go's filepath.Clean and filepath.Match on slash-separated paths, so build-context patterns mean exactly what they mean to Docker.
-import { InvalidArgumentError } from '../../errors.ts';
+// Go's path.Clean and path.Match (filepath's on slash-separated paths), so patterns in filters and build contexts mean what they mean to Docker.
+import { InvalidArgumentError } from '../errors.ts';
 
 /** Go's filepath.ErrBadPattern, in its words. */
 export function badPattern(): InvalidArgumentError {
