@@ -2,7 +2,7 @@
 //
 // Lifecycle: openWorkspace(image) → rootfs (mounted) → changes written there → layer() → close(), which unmounts and removes it all.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Digest } from '../digest/digest.ts';
@@ -12,6 +12,7 @@ import { upperLayerTar } from '../snapshots/overlay-upper.ts';
 import { chooseSnapshotter } from '../snapshots/select-snapshotter.ts';
 import { ensureSnapshots } from '../snapshots/snapshot-store.ts';
 import { containerPaths, writeRootfsRecord } from '../snapshots/snapshotter.ts';
+import { isProcessAlive } from '../store/leases.ts';
 import type { Store } from '../store/store.ts';
 
 export interface Workspace {
@@ -28,6 +29,7 @@ export function buildDir(store: Store): string {
 
 export async function openWorkspace(store: Store, imageId: Digest | undefined): Promise<Workspace> {
   if ((await chooseSnapshotter(store)).driver !== 'overlay2') throw new WharfError('wharf build needs the overlay2 storage driver (overlayfs)');
+  await sweepDeadWorkspaces(store);
   const dir = join(buildDir(store), `${process.pid}-${randomBytes(6).toString('hex')}`);
   const paths = containerPaths(dir);
   const empty = join(dir, 'empty');
@@ -48,6 +50,23 @@ export async function openWorkspace(store: Store, imageId: Digest | undefined): 
     await overlaySnapshotter.unmount(dir);
     rmSync(dir, { recursive: true, force: true });
     throw error;
+  }
+}
+
+/** Workspaces of builds that were killed (`<pid>-…` of a process gone): their mounts undone and their files removed. */
+async function sweepDeadWorkspaces(store: Store): Promise<void> {
+  let names: string[];
+  try {
+    names = readdirSync(buildDir(store));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(name.split('-')[0]);
+    if (!Number.isInteger(pid) || pid <= 0 || isProcessAlive(pid)) continue;
+    const dir = join(buildDir(store), name);
+    await overlaySnapshotter.unmount(dir);
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -1,10 +1,12 @@
 // wharf build through the CLI: instructions and their config and history, RUN's layer, COPY's rules, the cache, stages, contexts and .dockerignore, Docker's errors, and the same Dockerfile built by real Docker.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { busyboxPair, busyboxWharf } from '../helpers/busybox-wharf.ts';
-import { ok } from '../helpers/cli-fixtures.ts';
+import { busyboxPair, busyboxWharf, eventually } from '../helpers/busybox-wharf.ts';
+import { ok, WHARF_BIN } from '../helpers/cli-fixtures.ts';
 import { runCommand } from '../helpers/run-command.ts';
 import { tempDir, type Wharf } from '../helpers/wharf-cli.ts';
 
@@ -180,6 +182,26 @@ RUN ls -ln /files | awk 'NR>1 {print $1, $3, $4, $9}'; ls -A /all | sort | tr '\
     }
     assert.equal((await wharf.run(['image', 'inspect', 'bad:1'])).code, 1, 'nothing tagged');
     assert.equal(ok(await wharf.run(['ps', '-a', '-q'])).stdout, '', 'the failed RUN left no container');
+  });
+
+  it('survives a kill -9 mid-build: nothing tagged, the next build works, and a dead build\'s workspace is swept', async (t) => {
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const dir = context(t, { Dockerfile: 'FROM busybox\nCOPY a.txt /a.txt\nRUN sleep 120\n', 'a.txt': 'a\n' });
+    const stale = join(wharf.root, 'build', '2147483646-deadbeef', 'upper');
+    mkdirSync(stale, { recursive: true });
+    const child = spawn(WHARF_BIN, ['build', '-t', 'killed:1', dir], { env: { ...process.env, WHARF_ROOT: wharf.root }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let said = '';
+    child.stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    await eventually(async () => (said.includes('RUN sleep 120') ? true : undefined), 'the RUN step starting');
+    child.kill('SIGKILL');
+    await once(child, 'close');
+    assert.ok(!existsSync(join(stale, '..')), 'the dead build\'s workspace is gone');
+    assert.equal((await wharf.run(['image', 'inspect', 'killed:1'])).code, 1);
+    ok(await wharf.run(['container', 'prune', '-f']));
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM busybox\nCOPY a.txt /a.txt\nRUN cat /a.txt\n');
+    ok(await wharf.run(['build', '-t', 'after:1', dir]));
+    assert.equal(ok(await wharf.run(['run', '--rm', 'after:1', 'cat', '/a.txt'])).stdout, 'a\n');
   });
 
   it('writes -o type=docker and type=tar outputs, and --iidfile', async (t) => {
