@@ -15,11 +15,12 @@ import type { Dockerfile, Instruction } from './dockerfile/instructions.ts';
 import { parseDockerfile } from './dockerfile/parse.ts';
 import { BuildProgress, type Vertex } from './progress.ts';
 import { findStage, type Stage, splitStages, stagesFor } from './stages.ts';
-import { type StageState, scratchState, stateFromImage } from './stage-state.ts';
+import { type StageState, lookupIn, scratchState, stateFromImage } from './stage-state.ts';
 import { applyConfigInstruction, type ConfigContext } from './steps/config-steps.ts';
 import { copySources } from './steps/copy-sources.ts';
 import { planCopy } from './steps/copy-step.ts';
 import { runCommand, runStep } from './steps/run-step.ts';
+import { workdirStep } from './steps/workdir-step.ts';
 
 export interface BuildOptions {
   context: BuildContext;
@@ -137,7 +138,7 @@ class StageBuilder {
       throw new InvalidArgumentError(`Dockerfile:${stage.from.line}: FROM --platform=${platform}: wharf builds for this host's platform only (${formatPlatform(hostPlatform())})`);
     }
     const earlier = findStage(all, reference, stage.index);
-    if (earlier) return { ...this.results.get(earlier.index)!, args: new Map(), cmdSet: false };
+    if (earlier) return { ...this.results.get(earlier.index)!, args: new Map(), cmdSet: false, maintainer: undefined };
     if (reference === 'scratch') return scratchState(hostPlatform());
     const id = await this.baseImage(reference);
     return stateFromImage(id, await readConfig(this.store, id));
@@ -163,13 +164,17 @@ class StageBuilder {
         return this.cachedOr(state, runCommand(state, instruction), vertex, () => runStep(this.store, state, instruction, { network: this.options.network, output: (chunk) => vertex.output(chunk) }));
       case 'COPY':
       case 'ADD': {
-        const sources = await copySources(this.store, { all, stage, results: this.results, context: this.options.context, instruction, expand: (raw) => expandWord(raw, (name) => state.args.get(name) ?? this.config.metaArgs.get(name), this.dockerfile.escape) });
+        const sources = await copySources(this.store, { all, stage, results: this.results, context: this.options.context, instruction, expand: (raw) => expandWord(raw, (name) => state.args.get(name) ?? this.config.metaArgs.get(name), this.dockerfile.escape), lookup: lookupIn(state) });
         try {
           const plan = await planCopy(this.store, state, instruction, sources, this.dockerfile.escape);
           return await this.cachedOr(state, plan.command, vertex, plan.execute);
         } finally {
           await sources.close();
         }
+      }
+      case 'WORKDIR': {
+        const change = applyConfigInstruction(state, instruction, this.config);
+        return this.cachedOr(state, change.command, vertex, () => workdirStep(this.store, state, change), change.state);
       }
       default: {
         const change = applyConfigInstruction(state, instruction, this.config);

@@ -39,6 +39,7 @@ function stepImage(state: StageState, step: Step & { containerId: string; create
   const parent = state.imageId ?? '';
   return {
     architecture: image.architecture,
+    ...(state.maintainer ? { author: state.maintainer } : {}),
     ...(image.variant ? { variant: image.variant } : {}),
     config: dockerOrder({ ...state.runConfig, Hostname: '', Image: parent }),
     container: step.containerId,

@@ -13,6 +13,8 @@ export interface StageState {
   args: Map<string, string | undefined>;
   /** A CMD of this stage's own, which a later ENTRYPOINT keeps (one inherited from the base image it drops). */
   cmdSet?: boolean;
+  /** This stage's MAINTAINER, the author of each image it commits after it (none is inherited from the base, as in moby). */
+  maintainer?: string;
 }
 
 const DEFAULT_SHELL = ['/bin/sh', '-c'];

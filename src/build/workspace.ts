@@ -3,10 +3,12 @@
 // Lifecycle: openWorkspace(image) → rootfs (mounted) → changes written there → layer() → close(), which unmounts and removes it all.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { chmod, lchown, lstat, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Digest } from '../digest/digest.ts';
-import { WharfError } from '../errors.ts';
+import { InvalidArgumentError, WharfError } from '../errors.ts';
+import { resolveInRoot } from '../snapshots/resolve-in-root.ts';
 import { overlaySnapshotter } from '../snapshots/overlay-snapshotter.ts';
 import { upperLayerTar } from '../snapshots/overlay-upper.ts';
 import { chooseSnapshotter } from '../snapshots/select-snapshotter.ts';
@@ -77,5 +79,20 @@ export async function withWorkspace<T>(store: Store, imageId: Digest | undefined
     return await work(workspace);
   } finally {
     await workspace.close();
+  }
+}
+
+/** Makes `dir` (relative to the root) and its missing parents as moby's MkdirAllAndChownNew does: 0755, only the new ones given `owner`. */
+export async function makeDirectories(rootfs: string, dir: string, owner: { uid: number; gid: number }): Promise<void> {
+  const parts = dir.split('/').filter(Boolean);
+  for (let depth = 1; depth <= parts.length; depth++) {
+    const path = resolveInRoot(rootfs, parts.slice(0, depth).join('/'));
+    const existing = await lstat(path).catch(() => undefined);
+    if (existing?.isDirectory()) continue;
+    if (existing) throw new InvalidArgumentError(`Cannot mkdir: /${parts.slice(0, depth).join('/')} is not a directory`);
+    await mkdir(path);
+    // the mode exactly, whatever the umask
+    await chmod(path, 0o755);
+    await lchown(path, owner.uid, owner.gid);
   }
 }

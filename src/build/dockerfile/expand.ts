@@ -19,6 +19,11 @@ export function expandWords(raw: string, lookup: Lookup, escape: EscapeChar = '\
   return new WordLexer(raw, lookup, escape).run().words;
 }
 
+/** A heredoc body as BuildKit expands it (its lexer's SkipProcessQuotes): $VARs and escapes processed, quotes kept as text. */
+export function expandKeepingQuotes(raw: string, lookup: Lookup): string {
+  return new WordLexer(raw, lookup, '\\', true).run().text;
+}
+
 /** Text read up to a stop character, whole and split into words. */
 interface Lexed {
   text: string;
@@ -59,11 +64,13 @@ class WordLexer {
   private readonly source: string;
   private readonly lookup: Lookup;
   private readonly escape: EscapeChar;
+  private readonly keepQuotes: boolean;
 
-  constructor(source: string, lookup: Lookup, escape: EscapeChar) {
+  constructor(source: string, lookup: Lookup, escape: EscapeChar, keepQuotes = false) {
     this.source = source;
     this.lookup = lookup;
     this.escape = escape;
+    this.keepQuotes = keepQuotes;
   }
 
   run(): Lexed {
@@ -96,7 +103,7 @@ class WordLexer {
         const value = this.readDollar();
         text += value;
         words.addSplitting(value);
-      } else if (char === "'" || char === '"') {
+      } else if ((char === "'" || char === '"') && !this.keepQuotes) {
         const quoted = char === "'" ? this.readSingleQuoted() : this.readDoubleQuoted(rawEscapes);
         text += quoted;
         words.addRaw(quoted);

@@ -55,7 +55,8 @@ const PARSERS: Record<InstructionKind, (source: Source) => Specific> = {
   ENTRYPOINT: ({ args }) => ({ kind: 'ENTRYPOINT', command: parseCommand(args) }),
   LABEL: (source) => ({ kind: 'LABEL', pairs: parsePairs('LABEL', source) }),
   MAINTAINER: ({ args }) => ({ kind: 'MAINTAINER', name: exactlyOne('MAINTAINER', args) }),
-  EXPOSE: ({ args }) => ({ kind: 'EXPOSE', ports: atLeastOne('EXPOSE', splitOnWhitespace(args)) }),
+  // sorted as written, before expansion, as BuildKit's parser does (moby's history shows them so)
+  EXPOSE: ({ args }) => ({ kind: 'EXPOSE', ports: atLeastOne('EXPOSE', splitOnWhitespace(args)).sort() }),
   ENV: (source) => ({ kind: 'ENV', pairs: parsePairs('ENV', source) }),
   ADD: (source) => parseCopy('ADD', source),
   COPY: (source) => parseCopy('COPY', source),

@@ -45,7 +45,7 @@ export function applyConfigInstruction(state: StageState, instruction: ConfigIns
       return nop(`LABEL ${pairs.map(([key, value]) => `${key}=${value}`).join(' ')}`, { ...config, Labels: { ...(config.Labels ?? {}), ...Object.fromEntries(pairs) } });
     }
     case 'MAINTAINER':
-      return nop(`MAINTAINER ${instruction.name}`, config, { image: { ...state.image, author: instruction.name } });
+      return nop(`MAINTAINER ${instruction.name}`, config, { maintainer: instruction.name });
     case 'EXPOSE': {
       const ports = words(instruction.ports.join(' '));
       const exposed = { ...(config.ExposedPorts ?? {}), ...Object.fromEntries(ports.flatMap(portKeys).map((port) => [port, {}])) };
@@ -61,7 +61,8 @@ export function applyConfigInstruction(state: StageState, instruction: ConfigIns
       return { state: changed, command: [...shellOf(changed), `#(nop) WORKDIR ${dir}`] };
     }
     case 'VOLUME': {
-      const paths = instruction.paths.flatMap((path) => words(path));
+      // each path one word after expansion, as moby expands VOLUME's
+      const paths = instruction.paths.map(expand);
       if (paths.some((path) => path === '')) throw new InvalidArgumentError('VOLUME specified can not be an empty string');
       return nop(`VOLUME [${paths.join(' ')}]`, { ...config, Volumes: { ...(config.Volumes ?? {}), ...Object.fromEntries(paths.map((path) => [path, {}])) } });
     }

@@ -1,6 +1,6 @@
 // What a COPY or ADD reads: context paths, another stage's or image's files (--from), heredoc bodies, ADD's URLs; each as entries of a context that close() releases.
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { Readable } from 'node:stream';
@@ -12,6 +12,7 @@ import type { Store } from '../../store/store.ts';
 import type { BuildContext } from '../context/build-context.ts';
 import { IgnoreMatcher } from '../context/dockerignore.ts';
 import { resolveSources, type SourceEntry } from '../context/sources.ts';
+import { expandKeepingQuotes, type Lookup } from '../dockerfile/expand.ts';
 import type { Heredoc } from '../dockerfile/instructions.ts';
 import type { Stage } from '../stages.ts';
 import { findStage } from '../stages.ts';
@@ -33,6 +34,8 @@ export interface SourceRequest {
   instruction: CopyInstruction;
   /** Expands a flag's value with the ARGs in scope. */
   expand(raw: string): string;
+  /** What `$NAME` means in a heredoc's body: the stage's ENV, then its ARGs. */
+  lookup: Lookup;
 }
 
 export async function copySources(store: Store, request: SourceRequest): Promise<ResolvedSources> {
@@ -42,7 +45,7 @@ export async function copySources(store: Store, request: SourceRequest): Promise
     if (instruction.kind === 'ADD') throw new InvalidArgumentError('ADD does not support the --from flag');
     return fromImage(store, request, imageOf(store, request, request.expand(from)));
   }
-  if (instruction.heredocs.length) return fromHeredocs(instruction.heredocs);
+  if (instruction.heredocs.length) return fromHeredocs(instruction.heredocs, request.lookup);
   const urls = instruction.sources.filter((source) => /^https?:\/\//.test(source));
   if (instruction.kind === 'ADD' && urls.length) return fromUrls(urls, instruction);
   const patterns = instruction.sources.map(request.expand);
@@ -72,10 +75,14 @@ async function fromImage(store: Store, request: SourceRequest, imageId: Digest):
   }
 }
 
-/** `COPY <<EOF /dest`: each body a file named as its heredoc, in a context of its own. */
-function fromHeredocs(heredocs: Heredoc[]): Promise<ResolvedSources> {
+/** `COPY <<EOF /dest`: each body (expanded unless its name was quoted) a file named as its heredoc, in a context of its own; 0664 as BuildKit makes them. */
+function fromHeredocs(heredocs: Heredoc[], lookup: Lookup): Promise<ResolvedSources> {
   return temporaryContext(async (dir) => {
-    for (const heredoc of heredocs) writeFileSync(join(dir, heredoc.name), heredoc.body, { mode: 0o644 });
+    for (const heredoc of heredocs) {
+      const path = join(dir, heredoc.name);
+      writeFileSync(path, heredoc.expand ? expandKeepingQuotes(heredoc.body, lookup) : heredoc.body);
+      chmodSync(path, 0o664);
+    }
     return heredocs.map((heredoc) => heredoc.name);
   });
 }

@@ -15,7 +15,7 @@ import { expandWord } from '../dockerfile/expand.ts';
 import type { Instruction } from '../dockerfile/instructions.ts';
 import { commitStep } from '../commit-step.ts';
 import { type StageState, lookupIn, shellOf } from '../stage-state.ts';
-import { withWorkspace } from '../workspace.ts';
+import { makeDirectories, withWorkspace } from '../workspace.ts';
 import { isArchive, extractArchive } from './add-archive.ts';
 
 export type CopyInstruction = Extract<Instruction, { kind: 'COPY' | 'ADD' }>;
@@ -52,9 +52,10 @@ export async function planCopy(store: Store, state: StageState, instruction: Cop
   const chown = flag('chown') === undefined ? undefined : expand(flag('chown')!);
   const chmod = flag('chmod') === undefined ? undefined : parseChmod(expand(flag('chmod')!));
   const hash = await hashSources(sources.context, sources.entries);
-  const salted = chown !== undefined || chmod !== undefined ? saltedHash(hash, chown, chmod) : hash;
-  const described = sourceDescription(sources.entries, salted);
-  const command = [...shellOf(state), `#(nop) ${instruction.kind} ${described} in ${rawDestination} `];
+  const described = sourceDescription(sources.entries, chmod === undefined ? hash : saltedHash(hash, chmod));
+  // moby writes --chown straight before the hash, with no space between
+  const chownComment = chown === undefined ? '' : `--chown=${chown}`;
+  const command = [...shellOf(state), `#(nop) ${instruction.kind} ${chownComment}${described} in ${rawDestination} `];
   return {
     command,
     execute: () =>
@@ -67,7 +68,8 @@ export async function planCopy(store: Store, state: StageState, instruction: Cop
             await extractArchive(entry.absolutePath, workspace.rootfs, destination.replace(/^\/+|\/+$/g, ''), chown === undefined ? undefined : owner);
             continue;
           }
-          const entries = treeEntries(sources.context, entry, { ...place, chmod, withRoot: entry.isDirectory && !(await isDirectoryIn(workspace.rootfs, place.under)) });
+          await makeDirectories(workspace.rootfs, place.under, owner);
+          const entries = treeEntries(sources.context, entry, { ...place, chmod });
           await applyLayer(packEntries(entries), workspace.rootfs, { whiteouts: 'none', under: place.under, owner });
         }
         return commitStep(store, state, { command, layer: await workspace.layer() });
@@ -91,10 +93,10 @@ async function isDirectoryIn(rootfs: string, relative: string): Promise<boolean>
   }
 }
 
-/** The entries to write; a directory source's own entry only when it makes the destination (an existing one keeps its mode and time). */
-async function* treeEntries(context: BuildContext, entry: SourceEntry, options: Placement & { chmod?: number; withRoot: boolean }): AsyncGenerator<TreeEntry> {
+/** The entries to write; never a directory source's own entry (a destination it makes is 0755 and the --chown owner's, as in moby). */
+async function* treeEntries(context: BuildContext, entry: SourceEntry, options: Placement & { chmod?: number }): AsyncGenerator<TreeEntry> {
   for await (const item of walkSource(context, entry)) {
-    if (entry.isDirectory && item.relativePath === '' && !options.withRoot) continue;
+    if (entry.isDirectory && item.relativePath === '') continue;
     const name = entry.isDirectory ? item.relativePath : options.name;
     yield { source: item.absolutePath, name, stats: options.chmod === undefined ? item.stats : withMode(item.stats, options.chmod) };
   }
@@ -116,7 +118,7 @@ function ownerOf(rootfs: string, chown: string): { uid: number; gid: number } {
   return { uid: resolved.uid, gid: chown.includes(':') || !/^\d+$/.test(chown) ? resolved.gid : resolved.uid };
 }
 
-/** --chown and --chmod change the layer without changing the sources, so they go into the cache key's hash. */
-function saltedHash(hash: string, chown: string | undefined, chmod: number | undefined): string {
-  return createHash('sha256').update(`${hash}\0${chown ?? ''}\0${chmod ?? ''}`).digest('hex');
+/** --chmod changes the layer without changing the sources or the comment (the classic builder has no such flag), so it goes into the cache key's hash. */
+function saltedHash(hash: string, chmod: number): string {
+  return createHash('sha256').update(`${hash}\0${chmod}`).digest('hex');
 }

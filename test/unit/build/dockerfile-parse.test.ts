@@ -42,7 +42,8 @@ describe('parseDockerfile: one instruction each', () => {
     // The legacy form: one pair, the value is the rest of the line as written.
     ['ENV GREETING   "hello"  world  ', { flags: [], kind: 'ENV', pairs: [{ key: 'GREETING', value: '"hello"  world' }] }],
     ['MAINTAINER Jane Doe <jane@example.com>', { flags: [], kind: 'MAINTAINER', name: 'Jane Doe <jane@example.com>' }],
-    ['EXPOSE 80/tcp \t 443 ${PORT}', { flags: [], kind: 'EXPOSE', ports: ['80/tcp', '443', '${PORT}'] }],
+    // sorted as written, before expansion, as BuildKit's parser (and so moby's history) has them
+    ['EXPOSE 80/tcp \t 443 ${PORT}', { flags: [], kind: 'EXPOSE', ports: ['${PORT}', '443', '80/tcp'] }],
     ['VOLUME /data /logs', { flags: [], kind: 'VOLUME', paths: ['/data', '/logs'] }],
     ['VOLUME ["/data", " /logs "]', { flags: [], kind: 'VOLUME', paths: ['/data', '/logs'] }],
     ['USER app:staff', { flags: [], kind: 'USER', user: 'app:staff' }],
