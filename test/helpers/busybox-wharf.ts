@@ -7,7 +7,7 @@ import { type Dockerd, needPeers, startDockerd } from './peers.ts';
 import { makeWharf, tempDir, type Wharf } from './wharf-cli.ts';
 
 /** undefined (and the test skipped) without root or runc. */
-export async function busyboxWharf(t: TestContext, options: Partial<ImageOptions> = {}): Promise<Wharf | undefined> {
+export async function busyboxWharf(t: Pick<TestContext, 'skip' | 'after'>, options: Partial<ImageOptions> = {}): Promise<Wharf | undefined> {
   if (process.getuid?.() !== 0) return void t.skip('running containers needs root');
   if (!needPeers(t, 'runc')) return undefined;
   const wharf = makeWharf(t);
@@ -27,7 +27,7 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, what: s
 }
 
 /** A private dockerd with the same busybox test image loaded, beside a wharf that has it; undefined (skipped) without the peers. */
-export async function busyboxPair(t: TestContext): Promise<{ wharf: Wharf; docker: Dockerd } | undefined> {
+export async function busyboxPair(t: Pick<TestContext, 'skip' | 'after'>): Promise<{ wharf: Wharf; docker: Dockerd } | undefined> {
   const docker = await startDockerd(t);
   if (!docker) return undefined;
   const wharf = await busyboxWharf(t);
