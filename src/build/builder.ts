@@ -164,7 +164,7 @@ class StageBuilder {
         return this.cachedOr(state, runCommand(state, instruction), vertex, () => runStep(this.store, state, instruction, { network: this.options.network, output: (chunk) => vertex.output(chunk) }));
       case 'COPY':
       case 'ADD': {
-        const sources = await copySources(this.store, { all, stage, results: this.results, context: this.options.context, instruction, expand: (raw) => expandWord(raw, (name) => state.args.get(name) ?? this.config.metaArgs.get(name), this.dockerfile.escape), lookup: lookupIn(state) });
+        const sources = await copySources(this.store, { all, stage, results: this.results, context: this.options.context, instruction, expand: (raw) => expandWord(raw, lookupIn(state), this.dockerfile.escape), expandFrom: (raw) => expandWord(raw, (name) => state.args.get(name) ?? this.config.metaArgs.get(name), this.dockerfile.escape), lookup: lookupIn(state) });
         try {
           const plan = await planCopy(this.store, state, instruction, sources, this.dockerfile.escape);
           return await this.cachedOr(state, plan.command, vertex, plan.execute);

@@ -140,7 +140,9 @@ RUN echo never
 COPY --chown=nobody:nobody --chmod=640 *.txt /files/
 COPY . /all/
 ADD pack.tar.gz /unpacked/
-RUN ls -ln /files | awk 'NR>1 {print $1, $3, $4, $9}'; ls -A /all | sort | tr '\\n' ' '; echo; cat /unpacked/inside.txt
+ENV SRC=one.txt
+COPY $SRC /env/
+RUN cat /env/one.txt; ls -ln /files | awk 'NR>1 {print $1, $3, $4, $9}'; ls -A /all | sort | tr '\\n' ' '; echo; cat /unpacked/inside.txt
 `,
       '.dockerignore': 'secret*\n*.log\n!keep.log\n',
       'one.txt': '1\n',
@@ -152,6 +154,7 @@ RUN ls -ln /files | awk 'NR>1 {print $1, $3, $4, $9}'; ls -A /all | sort | tr '\
     });
     ok(await runCommand('tar', ['-czf', join(dir, 'pack.tar.gz'), '-C', join(dir, 'pack'), 'inside.txt']));
     const built = ok(await wharf.run(['build', '--progress', 'plain', '--no-cache', dir]));
+    assert.match(built.stderr, /#\d+ \d+\.\d+ 1\n/, 'COPY $SRC expands ENV');
     assert.match(built.stderr, /-rw-r----- 65534 65534 one\.txt\n.*-rw-r----- 65534 65534 two\.txt\n/);
     assert.match(built.stderr, / \.dockerignore Dockerfile keep\.log one\.txt pack pack\.tar\.gz two\.txt \n/);
     assert.match(built.stderr, /from the archive\n/);

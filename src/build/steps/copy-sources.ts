@@ -32,8 +32,10 @@ export interface SourceRequest {
   results: Map<number, StageState>;
   context: BuildContext;
   instruction: CopyInstruction;
-  /** Expands a flag's value with the ARGs in scope. */
+  /** Expands a source path with the stage's ENV and ARGs, as Docker expands COPY's words. */
   expand(raw: string): string;
+  /** Expands `--from`, which may also name a global ARG (`COPY --from=${BASE}`), as BuildKit allows. */
+  expandFrom(raw: string): string;
   /** What `$NAME` means in a heredoc's body: the stage's ENV, then its ARGs. */
   lookup: Lookup;
 }
@@ -43,7 +45,7 @@ export async function copySources(store: Store, request: SourceRequest): Promise
   const from = instruction.flags.find((flag) => flag.name === 'from')?.value;
   if (from !== undefined) {
     if (instruction.kind === 'ADD') throw new InvalidArgumentError('ADD does not support the --from flag');
-    return fromImage(store, request, imageOf(store, request, request.expand(from)));
+    return fromImage(store, request, imageOf(store, request, request.expandFrom(from)));
   }
   if (instruction.heredocs.length) return fromHeredocs(instruction.heredocs, request.lookup);
   const urls = instruction.sources.filter((source) => /^https?:\/\//.test(source));
