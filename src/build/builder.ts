@@ -13,7 +13,7 @@ import type { BuildContext } from './context/build-context.ts';
 import { expandWord } from './dockerfile/expand.ts';
 import type { Dockerfile, Instruction } from './dockerfile/instructions.ts';
 import { parseDockerfile } from './dockerfile/parse.ts';
-import { BuildProgress, type Vertex } from './progress.ts';
+import type { BuildProgress, Vertex } from './progress.ts';
 import { findStage, type Stage, splitStages, stagesFor } from './stages.ts';
 import { type StageState, lookupIn, scratchState, stateFromImage } from './stage-state.ts';
 import { applyConfigInstruction, type ConfigContext } from './steps/config-steps.ts';

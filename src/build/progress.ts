@@ -1,69 +1,23 @@
-// Build output in BuildKit's plain form: `#N [stage i/n] INSTRUCTION`, the step's output lines with their seconds, then CACHED, DONE or ERROR.
+// What a build reports as it goes: one vertex per step (BuildKit's word), each with output, notes and an ending; plain lines or a redrawn terminal.
 export type Write = (text: string) => void;
 
-export class BuildProgress {
-  private count = 0;
-  private readonly write: Write;
-
-  /** Quiet (`-q`) writes nothing. */
-  constructor(write: Write | undefined) {
-    this.write = write ?? (() => {});
-  }
-
-  vertex(name: string): Vertex {
-    this.count += 1;
-    return new Vertex(this.count, name, this.write);
-  }
+export interface Vertex {
+  /** The step's output, as it comes. */
+  output(chunk: Buffer | string): void;
+  note(text: string): void;
+  cached(): void;
+  done(): void;
+  error(message: string): void;
 }
 
-export class Vertex {
-  private readonly started = performance.now();
-  private pending = '';
-  private readonly number: number;
-  private readonly writeText: Write;
-
-  constructor(number: number, name: string, write: Write) {
-    this.number = number;
-    this.writeText = write;
-    this.writeText(`#${number} ${name}\n`);
-  }
-
-  /** A step's output, split into lines each stamped with the seconds since the step began. */
-  output(chunk: Buffer | string): void {
-    const lines = (this.pending + chunk.toString()).split('\n');
-    this.pending = lines.pop() ?? '';
-    for (const line of lines) this.line(line);
-  }
-
-  note(text: string): void {
-    this.writeText(`#${this.number} ${text}\n`);
-  }
-
-  cached(): void {
-    this.flush();
-    this.writeText(`#${this.number} CACHED\n\n`);
-  }
-
-  done(): void {
-    this.flush();
-    this.writeText(`#${this.number} DONE ${this.seconds()}\n\n`);
-  }
-
-  error(message: string): void {
-    this.flush();
-    this.writeText(`#${this.number} ERROR: ${message}\n\n`);
-  }
-
-  private line(text: string): void {
-    this.writeText(`#${this.number} ${((performance.now() - this.started) / 1000).toFixed(3)} ${text}\n`);
-  }
-
-  private flush(): void {
-    if (this.pending) this.line(this.pending);
-    this.pending = '';
-  }
-
-  private seconds(): string {
-    return `${((performance.now() - this.started) / 1000).toFixed(1)}s`;
-  }
+export interface BuildProgress {
+  vertex(name: string): Vertex;
+  /** Draws the last state; called once, when the build has ended either way. */
+  finish(): void;
 }
+
+/** Nothing at all (`-q`). */
+export const quietProgress: BuildProgress = {
+  vertex: () => ({ output() {}, note() {}, cached() {}, done() {}, error() {} }),
+  finish() {},
+};

@@ -94,6 +94,10 @@ describe('wharf build', () => {
     const again = ok(await wharf.run(['build', '-t', 'app:2', dir]));
     assert.equal((again.stderr.match(/CACHED/g) ?? []).length, 11);
     assert.equal((await inspect(wharf, 'app:2')).Id, (await inspect(wharf, 'app:1')).Id);
+    const drawn = ok(await wharf.run(['build', '--progress', 'tty', '-t', 'app:2', dir])).stderr;
+    assert.match(drawn, /\x1b\[\d+A/, 'a terminal gets frames redrawn in place');
+    assert.match(drawn, /\[\+\] Building \d+\.\ds \(14\/14\) FINISHED\n/);
+    assert.match(drawn, / => CACHED \[12\/12\] CMD \["sh","-c","cat \/v"\] +\d+\.\ds\n/);
     writeFileSync(join(dir, 'sub', 'b.txt'), 'changed\n');
     const changed = ok(await wharf.run(['build', '-t', 'app:3', dir]));
     assert.equal((changed.stderr.match(/CACHED/g) ?? []).length, 5, 'ARG, ENV, LABEL, WORKDIR and the first COPY');

@@ -4,7 +4,9 @@ import { InvalidArgumentError, WharfError } from '../../errors.ts';
 import { buildImage } from '../../build/builder.ts';
 import { openBuildContext } from '../../build/context/build-context.ts';
 import { exportBuild, parseOutputSpec } from '../../build/export-output.ts';
-import { BuildProgress } from '../../build/progress.ts';
+import { PlainProgress } from '../../build/plain-progress.ts';
+import { type BuildProgress, quietProgress } from '../../build/progress.ts';
+import { TtyProgress } from '../../build/tty-progress.ts';
 import type { CliContext } from '../context.ts';
 import { parseFlags, requireArgs, stringList } from '../flags.ts';
 
@@ -38,6 +40,7 @@ export async function run(context: CliContext, args: string[], path: string): Pr
   if (values['cache-from'] !== undefined) context.err('WARNING: --cache-from is not supported yet; steps are reused from the local image cache only\n');
   const store = await context.store();
   const buildContext = await openBuildContext({ source: positionals[0], stdin: context.stdin, dockerfile: values.file as string | undefined });
+  const progress = progressFor(context, quiet ? 'quiet' : progressMode);
   try {
     const id = await buildImage(store, {
       context: buildContext,
@@ -49,7 +52,7 @@ export async function run(context: CliContext, args: string[], path: string): Pr
       labels: labels(stringList(values.label)),
       network: (values.network as string | undefined) ?? 'bridge',
       platform: values.platform as string | undefined,
-      progress: new BuildProgress(quiet ? undefined : context.err),
+      progress,
       pullImage: (name) => pullQuietly(context, name),
       warn: context.err,
     });
@@ -58,8 +61,17 @@ export async function run(context: CliContext, args: string[], path: string): Pr
     if (quiet) context.out(`${id}\n`);
     return 0;
   } finally {
+    progress.finish();
     await buildContext.close();
   }
+}
+
+/** BuildKit's choice: `auto` redraws on a terminal and prints plain lines otherwise. */
+function progressFor(context: CliContext, mode: string): BuildProgress {
+  if (mode === 'quiet') return quietProgress;
+  const terminal = context.stderr as CliContext['stderr'] & { isTTY?: boolean; columns?: number };
+  if (mode === 'tty' || (mode === 'auto' && terminal.isTTY)) return new TtyProgress(terminal);
+  return new PlainProgress(context.err);
 }
 
 /** `--build-arg NAME=value`, or `--build-arg NAME` taking NAME from wharf's environment (dropped when unset), as docker/cli does. */
