@@ -17,7 +17,9 @@ import type { BuildProgress, Vertex } from './progress.ts';
 import { findStage, type Stage, splitStages, stagesFor } from './stages.ts';
 import { type StageState, lookupIn, scratchState, stateFromImage } from './stage-state.ts';
 import { applyConfigInstruction, type ConfigContext } from './steps/config-steps.ts';
-import { copySources } from './steps/copy-sources.ts';
+import { copySources, imageOf } from './steps/copy-sources.ts';
+import { prepareRunMounts } from './steps/run-mounts.ts';
+import { openWorkspace } from './workspace.ts';
 import { planCopy } from './steps/copy-step.ts';
 import { runCommand, runStep } from './steps/run-step.ts';
 import { workdirStep } from './steps/workdir-step.ts';
@@ -32,6 +34,8 @@ export interface BuildOptions {
   pull: boolean;
   labels: Record<string, string>;
   network: string;
+  /** `--secret id=…`: values RUN --mount=type=secret exposes. */
+  secrets: Map<string, Buffer>;
   platform?: string;
   progress: BuildProgress;
   /** Pulls a base image into the store (the CLI's pull, its progress on stderr). */
@@ -160,8 +164,25 @@ class StageBuilder {
     switch (instruction.kind) {
       case 'FROM':
         throw new WharfError(`Dockerfile:${instruction.line}: unexpected FROM`);
-      case 'RUN':
-        return this.cachedOr(state, runCommand(state, instruction), vertex, () => runStep(this.store, state, instruction, { network: this.options.network, output: (chunk) => vertex.output(chunk) }));
+      case 'RUN': {
+        const mounts = await prepareRunMounts(flagValues(instruction, 'mount'), {
+          store: this.store,
+          context: this.options.context,
+          secrets: this.options.secrets,
+          openRoot: async (reference) => {
+            const imageId = imageOf(this.store, { all, stage, results: this.results }, expandWord(reference, (name) => state.args.get(name) ?? this.config.metaArgs.get(name), this.dockerfile.escape));
+            const workspace = await openWorkspace(this.store, imageId);
+            return { root: workspace.rootfs, imageId, close: () => workspace.close() };
+          },
+        });
+        try {
+          const network = flagValues(instruction, 'network').at(-1);
+          const context = { network: network === undefined || network === 'default' ? this.options.network : network, mounts, output: (chunk: Buffer) => vertex.output(chunk) };
+          return await this.cachedOr(state, runCommand(state, instruction, mounts.keys), vertex, () => runStep(this.store, state, instruction, context));
+        } finally {
+          await mounts.close();
+        }
+      }
       case 'COPY':
       case 'ADD': {
         const sources = await copySources(this.store, { all, stage, results: this.results, context: this.options.context, instruction, expand: (raw) => expandWord(raw, lookupIn(state), this.dockerfile.escape), expandFrom: (raw) => expandWord(raw, (name) => state.args.get(name) ?? this.config.metaArgs.get(name), this.dockerfile.escape), lookup: lookupIn(state) });
@@ -203,6 +224,10 @@ class StageBuilder {
   private expandMeta(raw: string): string {
     return expandWord(raw, (name) => this.config.metaArgs.get(name), this.dockerfile.escape);
   }
+}
+
+function flagValues(instruction: Instruction, name: string): string[] {
+  return instruction.flags.filter((flag) => flag.name === name && flag.value !== undefined).map((flag) => flag.value!);
 }
 
 /** `--label k=v`: the classic builder appends a LABEL step to the target stage. */

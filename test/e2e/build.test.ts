@@ -191,6 +191,39 @@ RUN cat /env/one.txt; ls -ln /files | awk 'NR>1 {print $1, $3, $4, $9}'; ls -A /
     assert.equal(ok(await wharf.run(['ps', '-a', '-q'])).stdout, '', 'the failed RUN left no container');
   });
 
+  it('mounts caches, context binds, secrets and tmpfs into RUN, keeps them out of the layer, and misses the cache when a bind\'s content changes', async (t) => {
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const dir = context(t, {
+      Dockerfile: `FROM busybox
+RUN --mount=type=cache,target=/cache sh -c 'echo run >> /cache/log; echo "runs: $(wc -l < /cache/log)"'
+RUN --mount=type=bind,source=data,target=/data cat /data/x.txt
+RUN --mount=type=secret,id=token,required echo "secret bytes: $(wc -c < /run/secrets/token)"
+RUN --mount=type=tmpfs,target=/scratch --network=none sh -c 'echo t > /scratch/t && ls /scratch'
+`,
+      'data/x.txt': 'from the context\n',
+    });
+    const secret = join(tempDir(t), 'token');
+    writeFileSync(secret, 's3cr3t');
+    const first = ok(await wharf.run(['build', '--secret', `id=token,src=${secret}`, '-t', 'mounts:1', dir]));
+    assert.match(first.stderr, /runs: 1\n/);
+    assert.match(first.stderr, /from the context\n/);
+    assert.match(first.stderr, /secret bytes: 6\n/);
+    const again = ok(await wharf.run(['build', '--no-cache', '--secret', `id=token,src=${secret}`, '-t', 'mounts:2', dir]));
+    assert.match(again.stderr, /runs: 2\n/, 'the cache mount outlives the build');
+    const left = ok(await wharf.run(['run', '--rm', 'mounts:2', 'sh', '-c', 'ls -d /cache /data /scratch /run/secrets 2>&1 | wc -l; ls /cache /data 2>/dev/null | wc -l'])).stdout;
+    assert.equal(left, '4\n0\n', 'no mount target, stub or content is left in the image');
+    const steps = (await history(wharf, 'mounts:2')).join('\n');
+    assert.doesNotMatch(steps, /s3cr3t/);
+    assert.match(steps, /--mount=type=cache,target=\/cache \/bin\/sh -c/);
+    writeFileSync(join(dir, 'data', 'x.txt'), 'changed\n');
+    const changed = ok(await wharf.run(['build', '--secret', `id=token,src=${secret}`, '-t', 'mounts:3', dir]));
+    assert.match(changed.stderr, /changed\n/, 'a changed bind source reruns the step');
+    const missing = await wharf.run(['build', dir]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr.trim().split('\n').at(-1)!, /secret token not found/);
+  });
+
   it('survives a kill -9 mid-build: nothing tagged, the next build works, and a dead build\'s workspace is swept', async (t) => {
     const wharf = await busyboxWharf(t);
     if (!wharf) return;

@@ -28,7 +28,7 @@ export interface WalkedSource {
 }
 
 /** The instruction errors name, as Docker's `COPY failed: …`. */
-export type SourceInstruction = 'COPY' | 'ADD';
+export type SourceInstruction = 'COPY' | 'ADD' | 'RUN';
 
 /**
  * The entries the sources name, in order: each relative to the context root (a leading `/` is the root), a wildcard

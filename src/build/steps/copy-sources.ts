@@ -54,7 +54,8 @@ export async function copySources(store: Store, request: SourceRequest): Promise
   return { context: request.context, entries: await resolveSources(request.context, patterns, instruction.kind), close: async () => {} };
 }
 
-function imageOf(store: Store, request: SourceRequest, reference: string): Digest {
+/** What `--from=` (COPY's, or a RUN mount's) names: an earlier stage's image, else an image in the store. */
+export function imageOf(store: Store, request: Pick<SourceRequest, 'all' | 'stage' | 'results'>, reference: string): Digest {
   const stage = findStage(request.all, reference, request.stage.index);
   if (stage) {
     const built = request.results.get(stage.index)?.imageId;

@@ -12,27 +12,30 @@ import type { Instruction } from '../dockerfile/instructions.ts';
 import { commitStep } from '../commit-step.ts';
 import { type StageState, runArgs } from '../stage-state.ts';
 import { commandArgs } from './config-steps.ts';
+import { type PreparedMounts, removeMountStubs } from './run-mounts.ts';
 
 export type RunInstruction = Extract<Instruction, { kind: 'RUN' }>;
 
 export interface RunContext {
-  /** `--network` of the build: bridge (Docker's default), host or none. */
+  /** The network RUN's container gets: the step's `--network`, else the build's (bridge, Docker's default). */
   network: string;
+  /** `--mount`s prepared for this step. */
+  mounts: PreparedMounts;
   /** The container's output, as it comes. */
   output(chunk: Buffer): void;
 }
 
 /** container_config.Cmd of the step: build args in use go first (`|1 VERSION=2 /bin/sh -c …`), so a changed value misses the cache. */
-export function runCommand(state: StageState, instruction: RunInstruction): string[] {
+export function runCommand(state: StageState, instruction: RunInstruction, mountKeys: string[]): string[] {
   const args = runArgs(state);
-  const argv = runArgv(state, instruction);
+  const argv = [...mountKeys, ...runArgv(state, instruction)];
   return args.length ? [`|${args.length}`, ...args, ...argv] : argv;
 }
 
 export async function runStep(store: Store, state: StageState, instruction: RunInstruction, context: RunContext): Promise<StageState> {
   if (!state.imageId) throw new WharfError(`The command '${commandArgs(state, instruction.command).join(' ')}' returned a non-zero code: 127: no image to run it on (FROM scratch)`);
   const argv = runArgv(state, instruction);
-  const created = await createContainer(store, containerOptions(state, argv, context.network), {});
+  const created = await createContainer(store, { ...containerOptions(state, argv, context.network), mounts: context.mounts.specs }, {});
   const record = getContainer(store, created.id) as ContainerRecord;
   try {
     await startContainer(store, record, { waitForAttach: true });
@@ -44,7 +47,8 @@ export async function runStep(store: Store, state: StageState, instruction: RunI
     if (code !== 0) {
       throw new WharfError(`The command '${argv.join(' ')}' returned a non-zero code: ${code}`, { fromDaemon: false });
     }
-    return await commitStep(store, state, { command: runCommand(state, instruction), layer: await upperLayerTar(containerDir(store, record.id)), containerId: record.id });
+    removeMountStubs(containerDir(store, record.id), context.mounts.targets);
+    return await commitStep(store, state, { command: runCommand(state, instruction, context.mounts.keys), layer: await upperLayerTar(containerDir(store, record.id)), containerId: record.id });
   } finally {
     const current = getContainer(store, record.id);
     if (current) await removeContainer(store, current, { force: true, removeVolumes: true });

@@ -1,5 +1,5 @@
 // `wharf build [OPTIONS] PATH | URL | -`: an image from a Dockerfile and its context, with BuildKit's plain progress on stderr; -q prints only the ID.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { InvalidArgumentError, WharfError } from '../../errors.ts';
 import { buildImage } from '../../build/builder.ts';
 import { openBuildContext } from '../../build/context/build-context.ts';
@@ -25,6 +25,7 @@ const BUILD_FLAGS = {
   network: { type: 'string' },
   output: { type: 'string', short: 'o' },
   'cache-from': { type: 'string', multiple: true },
+  secret: { type: 'string', multiple: true },
   rm: { type: 'boolean' },
   'force-rm': { type: 'boolean' },
 } as const;
@@ -51,6 +52,7 @@ export async function run(context: CliContext, args: string[], path: string): Pr
       pull: values.pull === true,
       labels: labels(stringList(values.label)),
       network: (values.network as string | undefined) ?? 'bridge',
+      secrets: secrets(stringList(values.secret), context.env),
       platform: values.platform as string | undefined,
       progress,
       pullImage: (name) => pullQuietly(context, name),
@@ -83,6 +85,28 @@ function buildArgs(flags: string[], env: NodeJS.ProcessEnv): Map<string, string>
     else if (env[flag] !== undefined) args.set(flag, env[flag]!);
   }
   return args;
+}
+
+/** `--secret id=NAME,src=FILE` or `id=NAME,env=VAR` (BuildKit's forms); read now, so a missing file fails before any step runs. */
+function secrets(flags: string[], env: NodeJS.ProcessEnv): Map<string, Buffer> {
+  const values = new Map<string, Buffer>();
+  for (const flag of flags) {
+    const fields = Object.fromEntries(flag.split(',').map((field) => [field.slice(0, field.indexOf('=')), field.slice(field.indexOf('=') + 1)]));
+    const file = fields.src ?? fields.source;
+    if (!fields.id) throw new InvalidArgumentError(`invalid secret ${JSON.stringify(flag)}: id is required`, { fromDaemon: false });
+    if (file !== undefined) {
+      try {
+        values.set(fields.id, readFileSync(file));
+      } catch {
+        throw new InvalidArgumentError(`failed to read secret ${fields.id}: open ${file}: no such file or directory`, { fromDaemon: false });
+      }
+    } else if (env[fields.env ?? fields.id] !== undefined) {
+      values.set(fields.id, Buffer.from(env[fields.env ?? fields.id]!));
+    } else {
+      throw new InvalidArgumentError(`invalid secret ${JSON.stringify(flag)}: src or env is required`, { fromDaemon: false });
+    }
+  }
+  return values;
 }
 
 function labels(flags: string[]): Record<string, string> {
