@@ -5,6 +5,7 @@ import path from 'node:path';
 import { buildBigImage } from '../test/helpers/big-image.ts';
 import { writeClassicArchive } from '../test/helpers/image-archives.ts';
 import { startDockerd } from '../test/helpers/peers.ts';
+import { buildRows } from './build.ts';
 import { containerRows } from './containers.ts';
 import { measure, type Measurement } from './measure.ts';
 import { benchRegistryServer, printRegistryRows } from './registry-server.ts';
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
   rows.push({ name: 'images, 1000 images', peerName: 'docker images', target: '≤ 3', wharf: measure([wharf, 'images'], { env: wharfEnv, runs: 15 }), peer: measure(['docker', 'images'], { env: dockerEnv, runs: 15 }) });
   rows.push(...(await registryClientRows({ peers: fakeTest, wharf, work, archive, dockerEnv, settle })));
   rows.push(...(await containerRows({ peers: fakeTest, wharf, work, dockerEnv })));
+  rows.push(...(await buildRows({ wharf, work, dockerEnv, settle })));
   print();
   printRegistryRows(await benchRegistryServer(fakeTest));
 }
