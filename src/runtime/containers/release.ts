@@ -1,6 +1,6 @@
 // Undoes a run (runtime state, root filesystem mount, network) once a container has stopped, and removes a container for good; safe to repeat after a crash.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore, type Store } from '../../store/store.ts';
 import { detachNetwork } from '../network/attach.ts';
@@ -19,10 +19,12 @@ export async function releaseContainer(options: { root: string; containerId: str
 export async function releaseRun(store: Store, containerId: string): Promise<void> {
   const dir = containerDir(store, containerId);
   const plan = readPlan(dir);
-  // the runtime's record of the container, and any process a crashed monitor left running
-  if (plan) spawnSync(plan.runtimePath, ['--root', plan.stateRoot, 'delete', '--force', containerId], { stdio: 'ignore' });
-  await unmountContainerRootfs(dir);
-  await detachNetwork(store, dir);
+  // the runtime's record of the container, and any process a crashed monitor left running; `runc run` removes
+  // its record when the container exits, and without one `delete` has nothing to do
+  if (plan && existsSync(join(plan.stateRoot, containerId))) spawnSync(plan.runtimePath, ['--root', plan.stateRoot, 'delete', '--force', containerId], { stdio: 'ignore' });
+  // independent, each mostly waiting for a program (umount, ip)
+  const outcomes = await Promise.allSettled([unmountContainerRootfs(dir), detachNetwork(store, dir)]);
+  for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
   store.db.transaction(() => updateContainer(store, containerId, { network: null }));
 }
 

@@ -30,9 +30,9 @@ export async function startContainer(store: Store, record: ContainerRecord, opti
   const runtime = detectRuntime({ flag: hostConfig.Runtime === 'runc' ? undefined : hostConfig.Runtime, root: store.root });
   await releaseRun(store, record.id);
   try {
-    const rootfs = await mountContainerRootfs(dir);
     const mode = networkMode(hostConfig.NetworkMode);
-    const network = await attachNetwork(store, dir, {
+    // independent, each mostly waiting for a program (mount, ip): together they take the time of the longer
+    const [rootfs, network] = await bothSettled(mountContainerRootfs(dir), attachNetwork(store, dir, {
       containerId: record.id,
       mode,
       hostname: config.Hostname,
@@ -40,7 +40,7 @@ export async function startContainer(store: Store, record: ContainerRecord, opti
       publishAll: hostConfig.PublishAllPorts,
       exposedPorts: Object.keys(config.ExposedPorts ?? {}),
       name: record.name,
-    });
+    }));
     store.db.transaction(() => updateContainer(store, record.id, { network }));
     const imageVolumes = Object.keys(config.Volumes ?? {});
     const mounts = await resolveMounts(store, record.id, { volumes: hostConfig.Binds ?? [], mounts: hostConfig.MountFlags, tmpfs: hostConfig.TmpfsFlags, imageVolumes, rootfs });
@@ -68,6 +68,14 @@ export async function startContainer(store: Store, record: ContainerRecord, opti
     await releaseRun(store, record.id);
     throw error;
   }
+}
+
+/** Both results, once both have settled, so undoing after a failure never races the other half still at work. */
+async function bothSettled<A, B>(first: Promise<A>, second: Promise<B>): Promise<[A, B]> {
+  const [a, b] = await Promise.allSettled([first, second]);
+  if (a.status === 'rejected') throw a.reason;
+  if (b.status === 'rejected') throw b.reason;
+  return [a.value, b.value];
 }
 
 function networkMode(mode: string): 'bridge' | 'host' | 'none' {

@@ -108,7 +108,8 @@ function portRules(options: { containerId: string; bridge: string; ipAddress: st
 /** Undoes attachNetwork: rules, namespace and veth, address and ports. Safe to call twice, or after a crash mid-attach. */
 export async function detachNetwork(store: Store, containerDir: string): Promise<void> {
   const state = readAttachmentState(containerDir);
-  await removeRulesOf(`wharf:${state.containerId}`);
+  // only a bridge attachment adds rules (its state is recorded before the first one)
+  if (state.mode === 'bridge') await removeRulesOf(`wharf:${state.containerId}`);
   await removeNetnsAndVeth(state.containerId);
   releasePorts(store, state.containerId);
   releaseAddresses(store, state.containerId);
