@@ -16,13 +16,17 @@ import { ensureSnapshots } from '../snapshots/snapshot-store.ts';
 import { containerPaths, writeRootfsRecord } from '../snapshots/snapshotter.ts';
 import { isProcessAlive } from '../store/leases.ts';
 import type { Store } from '../store/store.ts';
+import { chainIds } from '../images/chain-ids.ts';
+import { adoptUpperDir } from '../snapshots/adopt-upper.ts';
+import type { StageState } from './stage-state.ts';
 
 export interface Workspace {
   /** The merged root, mounted. */
   rootfs: string;
   /** What was written to the root since it was opened, as a layer tar with OCI whiteouts. */
   layer(): Promise<Readable>;
-  close(): Promise<void>;
+  /** Unmounts and removes it; with a chain ID, the upper dir first becomes that layer's snapshot (see adopt-upper.ts). */
+  close(keepAs?: Digest): Promise<void>;
 }
 
 export function buildDir(store: Store): string {
@@ -43,8 +47,9 @@ export async function openWorkspace(store: Store, imageId: Digest | undefined): 
     return {
       rootfs,
       layer: () => upperLayerTar(dir),
-      close: async () => {
+      close: async (keepAs) => {
         await overlaySnapshotter.unmount(dir);
+        if (keepAs) await adoptUpperDir(store, paths.upperDir, keepAs);
         rmSync(dir, { recursive: true, force: true });
       },
     };
@@ -80,6 +85,26 @@ export async function withWorkspace<T>(store: Store, imageId: Digest | undefined
   } finally {
     await workspace.close();
   }
+}
+
+/** Runs a step that writes to a workspace on the stage's image and commits it; the layer it made keeps its files as the snapshot later steps mount. */
+export async function withStepWorkspace(store: Store, state: StageState, step: (workspace: Workspace) => Promise<StageState>): Promise<StageState> {
+  const workspace = await openWorkspace(store, state.imageId);
+  let next: StageState;
+  try {
+    next = await step(workspace);
+  } catch (error) {
+    await workspace.close();
+    throw error;
+  }
+  await workspace.close(topChainId(state, next));
+  return next;
+}
+
+/** The chain ID of the layer a step added, if it added one. */
+export function topChainId(before: StageState, after: StageState): Digest | undefined {
+  const diffIds = after.image.rootfs.diff_ids;
+  return diffIds.length > before.image.rootfs.diff_ids.length ? chainIds(diffIds).at(-1) : undefined;
 }
 
 /** Makes `dir` (relative to the root) and its missing parents as moby's MkdirAllAndChownNew does: 0755, only the new ones given `owner`. */

@@ -15,7 +15,7 @@ import { expandWord } from '../dockerfile/expand.ts';
 import type { Instruction } from '../dockerfile/instructions.ts';
 import { commitStep } from '../commit-step.ts';
 import { type StageState, lookupIn, shellOf } from '../stage-state.ts';
-import { makeDirectories, withWorkspace } from '../workspace.ts';
+import { makeDirectories, withStepWorkspace } from '../workspace.ts';
 import { isArchive, extractArchive } from './add-archive.ts';
 
 export type CopyInstruction = Extract<Instruction, { kind: 'COPY' | 'ADD' }>;
@@ -59,7 +59,7 @@ export async function planCopy(store: Store, state: StageState, instruction: Cop
   return {
     command,
     execute: () =>
-      withWorkspace(store, state.imageId, async (workspace) => {
+      withStepWorkspace(store, state, async (workspace) => {
         const owner = chown === undefined ? { uid: 0, gid: 0 } : ownerOf(workspace.rootfs, chown);
         for (const entry of sources.entries) {
           const place = await placement(workspace.rootfs, entry, destination);

@@ -3,13 +3,18 @@ import { Writable } from 'node:stream';
 import { WharfError } from '../../errors.ts';
 import { createContainer, type CreateOptions } from '../../runtime/containers/create.ts';
 import { containerDir, getContainer, type ContainerRecord } from '../../runtime/containers/container-store.ts';
-import { removeContainer } from '../../runtime/containers/lifecycle.ts';
+import { removeContainer, waitForExit } from '../../runtime/containers/lifecycle.ts';
+import { unmountContainerRootfs } from '../../runtime/containers/rootfs.ts';
+import { adoptUpperDir } from '../../snapshots/adopt-upper.ts';
+import { containerPaths } from '../../snapshots/snapshotter.ts';
+import type { Digest } from '../../digest/digest.ts';
 import { startContainer } from '../../runtime/containers/start.ts';
 import { attachContainer } from '../../runtime/monitor/attach-client.ts';
 import { upperLayerTar } from '../../snapshots/overlay-upper.ts';
 import type { Store } from '../../store/store.ts';
 import type { Instruction } from '../dockerfile/instructions.ts';
 import { commitStep } from '../commit-step.ts';
+import { topChainId } from '../workspace.ts';
 import { type StageState, runArgs } from '../stage-state.ts';
 import { commandArgs } from './config-steps.ts';
 import { type PreparedMounts, removeMountStubs } from './run-mounts.ts';
@@ -48,11 +53,22 @@ export async function runStep(store: Store, state: StageState, instruction: RunI
       throw new WharfError(`The command '${argv.join(' ')}' returned a non-zero code: ${code}`, { fromDaemon: false });
     }
     removeMountStubs(containerDir(store, record.id), context.mounts.targets);
-    return await commitStep(store, state, { command: runCommand(state, instruction, context.mounts.keys), layer: await upperLayerTar(containerDir(store, record.id)), containerId: record.id });
+    const next = await commitStep(store, state, { command: runCommand(state, instruction, context.mounts.keys), layer: await upperLayerTar(containerDir(store, record.id)), containerId: record.id });
+    await keepUpperAsSnapshot(store, record.id, topChainId(state, next));
+    return next;
   } finally {
     const current = getContainer(store, record.id);
     if (current) await removeContainer(store, current, { force: true, removeVolumes: true });
   }
+}
+
+/** Once the monitor is done with it, the container's upper dir becomes the new layer's snapshot, sparing the next step an unpack. */
+async function keepUpperAsSnapshot(store: Store, containerId: string, chainId: Digest | undefined): Promise<void> {
+  if (!chainId) return;
+  await waitForExit(store, containerId);
+  const dir = containerDir(store, containerId);
+  await unmountContainerRootfs(dir);
+  await adoptUpperDir(store, containerPaths(dir).upperDir, chainId);
 }
 
 /** `RUN cmd <<EOF`: the heredocs go back under the command line, so the shell feeds them as it would in a script. */
