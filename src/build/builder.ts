@@ -19,10 +19,8 @@ import { type StageState, lookupIn, scratchState, stateFromImage } from './stage
 import { applyConfigInstruction, type ConfigContext } from './steps/config-steps.ts';
 import { copySources, imageOf } from './steps/copy-sources.ts';
 import { prepareRunMounts } from './steps/run-mounts.ts';
-import { openWorkspace } from './workspace.ts';
 import { planCopy } from './steps/copy-step.ts';
-import { runCommand, runStep } from './steps/run-step.ts';
-import { workdirStep } from './steps/workdir-step.ts';
+import { runCommand } from './steps/run-command.ts';
 
 export interface BuildOptions {
   context: BuildContext;
@@ -171,14 +169,14 @@ class StageBuilder {
           secrets: this.options.secrets,
           openRoot: async (reference) => {
             const imageId = imageOf(this.store, { all, stage, results: this.results }, expandWord(reference, (name) => state.args.get(name) ?? this.config.metaArgs.get(name), this.dockerfile.escape));
-            const workspace = await openWorkspace(this.store, imageId);
+            const workspace = await (await import('./workspace.ts')).openWorkspace(this.store, imageId);
             return { root: workspace.rootfs, imageId, close: () => workspace.close() };
           },
         });
         try {
           const network = flagValues(instruction, 'network').at(-1);
           const context = { network: network === undefined || network === 'default' ? this.options.network : network, mounts, output: (chunk: Buffer) => vertex.output(chunk) };
-          return await this.cachedOr(state, runCommand(state, instruction, mounts.keys), vertex, () => runStep(this.store, state, instruction, context));
+          return await this.cachedOr(state, runCommand(state, instruction, mounts.keys), vertex, async () => (await import('./steps/run-step.ts')).runStep(this.store, state, instruction, context));
         } finally {
           await mounts.close();
         }
@@ -195,7 +193,7 @@ class StageBuilder {
       }
       case 'WORKDIR': {
         const change = applyConfigInstruction(state, instruction, this.config);
-        return this.cachedOr(state, change.command, vertex, () => workdirStep(this.store, state, change), change.state);
+        return this.cachedOr(state, change.command, vertex, async () => (await import('./steps/workdir-step.ts')).workdirStep(this.store, state, change), change.state);
       }
       default: {
         const change = applyConfigInstruction(state, instruction, this.config);

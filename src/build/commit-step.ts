@@ -2,7 +2,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Digest } from '../digest/digest.ts';
-import { appendLayerImage } from '../images/commit.ts';
 import type { ContainerConfig, ImageConfig } from '../oci/types.ts';
 import type { Store } from '../store/store.ts';
 import type { StageState } from './stage-state.ts';
@@ -25,6 +24,8 @@ export async function commitStep(store: Store, state: StageState, step: Step): P
   const created = new Date().toISOString();
   const parent = state.imageId;
   let image: ImageConfig | undefined;
+  // loaded on the first commit: a build whose steps are all cached never needs the layer-writing code
+  const { appendLayerImage } = await import('../images/commit.ts');
   const id = await appendLayerImage(store, {
     parent,
     layer: step.layer,

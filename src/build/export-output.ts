@@ -3,33 +3,16 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Digest } from '../digest/digest.ts';
-import { InvalidArgumentError } from '../errors.ts';
 import { familiar, tagName } from '../images/names.ts';
 import { localImage } from '../transports/local-image.ts';
 import { writeArchive } from '../transports/archive-writer.ts';
 import { packEntries, walkTree } from '../layers/directory-tar.ts';
 import { applyLayer } from '../snapshots/layer-applier.ts';
 import type { Store } from '../store/store.ts';
+import type { OutputSpec } from './output-spec.ts';
 import type { CliContext } from '../cli/context.ts';
 import { writeTarOutput } from '../cli/commands/output-file.ts';
 import { withWorkspace } from './workspace.ts';
-
-export interface OutputSpec {
-  /** docker and oci: an image archive (`docker load` and OCI layout readers take it); tar: the root file system; local: it, in a directory. */
-  type: 'docker' | 'oci' | 'tar' | 'local';
-  /** A file, a directory (local), or `-` for stdout. */
-  dest: string;
-}
-
-/** `type=tar,dest=out.tar`; a bare path means `type=local,dest=PATH`, as in BuildKit. */
-export function parseOutputSpec(text: string): OutputSpec {
-  if (!text.includes('=')) return text === '-' ? { type: 'tar', dest: '-' } : { type: 'local', dest: text };
-  const fields = Object.fromEntries(text.split(',').map((field) => [field.slice(0, field.indexOf('=')), field.slice(field.indexOf('=') + 1)]));
-  const type = fields.type;
-  if (type !== 'docker' && type !== 'oci' && type !== 'tar' && type !== 'local') throw new InvalidArgumentError(`unsupported output type ${JSON.stringify(type ?? '')}: wharf writes docker, oci, tar or local`, { fromDaemon: false });
-  if (!fields.dest) throw new InvalidArgumentError(`output type ${type} needs dest=`, { fromDaemon: false });
-  return { type, dest: fields.dest };
-}
 
 export async function exportBuild(store: Store, id: Digest, spec: OutputSpec, context: CliContext, tags: string[]): Promise<void> {
   const file = spec.dest === '-' ? undefined : spec.dest;

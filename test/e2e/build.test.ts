@@ -2,11 +2,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { busyboxPair, busyboxWharf, eventually } from '../helpers/busybox-wharf.ts';
-import { ok, WHARF_BIN } from '../helpers/cli-fixtures.ts';
+import { chainIdsOf, ok, WHARF_BIN } from '../helpers/cli-fixtures.ts';
 import { runCommand } from '../helpers/run-command.ts';
 import { tempDir, type Wharf } from '../helpers/wharf-cli.ts';
 
@@ -81,6 +81,9 @@ describe('wharf build', () => {
       '/bin/sh -c #(nop)  ARG VERSION=1',
     ]);
     assert.equal(image.Parent.startsWith('sha256:'), true, 'each step is an image on its parent');
+    const snapshots = chainIdsOf(image.RootFS.Layers).map((chain) => join(wharf.root, 'snapshots', chain.replace('sha256:', '')));
+    assert.deepEqual(readdirSync(snapshots.at(-1)!).sort(), ['etc', 'v'], 'the RUN container\'s upper dir became its layer\'s snapshot');
+    assert.deepEqual(readdirSync(join(snapshots.at(-2)!, 'sub')), ['b.txt'], 'and the COPY workspace\'s');
     const intermediate = ok(await wharf.run(['images', '-a', '-q'])).stdout.trim().split('\n');
     assert.ok(intermediate.length >= 12, 'images -a lists the intermediate images');
     assert.equal(ok(await wharf.run(['ps', '-a', '-q'])).stdout, '', 'no build container is left');

@@ -17,7 +17,6 @@ import type { Heredoc } from '../dockerfile/instructions.ts';
 import type { Stage } from '../stages.ts';
 import { findStage } from '../stages.ts';
 import type { StageState } from '../stage-state.ts';
-import { openWorkspace } from '../workspace.ts';
 import type { CopyInstruction } from './copy-step.ts';
 
 export interface ResolvedSources {
@@ -67,7 +66,7 @@ export function imageOf(store: Store, request: Pick<SourceRequest, 'all' | 'stag
 
 /** The image's root mounted for reading; patterns resolve inside it, no .dockerignore applies. */
 async function fromImage(store: Store, request: SourceRequest, imageId: Digest): Promise<ResolvedSources> {
-  const workspace = await openWorkspace(store, imageId);
+  const workspace = await (await import('../workspace.ts')).openWorkspace(store, imageId);
   try {
     const context: BuildContext = { root: workspace.rootfs, dockerfile: request.context.dockerfile, ignore: new IgnoreMatcher([]), close: async () => {} };
     const entries = await resolveSources(context, request.instruction.sources.map((source) => posix.normalize(`/${request.expand(source)}`)), request.instruction.kind);

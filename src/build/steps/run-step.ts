@@ -12,14 +12,14 @@ import { startContainer } from '../../runtime/containers/start.ts';
 import { attachContainer } from '../../runtime/monitor/attach-client.ts';
 import { upperLayerTar } from '../../snapshots/overlay-upper.ts';
 import type { Store } from '../../store/store.ts';
-import type { Instruction } from '../dockerfile/instructions.ts';
+import type { RunInstruction } from './run-command.ts';
 import { commitStep } from '../commit-step.ts';
 import { topChainId } from '../workspace.ts';
 import { type StageState, runArgs } from '../stage-state.ts';
 import { commandArgs } from './config-steps.ts';
+import { runArgv, runCommand } from './run-command.ts';
 import { type PreparedMounts, removeMountStubs } from './run-mounts.ts';
 
-export type RunInstruction = Extract<Instruction, { kind: 'RUN' }>;
 
 export interface RunContext {
   /** The network RUN's container gets: the step's `--network`, else the build's (bridge, Docker's default). */
@@ -28,13 +28,6 @@ export interface RunContext {
   mounts: PreparedMounts;
   /** The container's output, as it comes. */
   output(chunk: Buffer): void;
-}
-
-/** container_config.Cmd of the step: build args in use go first (`|1 VERSION=2 /bin/sh -c …`), so a changed value misses the cache. */
-export function runCommand(state: StageState, instruction: RunInstruction, mountKeys: string[]): string[] {
-  const args = runArgs(state);
-  const argv = [...mountKeys, ...runArgv(state, instruction)];
-  return args.length ? [`|${args.length}`, ...args, ...argv] : argv;
 }
 
 export async function runStep(store: Store, state: StageState, instruction: RunInstruction, context: RunContext): Promise<StageState> {
@@ -69,14 +62,6 @@ async function keepUpperAsSnapshot(store: Store, containerId: string, chainId: D
   const dir = containerDir(store, containerId);
   await unmountContainerRootfs(dir);
   await adoptUpperDir(store, containerPaths(dir).upperDir, chainId);
-}
-
-/** `RUN cmd <<EOF`: the heredocs go back under the command line, so the shell feeds them as it would in a script. */
-function runArgv(state: StageState, instruction: RunInstruction): string[] {
-  const { command, heredocs } = instruction;
-  const wholeBody = heredocs.length === 1 && command.form === 'shell' && command.text === heredocs[0].body;
-  if (!heredocs.length || wholeBody || command.form === 'exec') return commandArgs(state, command);
-  return commandArgs(state, { form: 'shell', text: `${command.text}\n${heredocs.map((heredoc) => `${heredoc.body}${heredoc.name}\n`).join('')}` });
 }
 
 function containerOptions(state: StageState, argv: string[], network: string): CreateOptions {

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { InvalidArgumentError, WharfError } from '../../errors.ts';
 import { buildImage } from '../../build/builder.ts';
 import { openBuildContext } from '../../build/context/build-context.ts';
-import { exportBuild, parseOutputSpec } from '../../build/export-output.ts';
+import { parseOutputSpec } from '../../build/output-spec.ts';
 import { PlainProgress } from '../../build/plain-progress.ts';
 import { type BuildProgress, quietProgress } from '../../build/progress.ts';
 import { TtyProgress } from '../../build/tty-progress.ts';
@@ -58,7 +58,7 @@ export async function run(context: CliContext, args: string[], path: string): Pr
       pullImage: (name) => pullQuietly(context, name),
       warn: context.err,
     });
-    if (output) await exportBuild(store, id, output, context, stringList(values.tag));
+    if (output) await (await import('../../build/export-output.ts')).exportBuild(store, id, output, context, stringList(values.tag));
     if (values.iidfile) writeFileSync(values.iidfile as string, id);
     if (quiet) context.out(`${id}\n`);
     return 0;
