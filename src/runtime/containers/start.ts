@@ -25,6 +25,18 @@ export interface StartOptions {
 
 export async function startContainer(store: Store, record: ContainerRecord, options: StartOptions): Promise<void> {
   if (isMonitorAlive(record)) return;
+  // the monitor's Node starts up (tens of ms) while the run is prepared; it waits for its plan
+  const monitor = spawnMonitor(containerDir(store, record.id));
+  try {
+    await monitor.begin(await prepareRun(store, record, options));
+  } catch (error) {
+    monitor.abandon();
+    throw error;
+  }
+}
+
+/** Network, mounts, the runtime spec and the monitor's plan (also kept in the container directory, for later commands). */
+async function prepareRun(store: Store, record: ContainerRecord, options: StartOptions): Promise<MonitorPlan> {
   const dir = containerDir(store, record.id);
   const { config, hostConfig } = record.settings;
   const runtime = detectRuntime({ flag: hostConfig.Runtime === 'runc' ? undefined : hostConfig.Runtime, root: store.root });
@@ -63,7 +75,7 @@ export async function startContainer(store: Store, record: ContainerRecord, opti
     };
     writeFileSync(join(dir, PLAN_FILE), JSON.stringify(plan));
     store.db.transaction(() => updateContainer(store, record.id, { stopRequested: false, error: null }));
-    await spawnMonitor(dir);
+    return plan;
   } catch (error) {
     await releaseRun(store, record.id);
     throw error;
@@ -111,12 +123,21 @@ function monitorScript(): string {
 /** Node flags that keep an idle monitor small: a tiny young generation, no GC helper threads. */
 const MONITOR_NODE_FLAGS = ['--max-semi-space-size=1', '--max-old-space-size=32', '--v8-pool-size=0', '--single-threaded-gc'];
 
-async function spawnMonitor(dir: string): Promise<void> {
+interface SpawnedMonitor {
+  /** Hands the monitor its plan; resolves once its attach socket listens. */
+  begin(plan: MonitorPlan): Promise<void>;
+  /** Closes the monitor's stdin without a plan: it exits. */
+  abandon(): void;
+}
+
+function spawnMonitor(dir: string): SpawnedMonitor {
   const errors = openSync(join(dir, 'monitor.log'), 'a', 0o640);
-  const child = spawn(process.execPath, [...MONITOR_NODE_FLAGS, monitorScript(), dir], { detached: true, stdio: ['ignore', errors, errors, 'pipe'], cwd: dir });
+  const child = spawn(process.execPath, [...MONITOR_NODE_FLAGS, monitorScript(), dir], { detached: true, stdio: ['pipe', errors, errors, 'pipe'], cwd: dir });
   closeSync(errors);
+  // a monitor gone early is reported by its exit
+  child.stdin!.on('error', () => {});
   const ready = child.stdio[3] as NodeJS.ReadableStream;
-  await new Promise<void>((resolve, reject) => {
+  const listening = new Promise<void>((resolve, reject) => {
     let said = '';
     ready.on('data', (chunk: Buffer) => {
       said += chunk.toString();
@@ -125,7 +146,22 @@ async function spawnMonitor(dir: string): Promise<void> {
     child.on('exit', (code) => reject(new WharfError(`the container monitor exited (${code}) before it was ready`)));
     child.on('error', reject);
   });
-  (ready as unknown as { destroy(): void }).destroy();
-  child.removeAllListeners('exit');
-  child.unref();
+  // an abandoned monitor's exit is expected; a failed start's rejection is the caller's to see
+  listening.catch(() => {});
+  const letGo = () => {
+    (ready as unknown as { destroy(): void }).destroy();
+    child.removeAllListeners('exit');
+    child.unref();
+  };
+  return {
+    async begin(plan) {
+      child.stdin!.end(JSON.stringify(plan));
+      await listening;
+      letGo();
+    },
+    abandon() {
+      child.stdin!.destroy();
+      letGo();
+    },
+  };
 }

@@ -9,12 +9,15 @@ import { MetadataDb } from '../../store/metadata-db.ts';
 import { processStartTime } from '../../store/leases.ts';
 import { encodeFrame, FRAME, FrameReader, type MonitorStatus, SOCKET_NAME } from './attach-protocol.ts';
 import { JsonLogWriter } from './json-log.ts';
-import { logFileName, type MonitorPlan, PID_FILE, PLAN_FILE, RUNTIME_LOG, startFailure } from './monitor-plan.ts';
+import { logFileName, type MonitorPlan, PID_FILE, RUNTIME_LOG, startFailure } from './monitor-plan.ts';
 import { TTY_RELAY_SOURCE } from './tty-relay.ts';
 
 const containerDir = process.argv[2];
 process.chdir(containerDir);
-const plan = JSON.parse(readFileSync(PLAN_FILE, 'utf8')) as MonitorPlan;
+// the starting CLI sends the plan on stdin when the container is ready to run (the wait overlaps this process's start-up); nothing means it gave up
+const sent = readFileSync(0, 'utf8');
+if (sent === '') process.exit(0);
+const plan = JSON.parse(sent) as MonitorPlan;
 const log = new JsonLogWriter({ file: logFileName(plan.containerId), ...plan.log });
 const clients = new Set<Socket>();
 let status: MonitorStatus = { state: 'created' };
@@ -91,6 +94,13 @@ const output = {
   },
 };
 
+/** What releases a run: loaded (tens of ms of modules) once the container runs, rather than after its exit, when the attached client waits for it. */
+let releasing: Promise<typeof import('../containers/release.ts')> | undefined;
+function releaseModule(): Promise<typeof import('../containers/release.ts')> {
+  releasing ??= import('../containers/release.ts');
+  return releasing;
+}
+
 function runOnce(): void {
   output.held = [];
   rmSync(PID_FILE, { force: true });
@@ -117,6 +127,7 @@ function watchStart(): { timer: NodeJS.Timeout; seen: () => boolean } {
   const timer = setInterval(() => {
     if (seen || !existsSync(PID_FILE)) return;
     seen = true;
+    void releaseModule().catch(() => {});
     clearInterval(timer);
     const pid = Number(readFileSync(PID_FILE, 'utf8'));
     record({ state: 'running', pid, startedAt: new Date().toISOString(), restartCount, error: null, exitCode: null });
@@ -177,7 +188,7 @@ function wasOomKilled(): boolean {
 async function finish(final: MonitorStatus): Promise<void> {
   log.close();
   try {
-    const { releaseContainer } = await import('../containers/release.ts');
+    const { releaseContainer } = await releaseModule();
     await releaseContainer({ root: plan.root, containerId: plan.containerId, remove: plan.autoRemove });
   } catch (error) {
     process.stderr.write(`wharf monitor ${plan.containerId}: ${(error as Error).message}\n`);
