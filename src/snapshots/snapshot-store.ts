@@ -4,10 +4,9 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { basename, join } from 'node:path';
 import type { Digest } from '../digest/digest.ts';
 import { chainIds } from '../images/chain-ids.ts';
-import { decompressStream } from '../layers/compression.ts';
 import { isProcessAlive } from '../store/leases.ts';
 import type { Store } from '../store/store.ts';
-import { applyLayer, type ApplyOptions } from './layer-applier.ts';
+import type { ApplyOptions } from './layer-applier.ts';
 import { readRootfsRecord, ROOTFS_RECORD } from './snapshotter.ts';
 
 export interface ImageLayer {
@@ -62,6 +61,8 @@ async function unpackSnapshot(store: Store, layer: ImageLayer): Promise<void> {
 }
 
 export async function unpackBlob(store: Store, blob: Digest, dir: string, options: ApplyOptions): Promise<void> {
+  // loaded on use: a run whose snapshots are all there (the usual case) never needs zlib or the tar reader (~20 ms)
+  const [{ decompressStream }, { applyLayer }] = await Promise.all([import('../layers/compression.ts'), import('./layer-applier.ts')]);
   const { stream } = await decompressStream(store.content.read(blob));
   await applyLayer(stream, dir, options);
 }
