@@ -8,6 +8,7 @@ import { resolveImage } from '../images/resolve.ts';
 import { formatPlatform, hostPlatform, parsePlatform } from '../oci/platform.ts';
 import type { Store } from '../store/store.ts';
 import { findCachedStep } from './build-cache.ts';
+import { type CacheSource, findInCacheSources, loadCacheSources } from './cache-from.ts';
 import { commitStep } from './commit-step.ts';
 import type { BuildContext } from './context/build-context.ts';
 import { expandWord } from './dockerfile/expand.ts';
@@ -28,6 +29,8 @@ export interface BuildOptions {
   buildArgs: Map<string, string>;
   target?: string;
   noCache: boolean;
+  /** `--cache-from`: images whose history may hold this build's steps (see cache-from.ts). */
+  cacheFrom: string[];
   /** Always look for a newer base image in its registry. */
   pull: boolean;
   labels: Record<string, string>;
@@ -71,6 +74,7 @@ export async function buildImage(store: Store, options: BuildOptions): Promise<D
 class StageBuilder {
   readonly consumed = new Set<string>();
   private readonly results = new Map<number, StageState>();
+  private cacheSources: CacheSource[] = [];
   private readonly config: ConfigContext;
   private readonly store: Store;
   private readonly options: BuildOptions;
@@ -84,6 +88,7 @@ class StageBuilder {
   }
 
   async build(): Promise<Digest> {
+    this.cacheSources = await loadCacheSources(this.store, this.options.cacheFrom, this.options.warn);
     const plan = splitStages(this.dockerfile);
     for (const meta of plan.metaArgs) {
       for (const arg of meta.args) {
@@ -208,7 +213,7 @@ class StageBuilder {
    */
   private async cachedOr(state: StageState, command: string[], vertex: Vertex, execute: () => Promise<StageState>, probeState = state): Promise<StageState> {
     if (!this.options.noCache) {
-      const hit = await findCachedStep(this.store, { ...probeState, imageId: state.imageId }, command);
+      const hit = (await findCachedStep(this.store, { ...probeState, imageId: state.imageId }, command)) ?? (await findInCacheSources(this.store, this.cacheSources, state, probeState, command));
       if (hit) {
         vertex.cached();
         return { ...probeState, imageId: hit.id, image: hit.image, runConfig: structuredClone(hit.image.config ?? {}) };

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Digest } from '../digest/digest.ts';
 import type { ContainerConfig, ImageConfig } from '../oci/types.ts';
+import type { LayerRecord } from '../images/image-records.ts';
 import type { Store } from '../store/store.ts';
 import type { StageState } from './stage-state.ts';
 
@@ -33,6 +34,20 @@ export async function commitStep(store: Store, state: StageState, step: Step): P
     config: (layer) => (image = stepImage(state, { ...step, containerId, created }, layer)),
   });
   return { ...state, imageId: id, image: image!, runConfig: structuredClone(image!.config!) };
+}
+
+/**
+ * A step a --cache-from image already made: recorded on the stage's image with that image's time and layer (stored
+ * already), so later steps and builds find it as a child like any cached step.
+ */
+export async function recordRestoredStep(store: Store, state: StageState, step: { command: string[]; created: string; layer?: LayerRecord }): Promise<StageState> {
+  const { imageLayerRecords } = await import('../images/image-records.ts');
+  const { recordImageConfig } = await import('../images/commit.ts');
+  const containerId = randomBytes(32).toString('hex');
+  const image = stepImage(state, { command: step.command, containerId, created: step.created }, step.layer ? { diffId: step.layer.diffId, empty: false } : { diffId: '' as Digest, empty: true });
+  const layers = [...(state.imageId ? imageLayerRecords(store, state.imageId) : []), ...(step.layer ? [step.layer] : [])];
+  const id = await recordImageConfig(store, { config: image, parent: state.imageId, layers });
+  return { ...state, imageId: id, image, runConfig: structuredClone(image.config!) };
 }
 
 function stepImage(state: StageState, step: Step & { containerId: string; created: string }, layer: { diffId: Digest; empty: boolean }): ImageConfig {

@@ -7,7 +7,7 @@ import type { ContainerConfig, HistoryEntry, ImageConfig } from '../oci/types.ts
 import type { Store } from '../store/store.ts';
 import { withLease } from '../store/with-lease.ts';
 import { applyChanges } from './changes.ts';
-import { imageLayerRecords, insertImage, setTag } from './image-records.ts';
+import { imageLayerRecords, insertImage, type LayerRecord, setTag } from './image-records.ts';
 import { readConfig } from './inspect.ts';
 import { tagName } from './names.ts';
 
@@ -68,6 +68,20 @@ export async function appendLayerImage(store: Store, options: AppendLayerOptions
     store.db.transaction(() => {
       insertImage(store, { id, created: config.created, layers, parent: options.parent });
       if (name) setTag(store, name, id, { touch: true });
+      lease.releaseWithin();
+    });
+    return id;
+  });
+}
+
+/** Records an image whose layers are all stored already (a step another image made): its config blob, then its row with the parent link, in one transaction. */
+export async function recordImageConfig(store: Store, options: { config: ImageConfig; parent?: Digest; layers: LayerRecord[] }): Promise<Digest> {
+  return withLease(store, async (lease) => {
+    const configBytes = Buffer.from(JSON.stringify(options.config));
+    const id = sha256Of(configBytes);
+    await store.content.ingestBytes(configBytes, { expected: id, lease, what: 'image config' });
+    store.db.transaction(() => {
+      insertImage(store, { id, created: options.config.created, layers: options.layers, parent: options.parent });
       lease.releaseWithin();
     });
     return id;

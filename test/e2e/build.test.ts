@@ -112,6 +112,30 @@ describe('wharf build', () => {
     assert.equal(ok(await wharf.run(['run', '--rm', other.stdout.trim()])).stdout, '9\n', 'a changed build arg misses RUN');
   });
 
+  it('reuses the steps of a --cache-from image that came without its build (saved and loaded elsewhere)', async (t) => {
+    const builder = await busyboxWharf(t);
+    const other = await busyboxWharf(t);
+    if (!builder || !other) return;
+    const dir = appContext(t);
+    ok(await builder.run(['build', '-t', 'app:1', dir]));
+    const archive = join(tempDir(t), 'app.tar');
+    ok(await builder.run(['save', '-o', archive, 'app:1']));
+    ok(await other.run(['load', '-i', archive]));
+    const loadedId = (await inspect(other, 'app:1')).Id;
+    const without = ok(await other.run(['build', '-t', 'plain:1', dir]));
+    assert.doesNotMatch(without.stderr, /CACHED/, 'a loaded image has no build children to find');
+    const fresh = await busyboxWharf(t);
+    ok(await fresh!.run(['load', '-i', archive]));
+    const reused = ok(await fresh!.run(['build', '--cache-from', 'app:1', '--cache-from', 'missing:1', '-t', 'again:1', dir]));
+    assert.equal((reused.stderr.match(/CACHED/g) ?? []).length, 11);
+    assert.match(reused.stderr, /WARNING: --cache-from missing:1: no such image in the store, not used/);
+    assert.equal((await inspect(fresh!, 'again:1')).Id, loadedId, 'the last step is the cache image itself');
+    writeFileSync(join(dir, 'sub', 'b.txt'), 'changed\n');
+    const partly = ok(await fresh!.run(['build', '--cache-from', 'app:1', '-t', 'again:2', dir]));
+    assert.equal((partly.stderr.match(/CACHED/g) ?? []).length, 5);
+    assert.equal(ok(await fresh!.run(['run', '--rm', 'again:2', 'sh', '-c', 'cat /sub/b.txt /app/a.txt'])).stdout, 'changed\nhello\n');
+  });
+
   it('builds only the stages the target needs, copies from stages and images, and keeps FROM scratch images small', async (t) => {
     const wharf = await busyboxWharf(t);
     if (!wharf) return;

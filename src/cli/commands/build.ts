@@ -37,8 +37,6 @@ export async function run(context: CliContext, args: string[], path: string): Pr
   if (!['auto', 'plain', 'tty', 'quiet'].includes(progressMode)) throw new InvalidArgumentError(`invalid progress mode ${progressMode}`, { fromDaemon: false });
   const quiet = values.quiet === true || progressMode === 'quiet';
   const output = values.output === undefined ? undefined : parseOutputSpec(values.output as string);
-  // said rather than silently ignored: the classic builder's history-matching cache sources are not built yet
-  if (values['cache-from'] !== undefined) context.err('WARNING: --cache-from is not supported yet; steps are reused from the local image cache only\n');
   const store = await context.store();
   const buildContext = await openBuildContext({ source: positionals[0], stdin: context.stdin, dockerfile: values.file as string | undefined });
   const progress = progressFor(context, quiet ? 'quiet' : progressMode);
@@ -49,6 +47,7 @@ export async function run(context: CliContext, args: string[], path: string): Pr
       buildArgs: buildArgs(stringList(values['build-arg']), context.env),
       target: values.target as string | undefined,
       noCache: values['no-cache'] === true,
+      cacheFrom: stringList(values['cache-from']),
       pull: values.pull === true,
       labels: labels(stringList(values.label)),
       network: (values.network as string | undefined) ?? 'bridge',
