@@ -53,8 +53,8 @@ describe('wharf run', { skip: canRun }, () => {
     const envFile = join(tempDir(t), 'env');
     writeFileSync(envFile, '# comment\nFROM_FILE=yes\n');
     const result = ok(await wharf.run(['run', '--rm', '-e', 'A=1', '--env-file', envFile, '-w', '/tmp', '-u', 'nobody', '--hostname', 'box', 'busybox', 'sh', '-c', 'echo $A $FROM_FILE $HOSTNAME $PATH; pwd; id; hostname']));
-    assert.equal(result.stdout, '1 yes box /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n/tmp\nuid=65534(nobody) gid=65534(nobody)\nbox\n');
-    assert.equal(ok(await wharf.run(['run', '--rm', '-u', '1234:5', 'busybox', 'id'])).stdout, 'uid=1234 gid=5\n');
+    assert.equal(result.stdout, '1 yes box /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n/tmp\nuid=65534(nobody) gid=65534(nobody) groups=65534(nobody)\nbox\n');
+    assert.equal(ok(await wharf.run(['run', '--rm', '-u', '1234:5', 'busybox', 'id'])).stdout, 'uid=1234 gid=5 groups=5\n', 'the primary group is a supplementary one too, as in Docker');
     assert.equal(ok(await wharf.run(['run', '--rm', '--entrypoint', 'echo', 'busybox', 'via', 'entrypoint'])).stdout, 'via entrypoint\n');
     const unknown = await wharf.run(['run', '--rm', '-u', 'ghost', 'busybox', 'id']);
     assert.equal(unknown.code, 125);

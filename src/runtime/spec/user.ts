@@ -39,8 +39,10 @@ export function resolveUser(rootfs: string, user: string): ResolvedUser {
     if (!group && !NUMERIC.test(groupPart)) throw new WharfError(`unable to find group ${groupPart}: no matching entries in group file`, { exitCode: 125 });
     gid = group?.gid ?? Number(groupPart);
   }
-  // an explicit group replaces the supplementary ones, as libcontainer does
-  const additionalGids = groupPart === undefined && entry ? groups.filter((group) => group.members.includes(entry.name) && group.gid !== gid).map((group) => group.gid) : [];
+  // an explicit group replaces the supplementary ones, as libcontainer does; the primary group is always one of them, as
+  // moby has made it since 20.10.18 (CVE-2022-36109), so `id` shows `groups=<gid>` as in Docker
+  const members = groupPart === undefined && entry ? groups.filter((group) => group.members.includes(entry.name) && group.gid !== gid).map((group) => group.gid) : [];
+  const additionalGids = [gid, ...members];
   return { uid, gid, additionalGids, home: entry?.home ?? '/' };
 }
 
