@@ -52,7 +52,13 @@ export async function buildImage(store: Store, options: BuildOptions): Promise<D
     throw new InvalidArgumentError(`wharf builds for this host's platform only (${formatPlatform(hostPlatform())}), not ${options.platform}`);
   }
   const definition = options.progress.vertex(`[internal] load build definition from ${options.context.dockerfile.name}`);
-  const dockerfile = parseDockerfile(options.context.dockerfile.text, options.context.dockerfile.name);
+  let dockerfile: Dockerfile;
+  try {
+    dockerfile = parseDockerfile(options.context.dockerfile.text, options.context.dockerfile.name);
+  } catch (error) {
+    definition.error(error instanceof Error ? error.message : String(error));
+    throw error;
+  }
   definition.done();
   const builder = new StageBuilder(store, options, dockerfile);
   const id = await builder.build();

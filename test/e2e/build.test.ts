@@ -202,6 +202,7 @@ RUN cat /env/one.txt; ls -ln /files | awk 'NR>1 {print $1, $3, $4, $9}'; ls -A /
     if (!wharf) return;
     const cases: Array<[string, RegExp]> = [
       ['FROM busybox\nRUNN echo\n', /^Error response from daemon: Dockerfile:2: unknown instruction: RUNN$/i],
+      ['FROM busybox\nCOPY --nope a /\n', /^Error response from daemon: Dockerfile:2: unknown flag: --nope$/],
       ['FROM busybox\nRUN echo start; exit 7\n', /^The command '\/bin\/sh -c echo start; exit 7' returned a non-zero code: 7$/],
       ['FROM busybox\nCOPY missing.txt /\n', /file not found in build context or excluded by \.dockerignore: stat missing\.txt: file does not exist$/],
       ['FROM busybox\nCOPY ../outside /\n', /forbidden path outside the build context: \.\.\/outside/],
