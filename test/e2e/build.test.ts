@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { busyboxPair, busyboxWharf, eventually } from '../helpers/busybox-wharf.ts';
 import { chainIdsOf, ok, WHARF_BIN } from '../helpers/cli-fixtures.ts';
 import { runCommand } from '../helpers/run-command.ts';
+import { startWharfRegistry } from '../helpers/registry-server.ts';
 import { tempDir, type Wharf } from '../helpers/wharf-cli.ts';
 
 const APP_DOCKERFILE = `FROM busybox
@@ -217,6 +218,30 @@ RUN cat /env/one.txt; ls -ln /files | awk 'NR>1 {print $1, $3, $4, $9}'; ls -A /
     }
     assert.equal((await wharf.run(['image', 'inspect', 'bad:1'])).code, 1, 'nothing tagged');
     assert.equal(ok(await wharf.run(['ps', '-a', '-q'])).stdout, '', 'the failed RUN left no container');
+  });
+
+  it('does seed 004 end to end: build FROM busybox and FROM scratch with a static binary, list, push to a registry, pull back and run', async (t) => {
+    if (!existsSync('/bin/busybox')) return void t.skip('busybox-static is not installed');
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const registry = await startWharfRegistry(t);
+    const first = context(t, { Dockerfile: 'FROM busybox\nCMD ["echo","hello docker"]\n' });
+    ok(await wharf.run(['build', '-t', `${registry.host}/jishengqiu/firstimage`, first]));
+    const sizes = ok(await wharf.run(['images', '--format', '{{.Repository}} {{.Size}}'])).stdout.trim().split('\n');
+    const sizeOf = (repository: string) => sizes.find((line) => line.startsWith(`${repository} `))?.split(' ')[1];
+    assert.equal(sizeOf(`${registry.host}/jishengqiu/firstimage`), sizeOf('busybox'), 'a config-only build is the size of its base');
+    const tiny = context(t, { Dockerfile: 'FROM scratch\nCOPY busybox /bin/busybox\nENTRYPOINT ["/bin/busybox"]\nCMD ["echo","hello from scratch"]\n' });
+    writeFileSync(join(tiny, 'busybox'), readFileSync('/bin/busybox'));
+    chmodSync(join(tiny, 'busybox'), 0o755);
+    ok(await wharf.run(['build', '-t', `${registry.host}/jishengqiu/scratch:1`, tiny]));
+    for (const name of [`${registry.host}/jishengqiu/firstimage`, `${registry.host}/jishengqiu/scratch:1`]) {
+      ok(await wharf.run(['push', name]));
+      ok(await wharf.run(['rmi', name]));
+      ok(await wharf.run(['pull', name]));
+    }
+    assert.equal(ok(await wharf.run(['run', '--rm', `${registry.host}/jishengqiu/firstimage`])).stdout, 'hello docker\n');
+    assert.equal(ok(await wharf.run(['run', '--rm', `${registry.host}/jishengqiu/scratch:1`])).stdout, 'hello from scratch\n');
+    assert.equal((await inspect(wharf, `${registry.host}/jishengqiu/scratch:1`)).RootFS.Layers.length, 1);
   });
 
   it('mounts caches, context binds, secrets and tmpfs into RUN, keeps them out of the layer, and misses the cache when a bind\'s content changes', async (t) => {
