@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { busyboxFixture, writeClassicArchive } from '../test/helpers/image-builder.ts';
-import { startDockerd } from '../test/helpers/peers.ts';
+import { benchAlone } from './alone.ts';
 import { measure } from './measure.ts';
 import type { BenchRow } from './registry-client.ts';
 
@@ -126,20 +126,4 @@ function quiet(command: string[], env: NodeJS.ProcessEnv): void {
   spawnSync(command[0], command.slice(1), { env: { ...process.env, ...env }, stdio: 'ignore' });
 }
 
-/** Alone: a private dockerd, the rows printed as the full bench prints them. */
-if (import.meta.main) {
-  const cleanups: Array<() => unknown> = [];
-  const peers = { skip: (reason?: string) => { throw new Error(`bench needs ${reason}`); }, after: (fn: () => unknown) => void cleanups.push(fn) };
-  try {
-    const work = path.resolve(import.meta.dirname, '../.bench');
-    mkdirSync(work, { recursive: true });
-    const dockerd = await startDockerd(peers);
-    if (!dockerd) throw new Error('dockerd is required for the benchmark');
-    const rows = await buildRows({ wharf: path.resolve(import.meta.dirname, '../bin/wharf'), work, dockerEnv: { DOCKER_HOST: dockerd.host }, settle: () => spawnSync('sync') });
-    for (const row of rows) {
-      console.log(`${row.name.padEnd(24)} ${row.wharf.seconds.toFixed(3)}s ${row.wharf.peakRssMb.toFixed(0).padStart(4)}MB  ${row.peerName.padEnd(14)} ${row.peer.seconds.toFixed(3)}s  ratio ${(row.wharf.seconds / row.peer.seconds).toFixed(2)}  target ${row.target}`);
-    }
-  } finally {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-  }
-}
+if (import.meta.main) await benchAlone((context) => buildRows({ ...context, settle: () => spawnSync('sync') }));

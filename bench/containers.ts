@@ -1,10 +1,10 @@
 // Container rows of `npm run bench` (also runs alone: `node bench/containers.ts`): run --rm, 50 detached containers at once, and each monitor's memory, beside real Docker.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { busyboxFixture, writeClassicArchive } from '../test/helpers/image-builder.ts';
-import { startDockerd } from '../test/helpers/peers.ts';
+import { benchAlone } from './alone.ts';
 import { measure, type Measurement } from './measure.ts';
 import type { BenchRow } from './registry-client.ts';
 
@@ -82,18 +82,4 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
-/** Alone: a private dockerd, the rows printed as the full bench prints them. */
-if (import.meta.main) {
-  const cleanups: Array<() => unknown> = [];
-  const peers = { skip: (reason?: string) => { throw new Error(`bench needs ${reason}`); }, after: (fn: () => unknown) => void cleanups.push(fn) };
-  try {
-    const work = path.resolve(import.meta.dirname, '../.bench');
-    mkdirSync(work, { recursive: true });
-    const dockerd = await startDockerd(peers);
-    if (!dockerd) throw new Error('dockerd is required for the benchmark');
-    const rows = await containerRows({ peers, wharf: path.resolve(import.meta.dirname, '../bin/wharf'), work, dockerEnv: { DOCKER_HOST: dockerd.host } });
-    for (const row of rows) console.log(`${row.name.padEnd(24)} ${row.wharf.seconds.toFixed(3)}s  ${row.peerName.padEnd(16)} ${row.peer.seconds.toFixed(3)}s  ratio ${(row.wharf.seconds / row.peer.seconds).toFixed(2)}  target ${row.target}`);
-  } finally {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-  }
-}
+if (import.meta.main) await benchAlone(containerRows);
