@@ -297,6 +297,23 @@ RUN --mount=type=tmpfs,target=/scratch --network=none sh -c 'echo t > /scratch/t
     assert.equal(ok(await wharf.run(['run', '--rm', 'after:1', 'cat', '/a.txt'])).stdout, 'a\n');
   });
 
+  it('stops on Ctrl+C during RUN: the step\'s container is killed and removed, nothing tagged, exit 130', async (t) => {
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const dir = context(t, { Dockerfile: 'FROM busybox\nRUN echo started; sleep 300\n' });
+    const child = spawn(WHARF_BIN, ['build', '--progress', 'plain', '-t', 'interrupted:1', dir], { env: { ...process.env, WHARF_ROOT: wharf.root }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let said = '';
+    child.stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    await eventually(async () => (/#\d+ \d+\.\d+ started\n/.test(said) ? true : undefined), 'the RUN step printing');
+    child.kill('SIGINT');
+    const [code] = await once(child, 'close');
+    assert.equal(code, 130);
+    assert.match(said.trim().split('\n').at(-1)!, /^build cancelled$/);
+    assert.equal(ok(await wharf.run(['ps', '-a', '-q'])).stdout, '', 'the step\'s container is gone');
+    assert.equal((await wharf.run(['image', 'inspect', 'interrupted:1'])).code, 1);
+    assert.ok(!readFileSync('/proc/self/mountinfo', 'utf8').includes(wharf.root), 'nothing of the build is still mounted');
+  });
+
   it('writes -o type=docker and type=tar outputs, and --iidfile', async (t) => {
     const wharf = await busyboxWharf(t);
     if (!wharf) return;

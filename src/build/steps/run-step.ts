@@ -8,6 +8,7 @@ import { unmountContainerRootfs } from '../../runtime/containers/rootfs.ts';
 import { adoptUpperDir } from '../../snapshots/adopt-upper.ts';
 import { containerPaths } from '../../snapshots/snapshotter.ts';
 import type { Digest } from '../../digest/digest.ts';
+import { isRunning, signalContainer } from '../../runtime/containers/signal.ts';
 import { startContainer } from '../../runtime/containers/start.ts';
 import { attachContainer } from '../../runtime/monitor/attach-client.ts';
 import { upperLayerTar } from '../../snapshots/overlay-upper.ts';
@@ -35,10 +36,13 @@ export async function runStep(store: Store, state: StageState, instruction: RunI
   const argv = runArgv(state, instruction);
   const created = await createContainer(store, { ...containerOptions(state, argv, context.network), mounts: context.mounts.specs }, {});
   const record = getContainer(store, created.id) as ContainerRecord;
+  const stopOnInterrupt = interruptStops(store, record);
   try {
     await startContainer(store, record, { waitForAttach: true });
+    if (stopOnInterrupt.interrupted) throw new WharfError('build cancelled', { exitCode: 130, fromDaemon: false });
     const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => (context.output(chunk), done()) });
     const outcome = await attachContainer(containerDir(store, record.id), { stdout: sink, stderr: sink, tty: false });
+    if (stopOnInterrupt.interrupted) throw new WharfError('build cancelled', { exitCode: 130, fromDaemon: false });
     const code = outcome.status.exitCode ?? 1;
     // a command that could not start (not found, a bad working dir) is the runtime's error, as Docker reports it
     if (outcome.status.error) throw new WharfError(outcome.status.error);
@@ -50,9 +54,28 @@ export async function runStep(store: Store, state: StageState, instruction: RunI
     await keepUpperAsSnapshot(store, record.id, topChainId(state, next));
     return next;
   } finally {
+    stopOnInterrupt.release();
     const current = getContainer(store, record.id);
     if (current) await removeContainer(store, current, { force: true, removeVolumes: true });
   }
+}
+
+/**
+ * Ctrl+C (or SIGTERM) while RUN runs kills the step's container instead of wharf, so the step ends, its container is
+ * removed and the build stops with nothing tagged; Docker's daemon cancels a build's container the same way.
+ */
+function interruptStops(store: Store, record: ContainerRecord): { interrupted: boolean; release(): void } {
+  const state = { interrupted: false, release: () => {} };
+  const stop = () => {
+    state.interrupted = true;
+    const current = getContainer(store, record.id);
+    if (current && isRunning(current)) signalContainer(store, current, 'SIGKILL');
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, stop);
+  state.release = () => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, stop);
+  };
+  return state;
 }
 
 /** Once the monitor is done with it, the container's upper dir becomes the new layer's snapshot, sparing the next step an unpack. */
