@@ -1,31 +1,80 @@
 // Undoes a run (runtime state, root filesystem mount, network) once a container has stopped, and removes a container for good; safe to repeat after a crash.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore, type Store } from '../../store/store.ts';
-import { detachNetwork } from '../network/attach.ts';
+import { detachNetwork, networkIsShared } from '../network/attach.ts';
 import { releaseMounts } from '../volumes/mounts.ts';
 import { type MonitorPlan, PLAN_FILE } from '../monitor/monitor-plan.ts';
-import { containerDir, updateContainer } from './container-store.ts';
+import { containerDir, getContainer, updateContainer } from './container-store.ts';
 import { removeContainerRootfs, unmountContainerRootfs } from './rootfs.ts';
 
-/** Called by the monitor when the container has exited for good; with `remove` (--rm) the container goes too, anonymous volumes included. */
-export async function releaseContainer(options: { root: string; containerId: string; remove: boolean }): Promise<void> {
+/** Called by the monitor when a container that stays (no --rm) has exited for good. */
+export async function releaseContainer(options: { root: string; containerId: string }): Promise<void> {
+  await releaseRun(await openStore(options.root), options.containerId);
+}
+
+/**
+ * --rm after the exit, in two halves. The first leaves nothing another command could see or trip on: the record
+ * (so `ps -a`, `rm` and the name are as after a removal), the volumes, and a bridge attachment's address, ports and
+ * rules (the next container may want them at once). The second, returned, is left for after the client has heard
+ * of the exit: the unmount, a private namespace (none), the directory; what a crash in between leaves,
+ * `system prune` removes (sweepRemovedContainers).
+ */
+export async function removeAfterExit(options: { root: string; containerId: string }): Promise<() => Promise<void>> {
   const store = await openStore(options.root);
-  await releaseRun(store, options.containerId);
-  if (options.remove) await deleteContainer(store, options.containerId, { removeVolumes: true });
+  const dir = containerDir(store, options.containerId);
+  deleteRuntimeState(dir, options.containerId);
+  const shared = networkIsShared(dir);
+  if (shared) await detachNetwork(store, dir);
+  await releaseMounts(store, options.containerId, { removeAnonymous: true });
+  store.db.transaction(() => store.db.run('DELETE FROM containers WHERE id = ?', options.containerId));
+  return () => removeLeftovers(store, dir);
+}
+
+/** What a removed container's directory still holds (a mount, a namespace of its own), and the directory. */
+async function removeLeftovers(store: Store, dir: string): Promise<void> {
+  await allSettled([unmountContainerRootfs(dir), detachNetwork(store, dir)]);
+  await removeContainerRootfs(dir);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** A removal's second half is done within a second; a directory without a record older than this is a crash's leftover. */
+const LEFTOVER_AGE_MS = 60_000;
+
+/** `system prune`: removes the leftovers of containers whose removal a crash cut short; the IDs. */
+export async function sweepRemovedContainers(store: Store): Promise<string[]> {
+  const parent = join(store.root, 'containers');
+  const swept: string[] = [];
+  for (const id of existsSync(parent) ? readdirSync(parent) : []) {
+    const dir = join(parent, id);
+    if (getContainer(store, id) || Date.now() - statSync(dir).mtimeMs < LEFTOVER_AGE_MS) continue;
+    await removeLeftovers(store, dir);
+    swept.push(id);
+  }
+  return swept;
 }
 
 export async function releaseRun(store: Store, containerId: string): Promise<void> {
   const dir = containerDir(store, containerId);
-  const plan = readPlan(dir);
-  // the runtime's record of the container, and any process a crashed monitor left running; `runc run` removes
-  // its record when the container exits, and without one `delete` has nothing to do
-  if (plan && existsSync(join(plan.stateRoot, containerId))) spawnSync(plan.runtimePath, ['--root', plan.stateRoot, 'delete', '--force', containerId], { stdio: 'ignore' });
+  deleteRuntimeState(dir, containerId);
   // independent, each mostly waiting for a program (umount, ip)
-  const outcomes = await Promise.allSettled([unmountContainerRootfs(dir), detachNetwork(store, dir)]);
-  for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
+  await allSettled([unmountContainerRootfs(dir), detachNetwork(store, dir)]);
   store.db.transaction(() => updateContainer(store, containerId, { network: null }));
+}
+
+/**
+ * The runtime's record of the container, and any process a crashed monitor left running; `runc run` removes its
+ * record when the container exits, and without one `delete` has nothing to do.
+ */
+function deleteRuntimeState(dir: string, containerId: string): void {
+  const plan = readPlan(dir);
+  if (plan && existsSync(join(plan.stateRoot, containerId))) spawnSync(plan.runtimePath, ['--root', plan.stateRoot, 'delete', '--force', containerId], { stdio: 'ignore' });
+}
+
+/** Waits for every step, then throws the first failure: undoing never races a step still at work. */
+async function allSettled(steps: Array<Promise<void>>): Promise<void> {
+  for (const outcome of await Promise.allSettled(steps)) if (outcome.status === 'rejected') throw outcome.reason;
 }
 
 export async function deleteContainer(store: Store, containerId: string, options: { removeVolumes: boolean }): Promise<void> {

@@ -184,20 +184,27 @@ function wasOomKilled(): boolean {
   }
 }
 
-/** Releases what the run held (and with --rm the container itself), then tells clients how it ended and leaves. */
+/** Releases what the run held (and with --rm the container itself: what others see of it before the clients hear how it ended, the rest after), then leaves. */
 async function finish(final: MonitorStatus): Promise<void> {
   log.close();
+  let tidy = async () => {};
   try {
-    const { releaseContainer } = await releaseModule();
-    await releaseContainer({ root: plan.root, containerId: plan.containerId, remove: plan.autoRemove });
+    const release = await releaseModule();
+    if (plan.autoRemove) tidy = await release.removeAfterExit({ root: plan.root, containerId: plan.containerId });
+    else await release.releaseContainer({ root: plan.root, containerId: plan.containerId });
   } catch (error) {
-    process.stderr.write(`wharf monitor ${plan.containerId}: ${(error as Error).message}\n`);
+    complain(error);
   }
   if (!plan.autoRemove) record({ monitorPid: null });
   setStatus(final);
   server.close();
   for (const client of clients) client.end();
+  await tidy().catch(complain);
   setTimeout(() => process.exit(0), 1000).unref();
+}
+
+function complain(error: unknown): void {
+  process.stderr.write(`wharf monitor ${plan.containerId}: ${(error as Error).message}\n`);
 }
 
 const server = createServer(onClient);

@@ -105,6 +105,11 @@ function portRules(options: { containerId: string; bridge: string; ipAddress: st
   });
 }
 
+/** Whether the attachment holds what other containers compete for (a bridge's addresses, ports, rules), unlike a namespace of its own (none) or nothing (host). */
+export function networkIsShared(containerDir: string): boolean {
+  return readAttachmentState(containerDir).mode === 'bridge';
+}
+
 /** Undoes attachNetwork: rules, namespace and veth, address and ports. Safe to call twice, or after a crash mid-attach. */
 export async function detachNetwork(store: Store, containerDir: string): Promise<void> {
   const state = readAttachmentState(containerDir);
