@@ -11,6 +11,8 @@ export interface Step {
   /** What container_config.Cmd records, and (joined) the history's created_by: `/bin/sh -c #(nop)  CMD ["sh"]`. */
   command: string[];
   layer?: Readable;
+  /** About how many bytes the layer holds (its upper dir's), so a big one is hashed off the main thread. */
+  sizeHint?: number;
   /** The container the step ran in; config-only steps get an ID of their own, as Docker's do. */
   containerId?: string;
 }
@@ -30,6 +32,7 @@ export async function commitStep(store: Store, state: StageState, step: Step): P
   const id = await appendLayerImage(store, {
     parent,
     layer: step.layer,
+    sizeHint: step.sizeHint,
     what: 'build step layer',
     config: (layer) => (image = stepImage(state, { ...step, containerId, created }, layer)),
   });

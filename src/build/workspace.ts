@@ -15,6 +15,7 @@ import { chooseSnapshotter } from '../snapshots/select-snapshotter.ts';
 import { ensureSnapshots } from '../snapshots/snapshot-store.ts';
 import { containerPaths, writeRootfsRecord } from '../snapshots/snapshotter.ts';
 import { isProcessAlive } from '../store/leases.ts';
+import { directorySize } from '../runtime/containers/directory-size.ts';
 import type { Store } from '../store/store.ts';
 import { chainIds } from '../images/chain-ids.ts';
 import { adoptUpperDir } from '../snapshots/adopt-upper.ts';
@@ -25,6 +26,8 @@ export interface Workspace {
   rootfs: string;
   /** What was written to the root since it was opened, as a layer tar with OCI whiteouts. */
   layer(): Promise<Readable>;
+  /** The bytes written so far (the upper dir's files). */
+  writtenBytes(): number;
   /** Unmounts and removes it; with a chain ID, the upper dir first becomes that layer's snapshot (see adopt-upper.ts). */
   close(keepAs?: Digest): Promise<void>;
 }
@@ -47,6 +50,7 @@ export async function openWorkspace(store: Store, imageId: Digest | undefined): 
     return {
       rootfs,
       layer: () => upperLayerTar(dir),
+      writtenBytes: () => directorySize(paths.upperDir),
       close: async (keepAs) => {
         await overlaySnapshotter.unmount(dir);
         if (keepAs) await adoptUpperDir(store, paths.upperDir, keepAs);

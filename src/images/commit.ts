@@ -43,6 +43,8 @@ export interface AppendLayerOptions {
   parent?: Digest;
   /** The new layer as a tar; an empty one (or none) adds history only. */
   layer?: Readable;
+  /** About how big the tar will be: a big layer is hashed on a worker thread. */
+  sizeHint?: number;
   what: string;
   /** The new image's config, once the layer's diff ID is known. */
   config(layer: { diffId: Digest; empty: boolean }): ImageConfig;
@@ -56,7 +58,7 @@ export async function appendLayerImage(store: Store, options: AppendLayerOptions
     const tap = new PassThrough();
     const scanned = scanLayer(tap, { what: options.what });
     scanned.catch(() => undefined);
-    const blob = await store.content.ingest(options.layer ?? Readable.from([Buffer.alloc(1024)]), { tap, lease, what: options.what });
+    const blob = await store.content.ingest(options.layer ?? Readable.from([Buffer.alloc(1024)]), { tap, lease, what: options.what, sizeHint: options.sizeHint });
     const scan = await scanned;
     const empty = blob.digest === EMPTY_LAYER;
     const config = options.config({ diffId: blob.digest, empty });

@@ -70,7 +70,8 @@ async function addTreeEntry(pack: tar.Pack, entry: TreeEntry, seen: Map<string, 
   if (first !== undefined) return add(pack, { ...header, type: 'link', linkname: first });
   if (stats.nlink > 1) seen.set(inode, entry.name);
   const body = pack.entry({ ...header, type: 'file', size: stats.size });
-  await pipeline(createReadStream(entry.source), body as unknown as NodeJS.WritableStream);
+  // 1 MiB reads: a tenth of the calls, buffers and collections of the 64 KiB default on big files
+  await pipeline(createReadStream(entry.source, { highWaterMark: 1 << 20 }), body as unknown as NodeJS.WritableStream);
 }
 
 /** An entry without a body; the empty buffer ends a file entry's body at once (markers are empty files). */

@@ -12,7 +12,7 @@ export async function isArchive(path: string): Promise<boolean> {
   const head = await readHead(path, 512);
   if (detectCompression(head) === 'none') return isTarHeader(head);
   try {
-    const { stream } = await decompressStream(createReadStream(path));
+    const { stream } = await decompressStream(createReadStream(path, { highWaterMark: 1 << 20 }));
     return isTarHeader(await firstBytes(stream, 512));
   } catch {
     return false;
@@ -20,7 +20,7 @@ export async function isArchive(path: string): Promise<boolean> {
 }
 
 export async function extractArchive(path: string, rootfs: string, under: string, owner: { uid: number; gid: number } | undefined): Promise<void> {
-  const { stream } = await decompressStream(createReadStream(path));
+  const { stream } = await decompressStream(createReadStream(path, { highWaterMark: 1 << 20 }));
   await applyLayer(stream, rootfs, { whiteouts: 'none', under, owner });
 }
 

@@ -46,7 +46,7 @@ export function copyFiles(store: Store, state: StageState, copy: CopyRequest): P
       const entries = treeEntries(copy.sources.context, entry, { ...place, chmod: copy.chmod });
       await applyLayer(packEntries(entries), workspace.rootfs, { whiteouts: 'none', under: place.under, owner });
     }
-    return commitStep(store, state, { command: copy.command, layer: await workspace.layer() });
+    return commitStep(store, state, { command: copy.command, layer: await workspace.layer(), sizeHint: workspace.writtenBytes() });
   });
 }
 

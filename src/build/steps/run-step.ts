@@ -12,6 +12,7 @@ import { isRunning, signalContainer } from '../../runtime/containers/signal.ts';
 import { startContainer } from '../../runtime/containers/start.ts';
 import { attachContainer } from '../../runtime/monitor/attach-client.ts';
 import { upperLayerTar } from '../../snapshots/overlay-upper.ts';
+import { directorySize } from '../../runtime/containers/directory-size.ts';
 import type { Store } from '../../store/store.ts';
 import type { RunInstruction } from './run-command.ts';
 import { commitStep } from '../commit-step.ts';
@@ -50,7 +51,8 @@ export async function runStep(store: Store, state: StageState, instruction: RunI
       throw new WharfError(`The command '${argv.join(' ')}' returned a non-zero code: ${code}`, { fromDaemon: false });
     }
     removeMountStubs(containerDir(store, record.id), context.mounts.targets);
-    const next = await commitStep(store, state, { command: runCommand(state, instruction, context.mounts.keys), layer: await upperLayerTar(containerDir(store, record.id)), containerId: record.id });
+    const upper = containerPaths(containerDir(store, record.id)).upperDir;
+    const next = await commitStep(store, state, { command: runCommand(state, instruction, context.mounts.keys), layer: await upperLayerTar(containerDir(store, record.id)), sizeHint: directorySize(upper), containerId: record.id });
     await keepUpperAsSnapshot(store, record.id, topChainId(state, next));
     return next;
   } finally {
