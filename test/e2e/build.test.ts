@@ -275,6 +275,10 @@ RUN --mount=type=tmpfs,target=/scratch --network=none sh -c 'echo t > /scratch/t
     const missing = await wharf.run(['build', dir]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr.trim().split('\n').at(-1)!, /secret token not found/);
+    const pruned = ok(await wharf.run(['builder', 'prune', '-f']));
+    assert.match(pruned.stdout, /^Deleted build cache objects:\n[0-9a-f]{32}\n\nTotal reclaimed space: 8B\n$/, 'the cache mount held "run\\nrun\\n"');
+    const after = ok(await wharf.run(['build', '--no-cache', '--secret', `id=token,src=${secret}`, dir]));
+    assert.match(after.stderr, /runs: 1\n/, 'a pruned cache starts empty');
   });
 
   it('survives a kill -9 mid-build: nothing tagged, the next build works, and a dead build\'s workspace is swept', async (t) => {

@@ -1,6 +1,5 @@
 // RUN's --mount flags as BuildKit reads them (cache, bind, secret, tmpfs): the run container's mounts, the part of them the step's cache key holds, and the mount stubs taken back out of the layer.
-import { createHash } from 'node:crypto';
-import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, chownSync, writeFileSync } from 'node:fs';
+import { chownSync, cpSync, lstatSync, mkdtempSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { InvalidArgumentError, NotFoundError } from '../../errors.ts';
@@ -9,6 +8,7 @@ import { resolveInRoot } from '../../snapshots/resolve-in-root.ts';
 import type { Store } from '../../store/store.ts';
 import type { BuildContext } from '../context/build-context.ts';
 import { hashSources, resolveSources } from '../context/sources.ts';
+import { useCacheMount } from '../cache-mounts.ts';
 
 export interface MountSources {
   store: Store;
@@ -67,7 +67,9 @@ async function prepareOne(flag: string, fields: Fields, sources: MountSources, p
     prepared.specs.push(`type=tmpfs,target=${absolute}${fields.size ? `,tmpfs-size=${fields.size}` : ''}`);
     prepared.keys.push(`--mount=${flag}`);
   } else if (type === 'cache') {
-    const dir = cacheDir(sources.store, fields, absolute);
+    const cache = useCacheMount(sources.store, fields.id ?? absolute, { mode: parseInt(fields.mode ?? '755', 8), uid: Number(fields.uid ?? 0), gid: Number(fields.gid ?? 0) });
+    closers.push(async () => cache.release());
+    const dir = cache.dir;
     prepared.specs.push(`type=bind,source=${dir},target=${absolute}${isTrue(fields.ro ?? fields.readonly) ? ',readonly' : ''}`);
     prepared.keys.push(`--mount=${flag}`);
   } else if (type === 'bind') {
@@ -77,19 +79,6 @@ async function prepareOne(flag: string, fields: Fields, sources: MountSources, p
   } else {
     throw new InvalidArgumentError(`--mount=${flag}: mount type ${type} is not supported by wharf (bind, cache, secret or tmpfs)`);
   }
-}
-
-/** A cache mount's directory, kept across builds under the data root, one per id (the target by default), made with its mode and owner. */
-function cacheDir(store: Store, fields: Fields, target: string): string {
-  const id = fields.id ?? target;
-  const dir = join(store.root, 'build-cache', createHash('sha256').update(id).digest('hex').slice(0, 32));
-  try {
-    lstatSync(dir);
-  } catch {
-    mkdirSync(dir, { recursive: true, mode: parseInt(fields.mode ?? '755', 8) });
-    chownSync(dir, Number(fields.uid ?? 0), Number(fields.gid ?? 0));
-  }
-  return dir;
 }
 
 /** The context (or `from=`'s root) at `source`, resolved inside it; read-only unless `rw`, whose writes go to a copy BuildKit also throws away. */
