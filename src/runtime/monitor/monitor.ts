@@ -198,9 +198,19 @@ async function finish(final: MonitorStatus): Promise<void> {
   if (!plan.autoRemove) record({ monitorPid: null });
   setStatus(final);
   server.close();
-  for (const client of clients) client.end();
+  // the clients' last frames and hang-up go out before the tidying's spawns (each a fork of this process) hold the loop up
+  await hangUp();
   await tidy().catch(complain);
   setTimeout(() => process.exit(0), 1000).unref();
+}
+
+/** Ends every client's connection; resolves once each has flushed its last frames and hung up, or is gone. */
+async function hangUp(): Promise<void> {
+  await Promise.all([...clients].map((client) => new Promise((resolve) => {
+    client.once('finish', resolve);
+    client.once('close', resolve);
+    client.end();
+  })));
 }
 
 function complain(error: unknown): void {
