@@ -10,6 +10,9 @@ import type { CliContext } from '../context.ts';
 import { createOptionsOf, parseContainerFlags, RUN_FLAGS } from './container-flags.ts';
 import { proxySignals } from './signal-proxy.ts';
 
+/** When run() resolves the monitor is on its own (detached, its pipes closed) and the attach socket is closed. */
+export const endsWhenDone = true;
+
 export async function run(context: CliContext, args: string[], path: string): Promise<number> {
   const parsed = parseContainerFlags(args, RUN_FLAGS, path);
   const detach = parsed.values.detach === true;
