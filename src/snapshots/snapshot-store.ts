@@ -1,8 +1,7 @@
 // Unpacked layers under <root>/snapshots/<chain ID hex>: each made once (in a temp dir, then renamed into place) and shared by every container and later image.
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Digest } from '../digest/digest.ts';
+import { crypto, type Digest } from '../digest/digest.ts';
 import { chainIds } from '../images/chain-ids.ts';
 import { isProcessAlive } from '../store/leases.ts';
 import type { Store } from '../store/store.ts';
@@ -47,7 +46,7 @@ export async function ensureSnapshots(store: Store, imageId: Digest): Promise<st
 
 /** Another process unpacking the same layer at once is fine: the first rename wins and the loser's copy goes. */
 async function unpackSnapshot(store: Store, layer: ImageLayer): Promise<void> {
-  const temp = join(snapshotsDir(store), `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+  const temp = join(snapshotsDir(store), `.tmp-${process.pid}-${crypto().randomBytes(6).toString('hex')}`);
   mkdirSync(temp, { recursive: true, mode: 0o755 });
   try {
     await unpackBlob(store, layer.blob, temp, { whiteouts: 'overlay' });

@@ -1,8 +1,8 @@
 // The default bridge network of a store: its row (subnet, gateway, interface), the bridge interface itself, and its NAT and forwarding rules.
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { dirname, join } from 'node:path';
+import { crypto } from '../../digest/digest.ts';
 import { WharfError } from '../../errors.ts';
 import { withFileLock } from '../../store/file-lock.ts';
 import type { Store } from '../../store/store.ts';
@@ -79,7 +79,7 @@ export async function recordBridge(store: Store): Promise<BridgeNetwork> {
   await removeDeadBridges();
   const bridge = freeBridgeName();
   const subnet = formatCidr(await freeSubnet());
-  const candidate = { name: 'bridge', id: randomBytes(32).toString('hex'), bridge, subnet, gateway: gatewayOf(parseCidr(subnet)) };
+  const candidate = { name: 'bridge', id: crypto().randomBytes(32).toString('hex'), bridge, subnet, gateway: gatewayOf(parseCidr(subnet)) };
   store.db.transaction(() => {
     store.db.run(
       'INSERT OR IGNORE INTO networks (name, id, driver, bridge, subnet, gateway, created) VALUES (?, ?, ?, ?, ?, ?, ?)',

@@ -1,7 +1,7 @@
 // Removes what crashes left: namespaces, veths and rules of containers no live store knows, allocations of removed containers, bridges of removed stores.
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { crypto } from '../../digest/digest.ts';
 import type { Store } from '../../store/store.ts';
 import { isLiveClaim, parseBridgeOwner, readClaims, removeBridge, withBridgesLock } from './bridge.ts';
 import { runHostCommand } from './host-command.ts';
@@ -14,7 +14,7 @@ import { releasePorts } from './ports.ts';
 const ROOTS_DIR = '/run/wharf/roots';
 
 export function registerStoreRoot(store: Store): void {
-  const file = join(ROOTS_DIR, createHash('sha256').update(store.root).digest('hex').slice(0, 32));
+  const file = join(ROOTS_DIR, crypto().createHash('sha256').update(store.root).digest('hex').slice(0, 32));
   if (existsSync(file)) return;
   mkdirSync(ROOTS_DIR, { recursive: true, mode: 0o755 });
   writeFileSync(file, store.root);

@@ -1,5 +1,5 @@
 // The built-in networks (bridge, host, none) as `network ls` and `network inspect` show them, in Docker's shapes.
-import { randomBytes } from 'node:crypto';
+import { crypto } from '../../digest/digest.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { Store } from '../../store/store.ts';
 import { recordBridge, recordedBridge } from './bridge.ts';
@@ -21,7 +21,7 @@ export async function builtinNetworks(store: Store): Promise<NetworkRecord[]> {
   if (!recordedBridge(store)) await recordBridge(store);
   store.db.transaction(() => {
     for (const [name, driver] of [['host', 'host'], ['none', 'null']]) {
-      store.db.run('INSERT OR IGNORE INTO networks (name, id, driver, created) VALUES (?, ?, ?, ?)', name, randomBytes(32).toString('hex'), driver, new Date().toISOString());
+      store.db.run('INSERT OR IGNORE INTO networks (name, id, driver, created) VALUES (?, ?, ?, ?)', name, crypto().randomBytes(32).toString('hex'), driver, new Date().toISOString());
     }
   });
   return store.db.all('SELECT name, id, driver, bridge, subnet, gateway, created FROM networks ORDER BY name') as unknown as NetworkRecord[];

@@ -1,6 +1,6 @@
 // Turns -v, --mount, --tmpfs and the image's VOLUMEs into the runtime spec's mounts, creating volumes and recording which container uses them.
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
+import { crypto } from '../../digest/digest.ts';
 import { ConflictError } from '../../errors.ts';
 import type { Store } from '../../store/store.ts';
 import { copyImageContent } from './copy-up.ts';
@@ -80,7 +80,7 @@ async function resolveOne(store: Store, containerId: string, request: MountReque
 
 /** Looks like Docker's random 64-hex name, but is the same each time the container starts, so its anonymous volume persists. */
 function anonymousVolumeName(containerId: string, target: string): string {
-  return createHash('sha256').update(`${containerId}\0${target}`).digest('hex');
+  return crypto().createHash('sha256').update(`${containerId}\0${target}`).digest('hex');
 }
 
 function bindMount(source: string, destination: string, options: { readOnly: boolean; propagation?: string }): OciMount {

@@ -1,7 +1,7 @@
 // Named and anonymous volumes: a directory <root>/volumes/<name>/_data and a row, created, listed, removed and pruned with Docker's rules and texts.
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { crypto } from '../../digest/digest.ts';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../../errors.ts';
 import type { Store } from '../../store/store.ts';
 
@@ -50,7 +50,7 @@ export interface CreateVolumeOptions {
 
 /** Creates a volume, or returns the existing one of that name as Docker does. */
 export function createVolume(store: Store, request: CreateVolumeOptions = {}): { volume: Volume; created: boolean } {
-  const name = request.name ?? randomBytes(32).toString('hex');
+  const name = request.name ?? crypto().randomBytes(32).toString('hex');
   assertValidName(name);
   const driver = request.driver ?? 'local';
   if (driver !== 'local') throw new NotFoundError(`create ${name}: error looking up volume plugin ${driver}: plugin "${driver}" not found`);
@@ -124,7 +124,7 @@ export function removeVolume(store: Store, name: string, options: { force?: bool
 /** Renamed away first, so a crash mid-delete never leaves a half-emptied volume under its own name. */
 function removeVolumeDir(store: Store, name: string): void {
   const dir = join(volumesDir(store), name);
-  const trash = join(volumesDir(store), `.removing-${name}-${randomBytes(4).toString('hex')}`);
+  const trash = join(volumesDir(store), `.removing-${name}-${crypto().randomBytes(4).toString('hex')}`);
   try {
     renameSync(dir, trash);
   } catch {
