@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { busyboxPair, busyboxWharf, eventually } from '../helpers/busybox-wharf.ts';
@@ -196,6 +198,37 @@ RUN cat /env/one.txt; ls -ln /files | awk 'NR>1 {print $1, $3, $4, $9}'; ls -A /
     ok(await runCommand('tar', ['-cf', tarContext, '-C', dir, 'Dockerfile', 'one.txt', 'two.txt', 'keep.log', 'pack.tar.gz', '.dockerignore']));
     const tarBuilt = ok(await wharf.run(['build', '-q', '-'], { input: readFileSync(tarContext) }));
     assert.match(tarBuilt.stdout, /^sha256:/);
+  });
+
+  it('builds from a URL (a tar.gz context or a bare Dockerfile) and from a Git repository at a tag and subdirectory', async (t) => {
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const dir = context(t, { Dockerfile: 'FROM busybox\nCOPY hello.txt /\nCMD ["cat", "/hello.txt"]\n', 'hello.txt': 'from a tarball\n' });
+    const served = tempDir(t);
+    ok(await runCommand('tar', ['-czf', join(served, 'context.tar.gz'), '-C', dir, '.']));
+    writeFileSync(join(served, 'Dockerfile'), 'FROM busybox\nRUN echo bare > /bare\n');
+    const repo = join(served, 'repo.git');
+    const work = context(t, { 'app/Dockerfile': 'FROM busybox\nCOPY msg /msg\n', 'app/msg': 'tagged\n' });
+    for (const args of [['init', '-q', '-b', 'main'], ['add', '.'], ['-c', 'user.name=t', '-c', 'user.email=t@e', 'commit', '-q', '-m', 'one'], ['tag', 'v1'], ['clone', '-q', '--bare', work, repo]]) {
+      ok(await runCommand('git', args, { cwd: args[0] === 'clone' ? served : work }));
+    }
+    ok(await runCommand('git', ['update-server-info'], { cwd: repo }));
+    const server = createServer((request, response) => {
+      const file = join(served, decodeURIComponent(request.url!.split('?')[0]));
+      if (!existsSync(file) || !statSync(file).isFile()) return void response.writeHead(404).end();
+      response.end(readFileSync(file));
+    }).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    t.after(() => server.close());
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ok(await wharf.run(['build', '-t', 'url:1', `${base}/context.tar.gz`]));
+    assert.equal(ok(await wharf.run(['run', '--rm', 'url:1'])).stdout, 'from a tarball\n');
+    ok(await wharf.run(['build', '-t', 'url:2', `${base}/Dockerfile`]));
+    assert.equal(ok(await wharf.run(['run', '--rm', 'url:2', 'cat', '/bare'])).stdout, 'bare\n');
+    ok(await wharf.run(['build', '-t', 'git:1', `${base}/repo.git#v1:app`]));
+    assert.equal(ok(await wharf.run(['run', '--rm', 'git:1', 'cat', '/msg'])).stdout, 'tagged\n');
+    const missing = await wharf.run(['build', `${base}/nothing.tar`]);
+    assert.deepEqual([missing.code, missing.stderr.trim()], [1, `unable to prepare context: unable to download remote context ${base}/nothing.tar: 404 Not Found`]);
   });
 
   it('refuses bad Dockerfiles and failing steps with Docker\'s one-line errors, and tags nothing', async (t) => {

@@ -8,6 +8,7 @@ import { InvalidArgumentError, NotFoundError, WharfError, withPath } from '../..
 import { resolveInRoot } from '../../snapshots/resolve-in-root.ts';
 import { extractArchive, sniffArchive } from './context-archive.ts';
 import { IgnoreMatcher, parseDockerignore } from './dockerignore.ts';
+import { cloneGitContext, downloadContext, type RemoteKind, remoteKind } from './remote-context.ts';
 import { goClean } from '../../go/path.ts';
 
 export interface BuildContext {
@@ -25,7 +26,7 @@ export interface BuildContext {
 }
 
 export interface BuildContextOptions {
-  /** A directory, a tar file (plain, gzip, bzip2, xz or zstd), or `-`: a tar, or else a Dockerfile, on stdin. */
+  /** A directory, a tar file (plain, gzip, bzip2, xz or zstd), a Git or http(s) URL, or `-`: a tar, or else a Dockerfile, on stdin. */
   source: string;
   stdin: NodeJS.ReadableStream;
   /** `-f`: relative to the current directory for a directory context, a path inside the tar for a tar one, `-` for stdin. */
@@ -42,6 +43,8 @@ const DOCKERIGNORE = '.dockerignore';
 
 export async function openBuildContext(options: BuildContextOptions): Promise<BuildContext> {
   if (options.source === STDIN) return openStdin(options);
+  const remote = remoteKind(options.source);
+  if (remote) return openRemote(options, remote);
   const found = await stat(options.source).catch(() => undefined);
   if (!found) throw clientError(NotFoundError, `unable to prepare context: path ${JSON.stringify(options.source)} not found`);
   return found.isDirectory() ? openDirectory(options) : openTarFile(options);
@@ -91,6 +94,20 @@ async function firstMissing(path: string): Promise<string> {
     const real = await realpath(dir).catch(() => undefined);
     if (real !== undefined) return join(real, basename(child));
     if (dir === dirname(dir)) return path;
+  }
+}
+
+/** A clone is a directory context (`-f` inside it); a download is read as stdin is, a tar or else the Dockerfile itself. */
+async function openRemote(options: BuildContextOptions, kind: RemoteKind): Promise<BuildContext> {
+  const fetched = kind === 'git' ? await cloneGitContext(options.source) : await downloadContext(options.source);
+  try {
+    const context = kind === 'git'
+      ? await openDirectory({ ...options, source: fetched.path, dockerfile: options.dockerfile === undefined ? undefined : resolveInRoot(fetched.path, options.dockerfile) })
+      : await openStdin({ ...options, stdin: createReadStream(fetched.path) });
+    return { ...context, close: async () => (await context.close(), await fetched.remove()) };
+  } catch (error) {
+    await fetched.remove();
+    throw error;
   }
 }
 
