@@ -1,18 +1,15 @@
-// Writes a small file durably: temp file beside it, fsync, rename, so a crash leaves the old file or the new one.
-import { open, rename, rm } from 'node:fs/promises';
-import { crypto } from '../../digest/digest.ts';
+// Writes a small file whole or not at all: a temp file beside it renamed over it, so a crash leaves the old file or the new one.
+// No fsync: what these files describe (a namespace, veths, rules, a container's /etc files) is kernel state that a power loss takes with it.
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 
-export async function writeFileDurably(file: string, content: string, options: { mode?: number } = {}): Promise<void> {
-  const temp = `${file}.${crypto().randomBytes(6).toString('hex')}.tmp`;
-  const handle = await open(temp, 'w', options.mode ?? 0o644);
+export function writeFileAtomically(file: string, content: string, options: { mode?: number } = {}): void {
+  // the process's own temp name: writes are synchronous, so one process never has two under way
+  const temp = `${file}.${process.pid}.tmp`;
   try {
-    await handle.writeFile(content);
-    await handle.sync();
+    writeFileSync(temp, content, { mode: options.mode ?? 0o644 });
+    renameSync(temp, file);
   } catch (error) {
-    await handle.close();
-    await rm(temp, { force: true });
+    rmSync(temp, { force: true });
     throw error;
   }
-  await handle.close();
-  await rename(temp, file);
 }

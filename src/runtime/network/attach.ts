@@ -44,8 +44,8 @@ export async function attachNetwork(store: Store, containerDir: string, request:
   registerStoreRoot(store);
   try {
     if (request.mode === 'host') {
-      await writeAttachmentState(containerDir, { containerId: request.containerId, mode: 'host' });
-      return { ports: [], etcFiles: await writeEtcFiles(containerDir, { mode: 'host', hostname: request.hostname }) };
+      writeAttachmentState(containerDir, { containerId: request.containerId, mode: 'host' });
+      return { ports: [], etcFiles: writeEtcFiles(containerDir, { mode: 'host', hostname: request.hostname }) };
     }
     if (request.mode === 'none') return await attachNone(containerDir, request);
     return await attachBridge(store, containerDir, request);
@@ -57,9 +57,9 @@ export async function attachNetwork(store: Store, containerDir: string, request:
 
 async function attachNone(containerDir: string, request: NetworkRequest): Promise<NetworkAttachment> {
   const netns = netnsName(request.containerId);
-  await writeAttachmentState(containerDir, { containerId: request.containerId, mode: 'none', netns });
+  writeAttachmentState(containerDir, { containerId: request.containerId, mode: 'none', netns });
   const netnsPath = await createNetns(netns);
-  return { netnsPath, ports: [], etcFiles: await writeEtcFiles(containerDir, { mode: 'none', hostname: request.hostname }) };
+  return { netnsPath, ports: [], etcFiles: writeEtcFiles(containerDir, { mode: 'none', hostname: request.hostname }) };
 }
 
 async function attachBridge(store: Store, containerDir: string, request: NetworkRequest): Promise<NetworkAttachment> {
@@ -69,16 +69,16 @@ async function attachBridge(store: Store, containerDir: string, request: Network
   });
   const netns = netnsName(request.containerId);
   // recorded before anything is created, so a crash from here on leaves enough to undo
-  await writeAttachmentState(containerDir, { containerId: request.containerId, mode: 'bridge', netns, bridge: network.bridge });
+  writeAttachmentState(containerDir, { containerId: request.containerId, mode: 'bridge', netns, bridge: network.bridge });
   const ipAddress = allocateAddress(store, network, request.containerId);
   const endpoint = request.name ? `${request.name} (${request.containerId})` : undefined;
   const ports = await allocatePorts(store, request.containerId, portsToPublish(request), { natRules: rules.nat, endpoint });
-  await writeAttachmentState(containerDir, { containerId: request.containerId, mode: 'bridge', netns, bridge: network.bridge, ipAddress, gateway: network.gateway });
+  writeAttachmentState(containerDir, { containerId: request.containerId, mode: 'bridge', netns, bridge: network.bridge, ipAddress, gateway: network.gateway });
   const netnsPath = await createNetns(netns, { loopbackLater: true });
   const prefix = parseCidr(network.subnet).prefix;
   await plugIntoBridge({ containerId: request.containerId, netns, bridge: network.bridge, ipAddress, prefix, gateway: network.gateway });
   await addRules(portRules({ containerId: request.containerId, bridge: network.bridge, ipAddress, ports }));
-  const etcFiles = await writeEtcFiles(containerDir, { mode: 'bridge', hostname: request.hostname, ipAddress });
+  const etcFiles = writeEtcFiles(containerDir, { mode: 'bridge', hostname: request.hostname, ipAddress });
   return { netnsPath, ipAddress, gateway: network.gateway, ipPrefixLen: prefix, macAddress: macFor(ipAddress), ports, etcFiles };
 }
 

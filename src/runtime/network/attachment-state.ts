@@ -1,7 +1,7 @@
 // What was set up for a container's network, kept in its directory (network.json) so a later process, or one after a crash, can undo it.
 import { readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { writeFileDurably } from './durable-write.ts';
+import { writeFileAtomically } from './atomic-write.ts';
 
 export interface AttachmentState {
   containerId: string;
@@ -15,8 +15,8 @@ export interface AttachmentState {
 
 const STATE_FILE = 'network.json';
 
-export async function writeAttachmentState(containerDir: string, state: AttachmentState): Promise<void> {
-  await writeFileDurably(join(containerDir, STATE_FILE), `${JSON.stringify(state)}\n`);
+export function writeAttachmentState(containerDir: string, state: AttachmentState): void {
+  writeFileAtomically(join(containerDir, STATE_FILE), `${JSON.stringify(state)}\n`);
 }
 
 /** The recorded state, or just the container ID (the directory's name) when nothing was recorded. */

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname as hostHostname } from 'node:os';
 import { join } from 'node:path';
-import { writeFileDurably } from './durable-write.ts';
+import { writeFileAtomically } from './atomic-write.ts';
 
 export interface EtcFiles {
   hosts: string;
@@ -59,12 +59,12 @@ function readOr(file: string, fallback: string): string {
  * Writes the three files into the container's directory. With the host's network the container sees the host's
  * own /etc/hosts and resolv.conf, as Docker gives it; otherwise its own hosts file and the filtered resolv.conf.
  */
-export async function writeEtcFiles(containerDir: string, options: { mode: 'bridge' | 'host' | 'none'; hostname: string; ipAddress?: string }): Promise<EtcFiles> {
+export function writeEtcFiles(containerDir: string, options: { mode: 'bridge' | 'host' | 'none'; hostname: string; ipAddress?: string }): EtcFiles {
   const files = { hosts: join(containerDir, 'hosts'), hostname: join(containerDir, 'hostname'), resolvConf: join(containerDir, 'resolv.conf') };
   const hostMode = options.mode === 'host';
   const hosts = hostMode ? readOr('/etc/hosts', hostsContent({ hostname: options.hostname })) : hostsContent(options);
-  await writeFileDurably(files.hosts, hosts);
-  await writeFileDurably(files.hostname, `${hostMode ? hostHostname() : options.hostname}\n`);
-  await writeFileDurably(files.resolvConf, hostMode ? hostResolvConf() : filterResolvConf(hostResolvConf()));
+  writeFileAtomically(files.hosts, hosts);
+  writeFileAtomically(files.hostname, `${hostMode ? hostHostname() : options.hostname}\n`);
+  writeFileAtomically(files.resolvConf, hostMode ? hostResolvConf() : filterResolvConf(hostResolvConf()));
   return files;
 }
