@@ -176,6 +176,9 @@ COPY . /all/
 ADD pack.tar.gz /unpacked/
 ENV SRC=one.txt
 COPY $SRC /env/
+COPY --exclude=*.log --exclude=pack . /filtered/
+COPY --parents pack/inside.txt /parents/
+RUN echo "filtered: $(ls -A /filtered | sort | tr '\\n' ' ')"; cat /parents/pack/inside.txt
 RUN cat /env/one.txt; ls -ln /files | awk 'NR>1 {print $1, $3, $4, $9}'; ls -A /all | sort | tr '\\n' ' '; echo; cat /unpacked/inside.txt
 `,
       '.dockerignore': 'secret*\n*.log\n!keep.log\n',
@@ -192,10 +195,12 @@ RUN cat /env/one.txt; ls -ln /files | awk 'NR>1 {print $1, $3, $4, $9}'; ls -A /
     assert.match(built.stderr, /-rw-r----- 65534 65534 one\.txt\n.*-rw-r----- 65534 65534 two\.txt\n/);
     assert.match(built.stderr, / \.dockerignore Dockerfile keep\.log one\.txt pack pack\.tar\.gz two\.txt \n/);
     assert.match(built.stderr, /from the archive\n/);
+    assert.match(built.stderr, /filtered: \.dockerignore Dockerfile one\.txt pack\.tar\.gz two\.txt \n/, 'COPY --exclude');
+    assert.equal((built.stderr.match(/from the archive\n/g) ?? []).length, 2, 'COPY --parents keeps pack/ under the destination');
     const fromStdin = ok(await wharf.run(['build', '-q', '-'], { input: 'FROM busybox\nRUN echo piped > /p\n' }));
     assert.equal(ok(await wharf.run(['run', '--rm', fromStdin.stdout.trim(), 'cat', '/p'])).stdout, 'piped\n');
     const tarContext = join(tempDir(t), 'context.tar');
-    ok(await runCommand('tar', ['-cf', tarContext, '-C', dir, 'Dockerfile', 'one.txt', 'two.txt', 'keep.log', 'pack.tar.gz', '.dockerignore']));
+    ok(await runCommand('tar', ['-cf', tarContext, '-C', dir, 'Dockerfile', 'one.txt', 'two.txt', 'keep.log', 'pack.tar.gz', 'pack', '.dockerignore']));
     const tarBuilt = ok(await wharf.run(['build', '-q', '-'], { input: readFileSync(tarContext) }));
     assert.match(tarBuilt.stdout, /^sha256:/);
   });

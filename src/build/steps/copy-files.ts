@@ -8,6 +8,7 @@ import { applyLayer } from '../../snapshots/layer-applier.ts';
 import { resolveInRoot } from '../../snapshots/resolve-in-root.ts';
 import type { Store } from '../../store/store.ts';
 import type { BuildContext } from '../context/build-context.ts';
+import { IgnoreMatcher } from '../context/dockerignore.ts';
 import { type SourceEntry, walkSource } from '../context/sources.ts';
 import { commitStep } from '../commit-step.ts';
 import type { StageState } from '../stage-state.ts';
@@ -22,6 +23,10 @@ export interface CopyRequest {
   destination: string;
   chown?: string;
   chmod?: number;
+  /** `--exclude` patterns (.dockerignore's rules), matched against each path relative to the source it was found under. */
+  excludes: string[];
+  /** `--parents`: each source keeps its path from the context root under the destination. */
+  parents: boolean;
   command: string[];
 }
 
@@ -36,18 +41,24 @@ export function copyFiles(store: Store, state: StageState, copy: CopyRequest): P
   return withStepWorkspace(store, state, async (workspace) => {
     const owner = copy.chown === undefined ? { uid: 0, gid: 0 } : ownerOf(workspace.rootfs, copy.chown);
     for (const entry of copy.sources.entries) {
-      const place = await placement(workspace.rootfs, entry, copy.destination);
+      const place = await placement(workspace.rootfs, entry, copy.parents ? withParents(copy.destination, entry) : copy.destination);
       if (copy.kind === 'ADD' && !entry.isDirectory && (await isArchive(entry.absolutePath))) {
         // an archive unpacks into the destination as a directory, its own owners kept unless --chown says otherwise
         await extractArchive(entry.absolutePath, workspace.rootfs, copy.destination.replace(/^\/+|\/+$/g, ''), copy.chown === undefined ? undefined : owner);
         continue;
       }
       await makeDirectories(workspace.rootfs, place.under, owner);
-      const entries = treeEntries(copy.sources.context, entry, { ...place, chmod: copy.chmod });
+      const entries = treeEntries(copy.sources.context, entry, { ...place, chmod: copy.chmod, exclude: new IgnoreMatcher(copy.excludes) });
       await applyLayer(packEntries(entries), workspace.rootfs, { whiteouts: 'none', under: place.under, owner });
     }
     return commitStep(store, state, { command: copy.command, layer: await workspace.layer(), sizeHint: workspace.writtenBytes() });
   });
+}
+
+/** `COPY --parents a/b/c.txt /dst/` lands at `/dst/a/b/c.txt`: the destination gains the source's own directories. */
+function withParents(destination: string, entry: SourceEntry): string {
+  const parentsOf = entry.isDirectory ? entry.relativePath : posix.dirname(entry.relativePath);
+  return parentsOf === '.' || parentsOf === '' ? destination : `${posix.join(destination, parentsOf)}/`;
 }
 
 /** Docker's rules: a directory's contents go into the destination; a file goes into it when it names a directory (a trailing `/`, or one that exists), else becomes it. */
@@ -67,9 +78,16 @@ async function isDirectoryIn(rootfs: string, relative: string): Promise<boolean>
 }
 
 /** The entries to write; never a directory source's own entry (a destination it makes is 0755 and the --chown owner's, as in moby). */
-async function* treeEntries(context: BuildContext, entry: SourceEntry, options: Placement & { chmod?: number }): AsyncGenerator<TreeEntry> {
+async function* treeEntries(context: BuildContext, entry: SourceEntry, options: Placement & { chmod?: number; exclude: IgnoreMatcher }): AsyncGenerator<TreeEntry> {
+  const excludedDirs: string[] = [];
   for await (const item of walkSource(context, entry)) {
     if (entry.isDirectory && item.relativePath === '') continue;
+    const relative = item.relativePath || basename(entry.relativePath);
+    if (excludedDirs.some((dir) => relative.startsWith(`${dir}/`))) continue;
+    if (options.exclude.excludes(relative)) {
+      if (item.stats.isDirectory()) excludedDirs.push(relative);
+      continue;
+    }
     const name = entry.isDirectory ? item.relativePath : options.name;
     yield { source: item.absolutePath, name, stats: options.chmod === undefined ? item.stats : withMode(item.stats, options.chmod) };
   }

@@ -36,13 +36,16 @@ export async function planCopy(store: Store, state: StageState, instruction: Cop
   const chown = flag('chown') === undefined ? undefined : expand(flag('chown')!);
   const chmod = flag('chmod') === undefined ? undefined : parseChmod(expand(flag('chmod')!));
   const hash = await hashSources(sources.context, sources.entries);
-  const described = sourceDescription(sources.entries, chmod === undefined ? hash : saltedHash(hash, chmod));
+  const excludes = instruction.flags.filter((candidate) => candidate.name === 'exclude' && candidate.value).map((candidate) => expand(candidate.value!));
+  const parents = isTrue(flag('parents'), instruction.flags.some((candidate) => candidate.name === 'parents'));
+  const salt = [chmod ?? '', ...excludes, parents ? 'parents' : ''].join('\0');
+  const described = sourceDescription(sources.entries, salt.replace(/\0/g, '') === '' ? hash : saltedHash(hash, salt));
   // moby writes --chown straight before the hash, with no space between
   const chownComment = chown === undefined ? '' : `--chown=${chown}`;
   const command = [...shellOf(state), `#(nop) ${instruction.kind} ${chownComment}${described} in ${rawDestination} `];
   return {
     command,
-    execute: async () => (await import('./copy-files.ts')).copyFiles(store, state, { kind: instruction.kind, sources, destination, chown, chmod, command }),
+    execute: async () => (await import('./copy-files.ts')).copyFiles(store, state, { kind: instruction.kind, sources, destination, chown, chmod, excludes, parents, command }),
   };
 }
 
@@ -51,7 +54,13 @@ function parseChmod(text: string): number {
   return parseInt(text, 8);
 }
 
-/** --chmod changes the layer without changing the sources or the comment (the classic builder has no such flag), so it goes into the cache key's hash. */
-function saltedHash(hash: string, chmod: number): string {
-  return createHash('sha256').update(`${hash}\0${chmod}`).digest('hex');
+/** --chmod, --exclude and --parents change the layer without changing the sources or the comment (the classic builder has no such flags), so they go into the cache key's hash. */
+function saltedHash(hash: string, salt: string): string {
+  return createHash('sha256').update(`${hash}\0${salt}`).digest('hex');
+}
+
+/** A boolean flag as BuildKit reads one: bare means true, else its value parsed. */
+function isTrue(value: string | undefined, present: boolean): boolean {
+  if (!present) return false;
+  return value === undefined || /^(1|t|true)$/i.test(value);
 }
