@@ -232,6 +232,9 @@ RUN cat /env/one.txt; ls -ln /files | awk 'NR>1 {print $1, $3, $4, $9}'; ls -A /
     assert.equal(ok(await wharf.run(['run', '--rm', 'url:2', 'cat', '/bare'])).stdout, 'bare\n');
     ok(await wharf.run(['build', '-t', 'git:1', `${base}/repo.git#v1:app`]));
     assert.equal(ok(await wharf.run(['run', '--rm', 'git:1', 'cat', '/msg'])).stdout, 'tagged\n');
+    const adds = context(t, { Dockerfile: `FROM busybox\nADD ${base}/repo.git#v1 /src/\nADD --keep-git-dir=true ${base}/repo.git /kept/\n` });
+    ok(await wharf.run(['build', '-t', 'git:2', adds]));
+    assert.equal(ok(await wharf.run(['run', '--rm', 'git:2', 'sh', '-c', 'cat /src/app/msg; ls -A /src; test -d /kept/.git && echo kept'])).stdout, 'tagged\napp\nkept\n');
     const missing = await wharf.run(['build', `${base}/nothing.tar`]);
     assert.deepEqual([missing.code, missing.stderr.trim()], [1, `unable to prepare context: unable to download remote context ${base}/nothing.tar: 404 Not Found`]);
   });

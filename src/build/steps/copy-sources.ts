@@ -11,6 +11,7 @@ import { resolveImage } from '../../images/resolve.ts';
 import type { Store } from '../../store/store.ts';
 import type { BuildContext } from '../context/build-context.ts';
 import { IgnoreMatcher } from '../context/dockerignore.ts';
+import { cloneGitContext, remoteKind } from '../context/remote-context.ts';
 import { resolveSources, type SourceEntry } from '../context/sources.ts';
 import { expandKeepingQuotes, type Lookup } from '../dockerfile/expand.ts';
 import type { Heredoc } from '../dockerfile/instructions.ts';
@@ -47,6 +48,8 @@ export async function copySources(store: Store, request: SourceRequest): Promise
     return fromImage(store, request, imageOf(store, request, request.expandFrom(from)));
   }
   if (instruction.heredocs.length) return fromHeredocs(instruction.heredocs, request.lookup);
+  const repository = instruction.sources.find((source) => remoteKind(source) === 'git');
+  if (instruction.kind === 'ADD' && repository) return fromGit(repository, instruction.flags.some((flag) => flag.name === 'keep-git-dir' && flag.value !== 'false'));
   const urls = instruction.sources.filter((source) => /^https?:\/\//.test(source));
   if (instruction.kind === 'ADD' && urls.length) return fromUrls(urls, instruction);
   const patterns = instruction.sources.map(request.expand);
@@ -87,6 +90,19 @@ function fromHeredocs(heredocs: Heredoc[], lookup: Lookup): Promise<ResolvedSour
     }
     return heredocs.map((heredoc) => heredoc.name);
   });
+}
+
+/** `ADD https://…/repo.git#ref /dst`: the repository's files (its .git only with --keep-git-dir), cloned as a build context is. */
+async function fromGit(repository: string, keepGitDir: boolean): Promise<ResolvedSources> {
+  const fetched = await cloneGitContext(repository);
+  try {
+    if (!keepGitDir) rmSync(join(fetched.path, '.git'), { recursive: true, force: true });
+    const context: BuildContext = { root: fetched.path, dockerfile: { name: '', text: '' }, ignore: new IgnoreMatcher([]), close: fetched.remove };
+    return { context, entries: await resolveSources(context, ['.'], 'ADD'), close: fetched.remove };
+  } catch (error) {
+    await fetched.remove();
+    throw error;
+  }
 }
 
 /** ADD's URLs, each downloaded once into a file named as the URL's last path segment (mode 0600, as Docker writes them). */
