@@ -74,11 +74,19 @@ export async function buildImage(store: Store, options: BuildOptions): Promise<D
     }
   });
   exporting.done();
+  if (builder.warnings.size) {
+    const count = builder.warnings.size;
+    options.warn(` ${count} warning${count === 1 ? '' : 's'} found:\n${[...builder.warnings].map((warning) => ` - ${warning}\n`).join('')}`);
+  }
   return id;
 }
 
 class StageBuilder {
   readonly consumed = new Set<string>();
+  /** BuildKit's build checks that fired, in its words, each once. */
+  readonly warnings = new Set<string>();
+  /** The line of the instruction being dispatched, for the warnings. */
+  private line = 0;
   private readonly results = new Map<number, StageState>();
   private cacheSources: CacheSource[] = [];
   private readonly config: ConfigContext;
@@ -90,7 +98,13 @@ class StageBuilder {
     this.store = store;
     this.options = options;
     this.dockerfile = dockerfile;
-    this.config = { escape: dockerfile.escape, buildArgs: options.buildArgs, metaArgs: new Map(), consumed: this.consumed };
+    this.config = {
+      escape: dockerfile.escape,
+      buildArgs: options.buildArgs,
+      metaArgs: new Map(),
+      consumed: this.consumed,
+      onUndefined: (name) => this.warnings.add(`UndefinedVar: Usage of undefined variable '$${name}' (line ${this.line})`),
+    };
   }
 
   async build(): Promise<Digest> {
@@ -115,7 +129,10 @@ class StageBuilder {
   private async buildStage(all: Stage[], stage: Stage): Promise<StageState> {
     const count = stage.instructions.length + 1;
     const label = (position: number) => `[${stage.name ? `${stage.name} ` : ''}${position}/${count}]`;
-    const reference = this.expandMeta(stage.from.image);
+    const reference = expandWord(stage.from.image, (name) => {
+      if (!this.config.metaArgs.has(name)) this.warnings.add(`UndefinedArgInFrom: FROM argument '${name}' is not declared (line ${stage.from.line})`);
+      return this.config.metaArgs.get(name);
+    }, this.dockerfile.escape);
     const vertex = this.options.progress.vertex(`${label(1)} FROM ${reference}`);
     let state = await this.baseState(all, stage, reference);
     vertex.done();
@@ -170,6 +187,7 @@ class StageBuilder {
   }
 
   private async dispatch(all: Stage[], stage: Stage, state: StageState, instruction: Instruction, vertex: Vertex): Promise<StageState> {
+    this.line = instruction.line;
     switch (instruction.kind) {
       case 'FROM':
         throw new WharfError(`Dockerfile:${instruction.line}: unexpected FROM`);
@@ -194,9 +212,9 @@ class StageBuilder {
       }
       case 'COPY':
       case 'ADD': {
-        const sources = await copySources(this.store, { all, stage, results: this.results, context: this.options.context, instruction, expand: (raw) => expandWord(raw, lookupIn(state), this.dockerfile.escape), expandFrom: (raw) => expandWord(raw, (name) => state.args.get(name) ?? this.config.metaArgs.get(name), this.dockerfile.escape), lookup: lookupIn(state) });
+        const sources = await copySources(this.store, { all, stage, results: this.results, context: this.options.context, instruction, expand: (raw) => expandWord(raw, lookupIn(state, this.config.onUndefined), this.dockerfile.escape), expandFrom: (raw) => expandWord(raw, (name) => state.args.get(name) ?? this.config.metaArgs.get(name), this.dockerfile.escape), lookup: lookupIn(state) });
         try {
-          const plan = await planCopy(this.store, state, instruction, sources, this.dockerfile.escape);
+          const plan = await planCopy(this.store, state, instruction, sources, { escape: this.dockerfile.escape, onUndefined: this.config.onUndefined });
           return await this.cachedOr(state, plan.command, vertex, plan.execute);
         } finally {
           await sources.close();

@@ -38,9 +38,13 @@ export function shellOf(state: StageState): string[] {
   return state.runConfig.Shell?.length ? state.runConfig.Shell : DEFAULT_SHELL;
 }
 
-/** What `$NAME` means in an instruction: ENV wins over ARG, as Docker documents. */
-export function lookupIn(state: StageState): (name: string) => string | undefined {
-  return (name) => envValue(state.runConfig.Env ?? [], name) ?? state.args.get(name);
+/** What `$NAME` means in an instruction: ENV wins over ARG, as Docker documents; a name neither declares is told to `onUndefined`. */
+export function lookupIn(state: StageState, onUndefined?: (name: string) => void): (name: string) => string | undefined {
+  return (name) => {
+    const value = envValue(state.runConfig.Env ?? [], name) ?? state.args.get(name);
+    if (value === undefined && !state.args.has(name)) onUndefined?.(name);
+    return value;
+  };
 }
 
 export function envValue(env: string[], name: string): string | undefined {

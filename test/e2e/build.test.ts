@@ -239,6 +239,14 @@ RUN cat /env/one.txt; ls -ln /files | awk 'NR>1 {print $1, $3, $4, $9}'; ls -A /
     assert.deepEqual([missing.code, missing.stderr.trim()], [1, `unable to prepare context: unable to download remote context ${base}/nothing.tar: 404 Not Found`]);
   });
 
+  it('warns, as BuildKit\'s checks do, of a variable no ENV or ARG declares, naming its line', async (t) => {
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const dir = context(t, { Dockerfile: 'ARG TAG=latest\nFROM busybox$NOT_AN_ARG\nARG DECLARED\nENV A=$MISSING B=$DECLARED C=$TAG\nRUN echo "$ALSO_UNSET"\n' });
+    const built = ok(await wharf.run(['build', dir]));
+    assert.match(built.stderr, /DONE \d+\.\ds\n\n 3 warnings found:\n - UndefinedArgInFrom: FROM argument 'NOT_AN_ARG' is not declared \(line 2\)\n - UndefinedVar: Usage of undefined variable '\$MISSING' \(line 4\)\n - UndefinedVar: Usage of undefined variable '\$TAG' \(line 4\)\n$/, 'a global ARG is not in scope in a stage that does not declare it');
+  });
+
   it('refuses bad Dockerfiles and failing steps with Docker\'s one-line errors, and tags nothing', async (t) => {
     const wharf = await busyboxWharf(t);
     if (!wharf) return;

@@ -24,11 +24,13 @@ export interface ConfigContext {
   metaArgs: Map<string, string | undefined>;
   /** Build args an ARG declared, for the "not consumed" warning. */
   consumed: Set<string>;
+  /** A `$NAME` no ENV or ARG declares, for BuildKit's UndefinedVar warning. */
+  onUndefined?(name: string): void;
 }
 
 export function applyConfigInstruction(state: StageState, instruction: ConfigInstruction, context: ConfigContext): ConfigChange {
-  const expand = (raw: string) => expandWord(raw, lookupIn(state), context.escape);
-  const words = (raw: string) => expandWords(raw, lookupIn(state), context.escape);
+  const expand = (raw: string) => expandWord(raw, lookupIn(state, context.onUndefined), context.escape);
+  const words = (raw: string) => expandWords(raw, lookupIn(state, context.onUndefined), context.escape);
   const nop = (comment: string, config: ContainerConfig, next: Partial<StageState> = {}): ConfigChange => {
     const changed = { ...state, ...next, runConfig: config };
     return { state: changed, command: [...shellOf(changed), '#(nop) ', comment] };

@@ -23,8 +23,8 @@ export interface CopyPlan {
   execute(): Promise<StageState>;
 }
 
-export async function planCopy(store: Store, state: StageState, instruction: CopyInstruction, sources: CopySources, escape: '\\' | '`'): Promise<CopyPlan> {
-  const expand = (raw: string) => expandWord(raw, lookupIn(state), escape);
+export async function planCopy(store: Store, state: StageState, instruction: CopyInstruction, sources: CopySources, expansion: { escape: '\\' | '`'; onUndefined?(name: string): void }): Promise<CopyPlan> {
+  const expand = (raw: string) => expandWord(raw, lookupIn(state, expansion.onUndefined), expansion.escape);
   const flag = (name: string) => instruction.flags.find((candidate) => candidate.name === name)?.value;
   const rawDestination = expand(instruction.destination);
   // `.`, `dir/.` and `dir/` all name a directory, to be made if missing
