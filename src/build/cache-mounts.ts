@@ -26,6 +26,43 @@ export function useCacheMount(store: Store, id: string, owner: { mode: number; u
   return { dir, release: () => rmSync(marker, { force: true }) };
 }
 
+export interface CacheMountUsage {
+  id: string;
+  size: number;
+  inUse: boolean;
+  created: Date;
+  lastUsed: Date;
+}
+
+/** `system df`'s view of the cache directories: their sizes, and which a running build uses. */
+export function cacheMountUsage(store: Store): CacheMountUsage[] {
+  const root = cacheMountsDir(store);
+  let names: string[];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return [];
+  }
+  const inUse = liveMarkers(root, names);
+  return names
+    .filter((name) => !name.includes(IN_USE_SUFFIX))
+    .map((name) => {
+      const stats = lstatSync(join(root, name));
+      return { id: name, size: directorySize(join(root, name)), inUse: inUse.has(name), created: stats.birthtime, lastUsed: stats.mtime };
+    });
+}
+
+/** The cache directories a live build has marked; markers of dead builds are removed on the way. */
+function liveMarkers(root: string, names: string[]): Set<string> {
+  const inUse = new Set<string>();
+  for (const name of names.filter((candidate) => candidate.includes(IN_USE_SUFFIX))) {
+    const pid = Number(readFileSync(join(root, name), 'utf8'));
+    if (isProcessAlive(pid)) inUse.add(name.slice(0, name.indexOf(IN_USE_SUFFIX)));
+    else rmSync(join(root, name), { force: true });
+  }
+  return inUse;
+}
+
 /** Removes every cache directory no live build is using; returns their names and the bytes they held. */
 export function pruneCacheMounts(store: Store): { removed: string[]; reclaimedBytes: number } {
   const root = cacheMountsDir(store);
@@ -35,12 +72,7 @@ export function pruneCacheMounts(store: Store): { removed: string[]; reclaimedBy
   } catch {
     return { removed: [], reclaimedBytes: 0 };
   }
-  const inUse = new Set<string>();
-  for (const name of names.filter((candidate) => candidate.includes(IN_USE_SUFFIX))) {
-    const pid = Number(readFileSync(join(root, name), 'utf8'));
-    if (isProcessAlive(pid)) inUse.add(name.slice(0, name.indexOf(IN_USE_SUFFIX)));
-    else rmSync(join(root, name), { force: true });
-  }
+  const inUse = liveMarkers(root, names);
   const removed: string[] = [];
   let reclaimedBytes = 0;
   for (const name of names.filter((candidate) => !candidate.includes(IN_USE_SUFFIX) && !inUse.has(candidate))) {

@@ -32,7 +32,10 @@ export function diskUsage(store: Store): DiskUsage {
     });
   }
   const containerCounts = new Map(store.db.all('SELECT image_id, COUNT(*) AS n FROM containers GROUP BY image_id').map((row) => [String(row.image_id), Number(row.n)]));
-  const images = records.map((record) => {
+  // an untagged image with a child is an intermediate one (a build's step): Docker's df leaves them out, as `images` does
+  const parents = new Set(records.map((record) => record.parent).filter(Boolean));
+  const listed = records.filter((record) => record.repoTags.length + record.repoDigests.length > 0 || !parents.has(record.id));
+  const images = listed.map((record) => {
     const sharedSize = (chainsOf.get(record.id) ?? []).filter((chain) => (users.get(chain) ?? 0) > 1).reduce((sum, chain) => sum + (chainSize.get(chain) ?? 0), 0);
     return { record, sharedSize, uniqueSize: record.size - sharedSize, containers: containerCounts.get(record.id) ?? 0 };
   });

@@ -28,8 +28,9 @@ export function statusText(record: ContainerRecord, now: number): string {
   }
 }
 
+/** moby's list: an argument with a space in it is shown in single quotes (`sh -c 'echo hi'`). */
 export function commandText(record: ContainerRecord): string {
-  return [record.settings.path, ...record.settings.args].join(' ');
+  return [record.settings.path, ...record.settings.args.map((arg) => (arg.includes(' ') ? `'${arg}'` : arg))].join(' ');
 }
 
 export function portsText(record: ContainerRecord): string {

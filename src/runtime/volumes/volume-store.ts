@@ -106,6 +106,12 @@ export function usersOf(store: Store, name: string): string[] {
   return store.db.all('SELECT container_id FROM volume_users WHERE volume = ? ORDER BY container_id', name).map((row) => String(row.container_id));
 }
 
+/** `system df`'s view of each volume: how many containers use it and the bytes its files hold. */
+export function volumeUsage(store: Store): Array<{ volume: Volume; links: number; size: number }> {
+  const links = new Map(store.db.all('SELECT volume, COUNT(*) AS n FROM volume_users GROUP BY volume').map((row) => [String(row.volume), Number(row.n)]));
+  return listVolumes(store).map((volume) => ({ volume, links: links.get(volume.name) ?? 0, size: directorySize(join(volumesDir(store), volume.name)) }));
+}
+
 /** Removes an unused volume (its row in one transaction, then its directory); in use is Docker's conflict unless forced. */
 export function removeVolume(store: Store, name: string, options: { force?: boolean } = {}): void {
   const removed = store.db.transaction(() => {
