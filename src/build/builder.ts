@@ -20,8 +20,8 @@ import { type StageState, lookupIn, scratchState, stateFromImage } from './stage
 import { applyConfigInstruction, type ConfigContext } from './steps/config-steps.ts';
 import { copySources, imageOf } from './steps/copy-sources.ts';
 import { prepareRunMounts } from './steps/run-mounts.ts';
-import { planCopy } from './steps/copy-step.ts';
-import { runCommand } from './steps/run-command.ts';
+import { type CopyInstruction, planCopy } from './steps/copy-step.ts';
+import { runCommand, type RunInstruction } from './steps/run-command.ts';
 
 export interface BuildOptions {
   context: BuildContext;
@@ -191,35 +191,11 @@ class StageBuilder {
     switch (instruction.kind) {
       case 'FROM':
         throw new WharfError(`Dockerfile:${instruction.line}: unexpected FROM`);
-      case 'RUN': {
-        const mounts = await prepareRunMounts(flagValues(instruction, 'mount'), {
-          store: this.store,
-          context: this.options.context,
-          secrets: this.options.secrets,
-          openRoot: async (reference) => {
-            const imageId = imageOf(this.store, { all, stage, results: this.results }, expandWord(reference, (name) => state.args.get(name) ?? this.config.metaArgs.get(name), this.dockerfile.escape));
-            const workspace = await (await import('./workspace.ts')).openWorkspace(this.store, imageId);
-            return { root: workspace.rootfs, imageId, close: () => workspace.close() };
-          },
-        });
-        try {
-          const network = flagValues(instruction, 'network').at(-1);
-          const context = { network: network === undefined || network === 'default' ? this.options.network : network, mounts, output: (chunk: Buffer) => vertex.output(chunk) };
-          return await this.cachedOr(state, runCommand(state, instruction, mounts.keys), vertex, async () => (await import('./steps/run-step.ts')).runStep(this.store, state, instruction, context));
-        } finally {
-          await mounts.close();
-        }
-      }
+      case 'RUN':
+        return this.runInstruction(all, stage, state, instruction, vertex);
       case 'COPY':
-      case 'ADD': {
-        const sources = await copySources(this.store, { all, stage, results: this.results, context: this.options.context, instruction, expand: (raw) => expandWord(raw, lookupIn(state, this.config.onUndefined), this.dockerfile.escape), expandFrom: (raw) => expandWord(raw, (name) => state.args.get(name) ?? this.config.metaArgs.get(name), this.dockerfile.escape), lookup: lookupIn(state) });
-        try {
-          const plan = await planCopy(this.store, state, instruction, sources, { escape: this.dockerfile.escape, onUndefined: this.config.onUndefined });
-          return await this.cachedOr(state, plan.command, vertex, plan.execute);
-        } finally {
-          await sources.close();
-        }
-      }
+      case 'ADD':
+        return this.copyInstruction(all, stage, state, instruction, vertex);
       case 'WORKDIR': {
         const change = applyConfigInstruction(state, instruction, this.config);
         return this.cachedOr(state, change.command, vertex, async () => (await import('./steps/workdir-step.ts')).workdirStep(this.store, state, change), change.state);
@@ -229,6 +205,52 @@ class StageBuilder {
         return this.cachedOr(state, change.command, vertex, () => commitStep(this.store, change.state, { command: change.command }), change.state);
       }
     }
+  }
+
+  /** RUN: its mounts prepared first, since a bind's content is part of the step's cache key. */
+  private async runInstruction(all: Stage[], stage: Stage, state: StageState, instruction: RunInstruction, vertex: Vertex): Promise<StageState> {
+    const mounts = await prepareRunMounts(flagValues(instruction, 'mount'), {
+      store: this.store,
+      context: this.options.context,
+      secrets: this.options.secrets,
+      openRoot: async (reference) => {
+        const imageId = imageOf(this.store, { all, stage, results: this.results }, this.expandInStage(state, reference));
+        const workspace = await (await import('./workspace.ts')).openWorkspace(this.store, imageId);
+        return { root: workspace.rootfs, imageId, close: () => workspace.close() };
+      },
+    });
+    try {
+      const network = flagValues(instruction, 'network').at(-1);
+      const context = { network: network === undefined || network === 'default' ? this.options.network : network, mounts, output: (chunk: Buffer) => vertex.output(chunk) };
+      return await this.cachedOr(state, runCommand(state, instruction, mounts.keys), vertex, async () => (await import('./steps/run-step.ts')).runStep(this.store, state, instruction, context));
+    } finally {
+      await mounts.close();
+    }
+  }
+
+  /** COPY and ADD: the sources resolved (and hashed into the key) before the cache is asked. */
+  private async copyInstruction(all: Stage[], stage: Stage, state: StageState, instruction: CopyInstruction, vertex: Vertex): Promise<StageState> {
+    const sources = await copySources(this.store, {
+      all,
+      stage,
+      results: this.results,
+      context: this.options.context,
+      instruction,
+      expand: (raw) => expandWord(raw, lookupIn(state, this.config.onUndefined), this.dockerfile.escape),
+      expandFrom: (raw) => this.expandInStage(state, raw),
+      lookup: lookupIn(state),
+    });
+    try {
+      const plan = await planCopy(this.store, state, instruction, sources, { escape: this.dockerfile.escape, onUndefined: this.config.onUndefined });
+      return await this.cachedOr(state, plan.command, vertex, plan.execute);
+    } finally {
+      await sources.close();
+    }
+  }
+
+  /** A flag's value (`--from`) with the stage's ARGs and the global ones, as BuildKit expands stage references. */
+  private expandInStage(state: StageState, raw: string): string {
+    return expandWord(raw, (name) => state.args.get(name) ?? this.config.metaArgs.get(name), this.dockerfile.escape);
   }
 
   /**
