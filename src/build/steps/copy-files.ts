@@ -2,9 +2,8 @@
 import type { Stats } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import { basename, posix } from 'node:path';
-import { packEntries, type TreeEntry } from '../../layers/directory-tar.ts';
+import type { TreeEntry } from '../../layers/directory-tar.ts';
 import { resolveUser } from '../../runtime/spec/user.ts';
-import { applyLayer } from '../../snapshots/layer-applier.ts';
 import { resolveInRoot } from '../../snapshots/resolve-in-root.ts';
 import type { Store } from '../../store/store.ts';
 import type { BuildContext } from '../context/build-context.ts';
@@ -14,6 +13,7 @@ import { commitStep } from '../commit-step.ts';
 import type { StageState } from '../stage-state.ts';
 import { makeDirectories, withStepWorkspace } from '../workspace.ts';
 import { extractArchive, isArchive } from './add-archive.ts';
+import { copyTree } from './tree-copy.ts';
 import type { CopySources } from './copy-step.ts';
 
 export interface CopyRequest {
@@ -49,7 +49,7 @@ export function copyFiles(store: Store, state: StageState, copy: CopyRequest): P
       }
       await makeDirectories(workspace.rootfs, place.under, owner);
       const entries = treeEntries(copy.sources.context, entry, { ...place, chmod: copy.chmod, exclude: new IgnoreMatcher(copy.excludes) });
-      await applyLayer(packEntries(entries), workspace.rootfs, { whiteouts: 'none', under: place.under, owner });
+      await copyTree(entries, workspace.rootfs, place.under, owner);
     }
     return commitStep(store, state, { command: copy.command, layer: await workspace.layer(), sizeHint: workspace.writtenBytes() });
   });
