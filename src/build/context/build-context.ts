@@ -6,7 +6,6 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { Readable } from 'node:stream';
 import { InvalidArgumentError, NotFoundError, WharfError, withPath } from '../../errors.ts';
 import { resolveInRoot } from '../../snapshots/resolve-in-root.ts';
-import { extractArchive, sniffArchive } from './context-archive.ts';
 import { IgnoreMatcher, parseDockerignore } from './dockerignore.ts';
 import { cloneGitContext, downloadContext, type RemoteKind, remoteKind } from './remote-context.ts';
 import { goClean } from '../../go/path.ts';
@@ -113,7 +112,7 @@ async function openRemote(options: BuildContextOptions, kind: RemoteKind): Promi
 
 /** A tar file is wharf's own addition (docker build takes one only on stdin); any other file is Docker's error. */
 async function openTarFile(options: BuildContextOptions): Promise<BuildContext> {
-  const { isArchive, stream } = await sniffArchive(createReadStream(options.source));
+  const { isArchive, stream } = await (await archives()).sniffArchive(createReadStream(options.source));
   if (!isArchive) {
     stream.destroy();
     throw clientError(InvalidArgumentError, `unable to prepare context: context must be a directory: ${resolve(options.source)}`);
@@ -126,7 +125,7 @@ async function openStdin(options: BuildContextOptions): Promise<BuildContext> {
   if (options.dockerfile === STDIN) {
     throw clientError(InvalidArgumentError, "invalid argument: can't use stdin for both build context and dockerfile");
   }
-  const { isArchive, stream } = await sniffArchive(readable(options.stdin));
+  const { isArchive, stream } = await (await archives()).sniffArchive(readable(options.stdin));
   if (isArchive) return openArchive(stream, options);
   const text = await readAll(stream);
   return inTempRoot(async (root) => {
@@ -138,7 +137,7 @@ async function openStdin(options: BuildContextOptions): Promise<BuildContext> {
 
 async function openArchive(stream: Readable, options: BuildContextOptions): Promise<BuildContext> {
   return inTempRoot(async (root) => {
-    await extractArchive(stream, root);
+    await (await archives()).extractArchive(stream, root);
     if (options.dockerfile === STDIN) {
       const dockerfile = { name: STDIN, text: await readAll(readable(options.stdin)) };
       return { dockerfile, ignore: await readIgnore([resolveInRoot(root, DOCKERIGNORE)]) };
@@ -210,6 +209,11 @@ async function readAll(stream: Readable): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.from(chunk));
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The tar reader and applier, loaded only for a tar context: a directory context (a cached rebuild's) never needs them. */
+function archives(): Promise<typeof import('./context-archive.ts')> {
+  return import('./context-archive.ts');
 }
 
 /** The docker CLI reports these itself, so they print without the daemon's prefix. */
