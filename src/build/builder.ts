@@ -12,6 +12,7 @@ import { type CacheSource, findInCacheSources, loadCacheSources } from './cache-
 import { commitStep } from './commit-step.ts';
 import type { BuildContext } from './context/build-context.ts';
 import { expandWord } from './dockerfile/expand.ts';
+import { flagValue, flagValues } from './dockerfile/flags.ts';
 import type { Dockerfile, Instruction } from './dockerfile/instructions.ts';
 import { parseDockerfile } from './dockerfile/parse.ts';
 import type { BuildProgress, Vertex } from './progress.ts';
@@ -163,7 +164,7 @@ class StageBuilder {
   }
 
   private async baseState(all: Stage[], stage: Stage, reference: string): Promise<StageState> {
-    const platform = stage.from.flags.find((flag) => flag.name === 'platform')?.value;
+    const platform = flagValue(stage.from, 'platform');
     if (platform && formatPlatform(parsePlatform(this.expandMeta(platform))) !== formatPlatform(hostPlatform())) {
       throw new InvalidArgumentError(`Dockerfile:${stage.from.line}: FROM --platform=${platform}: wharf builds for this host's platform only (${formatPlatform(hostPlatform())})`);
     }
@@ -220,7 +221,7 @@ class StageBuilder {
       },
     });
     try {
-      const network = flagValues(instruction, 'network').at(-1);
+      const network = flagValue(instruction, 'network');
       const context = { network: network === undefined || network === 'default' ? this.options.network : network, mounts, output: (chunk: Buffer) => vertex.output(chunk) };
       return await this.cachedOr(state, runCommand(state, instruction, mounts.keys), vertex, async () => (await import('./steps/run-step.ts')).runStep(this.store, state, instruction, context));
     } finally {
@@ -273,10 +274,6 @@ class StageBuilder {
   private expandMeta(raw: string): string {
     return expandWord(raw, (name) => this.config.metaArgs.get(name), this.dockerfile.escape);
   }
-}
-
-function flagValues(instruction: Instruction, name: string): string[] {
-  return instruction.flags.filter((flag) => flag.name === name && flag.value !== undefined).map((flag) => flag.value!);
 }
 
 /** `--label k=v`: the classic builder appends a LABEL step to the target stage. */

@@ -1,5 +1,6 @@
 // A Dockerfile's stages: the ARGs before the first FROM, each FROM and its instructions, and which stages a target needs.
 import { InvalidArgumentError } from '../errors.ts';
+import { flagValues } from './dockerfile/flags.ts';
 import type { Dockerfile, Instruction } from './dockerfile/instructions.ts';
 
 export type FromInstruction = Extract<Instruction, { kind: 'FROM' }>;
@@ -65,7 +66,7 @@ export function stagesFor(plan: StagePlan, target: string | undefined, expandFla
 
 function stageReferences(stage: Stage, expandFlag: (raw: string) => string): string[] {
   const copies = stage.instructions.flatMap((instruction) =>
-    instruction.kind === 'COPY' ? instruction.flags.filter((flag) => flag.name === 'from' && flag.value).map((flag) => expandFlag(flag.value!)) : [],
+    instruction.kind === 'COPY' ? flagValues(instruction, 'from').map(expandFlag) : [],
   );
   return [expandFlag(stage.from.image), ...copies];
 }

@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '../../errors.ts';
 import { goQuote, goQuoteRune } from '../../cli/template/go-strings.ts';
 import type { ContainerConfig } from '../../oci/types.ts';
 import { expandWord, expandWords } from '../dockerfile/expand.ts';
+import { flagValue } from '../dockerfile/flags.ts';
 import type { Command, Instruction } from '../dockerfile/instructions.ts';
 import { type StageState, lookupIn, setEnv, shellOf } from '../stage-state.ts';
 import { parseGoDuration } from './go-duration.ts';
@@ -114,7 +115,7 @@ function portKeys(spec: string): string[] {
 type Nop = (comment: string, config: ContainerConfig, next?: Partial<StageState>) => ConfigChange;
 
 function healthcheck(state: StageState, instruction: Extract<Instruction, { kind: 'HEALTHCHECK' }>, nop: Nop): ConfigChange {
-  const flag = (name: string) => instruction.flags.find((candidate) => candidate.name === name)?.value;
+  const flag = (name: string) => flagValue(instruction, name);
   const duration = (name: string) => {
     const value = flag(name);
     return value === undefined ? 0 : parseGoDuration(value, `--${name}`);

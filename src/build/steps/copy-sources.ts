@@ -14,6 +14,7 @@ import { IgnoreMatcher } from '../context/dockerignore.ts';
 import { cloneGitContext, remoteKind } from '../context/remote-context.ts';
 import { resolveSources, type SourceEntry } from '../context/sources.ts';
 import { expandKeepingQuotes, type Lookup } from '../dockerfile/expand.ts';
+import { booleanFlag, flagValue } from '../dockerfile/flags.ts';
 import type { Heredoc } from '../dockerfile/instructions.ts';
 import type { Stage } from '../stages.ts';
 import { findStage } from '../stages.ts';
@@ -42,14 +43,14 @@ export interface SourceRequest {
 
 export async function copySources(store: Store, request: SourceRequest): Promise<ResolvedSources> {
   const { instruction } = request;
-  const from = instruction.flags.find((flag) => flag.name === 'from')?.value;
+  const from = flagValue(instruction, 'from');
   if (from !== undefined) {
     if (instruction.kind === 'ADD') throw new InvalidArgumentError('ADD does not support the --from flag');
     return fromImage(store, request, imageOf(store, request, request.expandFrom(from)));
   }
   if (instruction.heredocs.length) return fromHeredocs(instruction.heredocs, request.lookup);
   const repository = instruction.sources.find((source) => remoteKind(source) === 'git');
-  if (instruction.kind === 'ADD' && repository) return fromGit(repository, instruction.flags.some((flag) => flag.name === 'keep-git-dir' && flag.value !== 'false'));
+  if (instruction.kind === 'ADD' && repository) return fromGit(repository, booleanFlag(instruction, 'keep-git-dir'));
   const urls = instruction.sources.filter((source) => /^https?:\/\//.test(source));
   if (instruction.kind === 'ADD' && urls.length) return fromUrls(urls, instruction);
   const patterns = instruction.sources.map(request.expand);
@@ -107,7 +108,7 @@ async function fromGit(repository: string, keepGitDir: boolean): Promise<Resolve
 
 /** ADD's URLs, each downloaded once into a file named as the URL's last path segment (mode 0600, as Docker writes them). */
 function fromUrls(urls: string[], instruction: CopyInstruction): Promise<ResolvedSources> {
-  const checksum = instruction.flags.find((flag) => flag.name === 'checksum')?.value;
+  const checksum = flagValue(instruction, 'checksum');
   return temporaryContext(async (dir) => {
     const names: string[] = [];
     for (const url of urls) {

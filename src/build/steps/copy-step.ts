@@ -6,6 +6,7 @@ import type { Store } from '../../store/store.ts';
 import type { BuildContext } from '../context/build-context.ts';
 import { hashSources, type SourceEntry, sourceDescription } from '../context/sources.ts';
 import { expandWord } from '../dockerfile/expand.ts';
+import { booleanFlag, flagValue, flagValues } from '../dockerfile/flags.ts';
 import type { Instruction } from '../dockerfile/instructions.ts';
 import { type StageState, lookupIn, shellOf } from '../stage-state.ts';
 
@@ -25,7 +26,7 @@ export interface CopyPlan {
 
 export async function planCopy(store: Store, state: StageState, instruction: CopyInstruction, sources: CopySources, expansion: { escape: '\\' | '`'; onUndefined?(name: string): void }): Promise<CopyPlan> {
   const expand = (raw: string) => expandWord(raw, lookupIn(state, expansion.onUndefined), expansion.escape);
-  const flag = (name: string) => instruction.flags.find((candidate) => candidate.name === name)?.value;
+  const flag = (name: string) => flagValue(instruction, name);
   const rawDestination = expand(instruction.destination);
   // `.`, `dir/.` and `dir/` all name a directory, to be made if missing
   const namesDirectory = /(^|\/)\.?$/.test(rawDestination);
@@ -36,8 +37,8 @@ export async function planCopy(store: Store, state: StageState, instruction: Cop
   const chown = flag('chown') === undefined ? undefined : expand(flag('chown')!);
   const chmod = flag('chmod') === undefined ? undefined : parseChmod(expand(flag('chmod')!));
   const hash = await hashSources(sources.context, sources.entries);
-  const excludes = instruction.flags.filter((candidate) => candidate.name === 'exclude' && candidate.value).map((candidate) => expand(candidate.value!));
-  const parents = isTrue(flag('parents'), instruction.flags.some((candidate) => candidate.name === 'parents'));
+  const excludes = flagValues(instruction, 'exclude').map(expand);
+  const parents = booleanFlag(instruction, 'parents');
   const salt = [chmod ?? '', ...excludes, parents ? 'parents' : ''].join('\0');
   const described = sourceDescription(sources.entries, salt.replace(/\0/g, '') === '' ? hash : saltedHash(hash, salt));
   // moby writes --chown straight before the hash, with no space between
@@ -57,10 +58,4 @@ function parseChmod(text: string): number {
 /** --chmod, --exclude and --parents change the layer without changing the sources or the comment (the classic builder has no such flags), so they go into the cache key's hash. */
 function saltedHash(hash: string, salt: string): string {
   return createHash('sha256').update(`${hash}\0${salt}`).digest('hex');
-}
-
-/** A boolean flag as BuildKit reads one: bare means true, else its value parsed. */
-function isTrue(value: string | undefined, present: boolean): boolean {
-  if (!present) return false;
-  return value === undefined || /^(1|t|true)$/i.test(value);
 }

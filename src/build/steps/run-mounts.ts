@@ -9,6 +9,7 @@ import type { Store } from '../../store/store.ts';
 import type { BuildContext } from '../context/build-context.ts';
 import { hashSources, resolveSources } from '../context/sources.ts';
 import { useCacheMount } from '../cache-mounts.ts';
+import { parseBool } from '../dockerfile/flags.ts';
 
 export interface MountSources {
   store: Store;
@@ -124,8 +125,9 @@ function prepareSecret(fields: Fields, sources: MountSources, prepared: Prepared
   prepared.keys.push(`--mount=type=secret,id=${id}`);
 }
 
+/** A mount field (`readonly`, `rw=true`, `required`): bare keys were read as `true`. */
 function isTrue(value: string | undefined): boolean {
-  return value !== undefined && value !== 'false';
+  return value !== undefined && parseBool(value);
 }
 
 /**
