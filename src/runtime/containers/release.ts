@@ -9,22 +9,24 @@ import { type MonitorPlan, PLAN_FILE } from '../monitor/monitor-plan.ts';
 import { containerDir, getContainer, updateContainer } from './container-store.ts';
 import { removeContainerRootfs, unmountContainerRootfs } from './rootfs.ts';
 
-/** Called by the monitor when a container that stays (no --rm) has exited for good. */
+/**
+ * Called by the monitor's exit helper when a container that stays (no --rm) has exited for good. The runtime's
+ * record of it the monitor deletes itself, once its clients have heard of the exit.
+ */
 export async function releaseContainer(options: { root: string; containerId: string }): Promise<void> {
-  await releaseRun(await openStore(options.root), options.containerId);
+  await releaseResources(await openStore(options.root), options.containerId);
 }
 
 /**
  * --rm after the exit, in two halves. The first leaves nothing another command could see or trip on: the record
  * (so `ps -a`, `rm` and the name are as after a removal), the volumes, and a bridge attachment's address, ports and
  * rules (the next container may want them at once). The second, returned, is left for after the client has heard
- * of the exit: the unmount, a private namespace (none), the directory; what a crash in between leaves,
- * `system prune` removes (sweepRemovedContainers).
+ * of the exit: the unmount, a private namespace (none), the directory, while the monitor deletes the runtime's
+ * record; what a crash in between leaves, `system prune` removes (sweepRemovedContainers).
  */
 export async function removeAfterExit(options: { root: string; containerId: string }): Promise<() => Promise<void>> {
   const store = await openStore(options.root);
   const dir = containerDir(store, options.containerId);
-  deleteRuntimeState(dir, options.containerId);
   const shared = networkIsShared(dir);
   if (shared) await detachNetwork(store, dir);
   await releaseMounts(store, options.containerId, { removeAnonymous: true });
@@ -56,8 +58,13 @@ export async function sweepRemovedContainers(store: Store): Promise<string[]> {
 }
 
 export async function releaseRun(store: Store, containerId: string): Promise<void> {
+  deleteRuntimeState(containerDir(store, containerId), containerId);
+  await releaseResources(store, containerId);
+}
+
+/** The root filesystem's mount and the network attachment. */
+async function releaseResources(store: Store, containerId: string): Promise<void> {
   const dir = containerDir(store, containerId);
-  deleteRuntimeState(dir, containerId);
   // independent, each mostly waiting for a program (umount, ip)
   await allSettled([unmountContainerRootfs(dir), detachNetwork(store, dir)]);
   store.db.transaction(() => updateContainer(store, containerId, { network: null }));

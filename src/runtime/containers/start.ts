@@ -6,8 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { WharfError } from '../../errors.ts';
 import type { Store } from '../../store/store.ts';
 import { attachNetwork, parsePublish } from '../network/attach.ts';
-import { type MonitorPlan, PLAN_FILE } from '../monitor/monitor-plan.ts';
-import { parseLogSize } from '../monitor/json-log.ts';
+import { logFileName, type MonitorPlan, parseLogSize, PLAN_FILE } from '../monitor/monitor-plan.ts';
 import { detectRuntime } from '../runtime-detect.ts';
 import { DEFAULT_PATH } from '../spec/defaults.ts';
 import { buildSpec } from '../spec/oci-spec.ts';
@@ -25,12 +24,11 @@ export interface StartOptions {
 
 export async function startContainer(store: Store, record: ContainerRecord, options: StartOptions): Promise<void> {
   if (isMonitorAlive(record)) return;
-  // the monitor's Node starts up (tens of ms) while the run is prepared; it waits for its plan
-  const monitor = spawnMonitor(containerDir(store, record.id));
+  const plan = await prepareRun(store, record, options);
   try {
-    await monitor.begin(await prepareRun(store, record, options));
+    await startMonitor(containerDir(store, record.id), plan);
   } catch (error) {
-    monitor.abandon();
+    await releaseRun(store, record.id);
     throw error;
   }
 }
@@ -114,54 +112,44 @@ function initBinary(): string {
   throw new WharfError('--init needs docker-init or tini on the host (apt-get install tini)', { exitCode: 125 });
 }
 
-/** The monitor's script: dist/monitor.js beside the bundle, or the source when wharf runs unbundled. */
-function monitorScript(): string {
-  const bundled = fileURLToPath(new URL('./monitor.js', import.meta.url));
-  return existsSync(bundled) ? bundled : fileURLToPath(new URL('../monitor/monitor.ts', import.meta.url));
+/** Where wharf's build put a file: beside the bundle, or in dist/ when wharf runs from its sources (the tests). */
+function builtFile(name: string): string {
+  const bundled = fileURLToPath(new URL(`./${name}`, import.meta.url));
+  return existsSync(bundled) ? bundled : fileURLToPath(new URL(`../../../dist/${name}`, import.meta.url));
 }
 
-/** Node flags that keep an idle monitor small: a tiny young generation, no GC helper threads. */
-const MONITOR_NODE_FLAGS = ['--max-semi-space-size=1', '--max-old-space-size=32', '--v8-pool-size=0', '--single-threaded-gc'];
+/** Node flags that keep the exit helper small and quick: a tiny young generation, no GC helper threads. */
+const HELPER_NODE_FLAGS = ['--max-semi-space-size=1', '--v8-pool-size=0', '--single-threaded-gc'];
 
-interface SpawnedMonitor {
-  /** Hands the monitor its plan; resolves once its attach socket listens. */
-  begin(plan: MonitorPlan): Promise<void>;
-  /** Closes the monitor's stdin without a plan: it exits. */
-  abandon(): void;
+/** The native monitor's command line: the plan as flags, then the exit helper's command after `--`. */
+function monitorArgs(plan: MonitorPlan): string[] {
+  const flag = (name: string, on: boolean) => (on ? [`--${name}`] : []);
+  return [
+    '--id', plan.containerId, '--runtime', plan.runtimePath, '--state-root', plan.stateRoot, '--db', join(plan.root, 'metadata.db'),
+    '--log-file', logFileName(plan.containerId), '--log-max-size', String(plan.log.maxSize), '--log-max-files', String(plan.log.maxFiles),
+    '--restart', plan.restartPolicy.Name || 'no', '--max-retries', String(plan.restartPolicy.MaximumRetryCount ?? 0),
+    ...flag('tty', plan.tty), ...flag('open-stdin', plan.openStdin), ...flag('stdin-once', plan.stdinOnce), ...flag('wait-attach', plan.waitForAttach), ...flag('auto-remove', plan.autoRemove),
+    '--', process.execPath, ...HELPER_NODE_FLAGS, builtFile('monitor-exit.js'),
+  ];
 }
 
-function spawnMonitor(dir: string): SpawnedMonitor {
+/** Starts the monitor, detached, in the container directory; resolves once its attach socket listens. */
+async function startMonitor(dir: string, plan: MonitorPlan): Promise<void> {
+  const monitor = builtFile('wharf-monitor');
+  if (!existsSync(monitor)) throw new WharfError(`the container monitor ${monitor} is missing: build it with npm run build (it needs cc and libsqlite3-dev)`);
   const errors = openSync(join(dir, 'monitor.log'), 'a', 0o640);
-  const child = spawn(process.execPath, [...MONITOR_NODE_FLAGS, monitorScript(), dir], { detached: true, stdio: ['pipe', errors, errors, 'pipe'], cwd: dir });
+  const child = spawn(monitor, monitorArgs(plan), { detached: true, stdio: ['ignore', errors, errors, 'pipe'], cwd: dir });
   closeSync(errors);
-  // a monitor gone early is reported by its exit
-  child.stdin!.on('error', () => {});
   const ready = child.stdio[3] as NodeJS.ReadableStream;
-  const listening = new Promise<void>((resolve, reject) => {
-    let said = '';
-    ready.on('data', (chunk: Buffer) => {
-      said += chunk.toString();
-      if (said.includes('ready')) resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      ready.on('data', (chunk: Buffer) => chunk.includes('ready') && resolve());
+      child.on('exit', (code) => reject(new WharfError(`the container monitor exited (${code}) before it was ready: see ${join(dir, 'monitor.log')}`)));
+      child.on('error', reject);
     });
-    child.on('exit', (code) => reject(new WharfError(`the container monitor exited (${code}) before it was ready`)));
-    child.on('error', reject);
-  });
-  // an abandoned monitor's exit is expected; a failed start's rejection is the caller's to see
-  listening.catch(() => {});
-  const letGo = () => {
+  } finally {
     (ready as unknown as { destroy(): void }).destroy();
     child.removeAllListeners('exit');
     child.unref();
-  };
-  return {
-    async begin(plan) {
-      child.stdin!.end(JSON.stringify(plan));
-      await listening;
-      letGo();
-    },
-    abandon() {
-      child.stdin!.destroy();
-      letGo();
-    },
-  };
+  }
 }

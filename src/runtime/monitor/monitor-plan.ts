@@ -1,4 +1,4 @@
-// What the CLI tells a container's monitor (monitor.json in the container directory): how to run it and what to do when it exits.
+// What the CLI tells a container's monitor (as flags, and monitor.json in the container directory for later commands): how to run it and what to do when it exits.
 import type { RestartPolicy } from '../containers/container-config.ts';
 
 export interface MonitorPlan {
@@ -34,4 +34,13 @@ export function startFailure(runtimeMessage: string): { error: string; exitCode:
   if (/executable file not found|no such file or directory/.test(message)) return { error, exitCode: 127 };
   if (/permission denied|cannot execute|is a directory/.test(message)) return { error, exitCode: 126 };
   return { error, exitCode: 125 };
+}
+
+/** A size as Docker's log-opt max-size takes it: `10m`, `1g`, `500k`, bytes. */
+export function parseLogSize(text: string | undefined): number {
+  if (!text) return 0;
+  const match = /^(\d+(?:\.\d+)?)\s*([kmg]?)b?$/i.exec(text.trim());
+  if (!match) throw new Error(`invalid log-opt max-size: ${text}`);
+  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[match[2].toLowerCase() as '' | 'k' | 'm' | 'g'];
+  return Math.floor(Number(match[1]) * unit);
 }

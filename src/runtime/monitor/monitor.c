@@ -1,0 +1,564 @@
+// A container's monitor (dist/wharf-monitor): starts the container with the OCI runtime and reaps it as its subreaper, owns its stdio, writes its logs, records its exits, restarts it; the exit helper releases or removes it.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "monitor.h"
+
+static const char PID_FILE[] = "init.pid", RUNTIME_LOG[] = "runtime.log", CONSOLE_SOCKET[] = "console.sock", SOCKET_NAME[] = "attach.sock";
+
+static struct {
+  const char *id, *runtime, *state_root, *log_file, *restart;
+  bool tty, open_stdin, stdin_once, wait_attach, auto_remove;
+  int max_retries, log_max_files;
+  long long log_max_size;
+  /* the exit helper's command line: what comes after `--` */
+  char **exit_helper;
+} options = {.restart = "no", .log_max_files = 1};
+
+/* One run of the container: the runtime's process while it starts the container, then the container's init. */
+static struct {
+  bool active, started;
+  pid_t runtime_pid, init_pid;
+  int runtime_status, init_status;
+  bool runtime_done, init_done;
+  /* the container's output (the runtime's own before it starts); with a terminal, the pty master instead */
+  int out, err, console, console_listener;
+  /* where stdin frames go: the stdin pipe, or the pty master */
+  int in;
+  bool close_in_when_flushed;
+  struct outbuf pending_in;
+  /* output before the container started is the runtime's complaint, not the container's: held until then */
+  struct outbuf held[2];
+  /* how long the output may take to end once the init has exited */
+  long long drain_deadline;
+} run = {.out = -1, .err = -1, .console = -1, .console_listener = -1, .in = -1};
+
+/* Children reaped before this process knew them: a container's init may be reaped before the pid file is read. */
+static struct {
+  pid_t pid;
+  int status;
+} early[16];
+static size_t early_count;
+
+static struct {
+  pid_t pid;
+  int in, out;
+  char line[4096];
+  size_t line_len;
+} helper = {.in = -1, .out = -1};
+
+static struct json_log *log_writer;
+static int child_signals[2];
+static int restart_count, final_exit_code;
+/* when a restart is due (CLOCK_MONOTONIC ms), 0 for none */
+static long long restart_at;
+static bool waiting_for_client, finished;
+static struct winsize console_size = {.ws_row = 24, .ws_col = 80};
+
+void complain(const char *format, ...) {
+  va_list values;
+  va_start(values, format);
+  fprintf(stderr, "wharf monitor %s: ", options.id ? options.id : "?");
+  vfprintf(stderr, format, values);
+  fputc('\n', stderr);
+  va_end(values);
+}
+
+static long long now_ms(void) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+static int exit_code(int status) {
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static void set_status(const char *state, int code) {
+  char json[128];
+  if (code < 0) snprintf(json, sizeof json, "{\"state\":\"%s\"}", state);
+  else snprintf(json, sizeof json, "{\"state\":\"%s\",\"exitCode\":%d}", state, code);
+  attach_set_status(json);
+}
+
+static void emit(enum log_stream stream, const char *data, size_t len) {
+  if (!run.started) {
+    outbuf_append(&run.held[stream], data, len);
+    return;
+  }
+  json_log_write(log_writer, stream, data, len);
+  attach_broadcast(stream == LOG_STDOUT ? FRAME_STDOUT : FRAME_STDERR, data, len);
+}
+
+static void flush_stdin(void);
+
+static pid_t spawn(char *const argv[], int in, int out, int err) {
+  pid_t pid = fork();
+  if (pid != 0) return pid;
+  dup2(in, 0);
+  dup2(out, 1);
+  dup2(err, 2);
+  /* ignored signals stay ignored across exec: the container gets SIGPIPE's default */
+  signal(SIGPIPE, SIG_DFL);
+  execvp(argv[0], argv);
+  fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+  _exit(127);
+}
+
+static void close_fd(int *fd) {
+  if (*fd >= 0) close(*fd);
+  *fd = -1;
+}
+
+static void pipe_or_die(int fds[2]) {
+  if (pipe2(fds, O_CLOEXEC) != 0) {
+    complain("pipe: %m");
+    exit(1);
+  }
+}
+
+static void set_nonblocking(int fd) {
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
+
+static int listen_for_console(void) {
+  struct sockaddr_un address = {.sun_family = AF_UNIX};
+  strcpy(address.sun_path, CONSOLE_SOCKET);
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  unlink(CONSOLE_SOCKET);
+  if (fd < 0 || bind(fd, (struct sockaddr *)&address, sizeof address) != 0 || listen(fd, 1) != 0) complain("listen on %s: %m", CONSOLE_SOCKET);
+  return fd;
+}
+
+/* runc sends the terminal it made for the container over the console socket (SCM_RIGHTS). */
+static void receive_console(void) {
+  int connection = accept4(run.console_listener, NULL, NULL, SOCK_CLOEXEC);
+  if (connection < 0) return;
+  char name[256], control[CMSG_SPACE(sizeof(int))];
+  struct iovec part = {.iov_base = name, .iov_len = sizeof name};
+  struct msghdr message = {.msg_iov = &part, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control};
+  struct cmsghdr *header = recvmsg(connection, &message, MSG_CMSG_CLOEXEC) > 0 ? CMSG_FIRSTHDR(&message) : NULL;
+  close(connection);
+  close_fd(&run.console_listener);
+  unlink(CONSOLE_SOCKET);
+  if (!header || header->cmsg_type != SCM_RIGHTS) {
+    complain("the runtime sent no terminal");
+    return;
+  }
+  memcpy(&run.console, CMSG_DATA(header), sizeof(int));
+  set_nonblocking(run.console);
+  ioctl(run.console, TIOCSWINSZ, &console_size);
+  if (!options.open_stdin) return;
+  run.in = run.console;
+  flush_stdin();
+}
+
+/* `runc run -d`: the runtime returns once the container runs, and its init is then this process's child (it is the subreaper). */
+static void run_once(void) {
+  unlink(PID_FILE);
+  unlink(RUNTIME_LOG);
+  struct outbuf held[2] = {run.held[0], run.held[1]};
+  held[0].len = held[1].len = 0;
+  outbuf_free(&run.pending_in);
+  run = (typeof(run)){.active = true, .out = -1, .err = -1, .console = -1, .console_listener = -1, .in = -1, .held = {held[0], held[1]}};
+  int out[2], err[2], in[2] = {-1, -1};
+  pipe_or_die(out);
+  pipe_or_die(err);
+  if (options.open_stdin && !options.tty) pipe_or_die(in);
+  int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  char bundle[4096];
+  if (!getcwd(bundle, sizeof bundle)) bundle[0] = 0;
+  char *argv[20] = {(char *)options.runtime, "--root", (char *)options.state_root, "--log", (char *)RUNTIME_LOG, "--log-format", "json", "run", "-d", "--bundle", bundle, "--pid-file", (char *)PID_FILE};
+  int n = 13;
+  if (options.tty) {
+    argv[n++] = "--console-socket";
+    argv[n++] = (char *)CONSOLE_SOCKET;
+  }
+  argv[n++] = (char *)options.id;
+  if (options.tty) run.console_listener = listen_for_console();
+  run.runtime_pid = spawn(argv, in[0] >= 0 ? in[0] : devnull, out[1], err[1]);
+  close(devnull);
+  close(out[1]);
+  close(err[1]);
+  if (in[0] >= 0) close(in[0]);
+  run.in = in[1];
+  run.out = out[0];
+  run.err = err[0];
+  if (run.in >= 0) set_nonblocking(run.in);
+  set_nonblocking(run.out);
+  set_nonblocking(run.err);
+}
+
+static void release_held_output(void) {
+  for (int stream = LOG_STDOUT; stream <= LOG_STDERR; stream++) {
+    if (run.held[stream].len) emit((enum log_stream)stream, run.held[stream].data, run.held[stream].len);
+    run.held[stream].len = 0;
+  }
+}
+
+static pid_t read_pid_file(void) {
+  FILE *file = fopen(PID_FILE, "re");
+  long pid = 0;
+  if (file) {
+    if (fscanf(file, "%ld", &pid) != 1) pid = 0;
+    fclose(file);
+  }
+  return (pid_t)pid;
+}
+
+/* The runtime returned: with success the container runs (the moment it started); otherwise it never will. */
+static void on_runtime_exit(int status) {
+  run.runtime_done = true;
+  run.runtime_status = status;
+  run.init_pid = WIFEXITED(status) && WEXITSTATUS(status) == 0 ? read_pid_file() : 0;
+  if (run.init_pid <= 0) return;
+  run.started = true;
+  record_running(run.init_pid, restart_count);
+  set_status("running", -1);
+  release_held_output();
+  for (size_t i = 0; i < early_count; i++) {
+    if (early[i].pid != run.init_pid) continue;
+    run.init_done = true;
+    run.init_status = early[i].status;
+    run.drain_deadline = now_ms() + 2000;
+  }
+  early_count = 0;
+}
+
+static void read_helper(void);
+
+static void reap(void) {
+  char drained[64];
+  while (read(child_signals[0], drained, sizeof drained) > 0) {}
+  int status;
+  pid_t pid;
+  while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+    if (run.active && pid == run.runtime_pid && !run.runtime_done) on_runtime_exit(status);
+    else if (run.active && run.started && pid == run.init_pid) {
+      run.init_done = true;
+      run.init_status = status;
+      run.drain_deadline = now_ms() + 2000;
+    } else if (helper.pid && pid == helper.pid) {
+      helper.pid = 0;
+      if (helper.out >= 0) read_helper();
+    } else if (early_count < sizeof early / sizeof early[0]) early[early_count++] = (typeof(early[0])){pid, status};
+  }
+}
+
+/* What the kernel's memory controller says of the container's cgroup, read before the runtime removes it. */
+static bool was_oom_killed(void) {
+  char path[512], text[1024] = "";
+  snprintf(path, sizeof path, "/sys/fs/cgroup/memory/wharf/%s/memory.oom_control", options.id);
+  FILE *file = fopen(path, "re");
+  if (!file) return false;
+  size_t got = fread(text, 1, sizeof text - 1, file);
+  text[got] = 0;
+  fclose(file);
+  const char *kills = strstr(text, "oom_kill ");
+  return kills && atoi(kills + strlen("oom_kill ")) > 0;
+}
+
+/* `runc run -d` leaves its record of the stopped container (and its cgroup); the next run of the same ID needs it gone. */
+static void delete_runtime_state(void) {
+  char *argv[] = {(char *)options.runtime, "--root", (char *)options.state_root, "delete", "--force", (char *)options.id, NULL};
+  int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+  pid_t pid = spawn(argv, devnull, devnull, devnull);
+  close(devnull);
+  int status;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+}
+
+static bool should_restart(int code, bool stop_requested) {
+  if (stop_requested || options.auto_remove) return false;
+  if (!strcmp(options.restart, "always") || !strcmp(options.restart, "unless-stopped")) return true;
+  if (!strcmp(options.restart, "on-failure")) return code != 0 && (options.max_retries == 0 || restart_count < options.max_retries);
+  return false;
+}
+
+static void start_helper(void) {
+  int in[2], out[2];
+  pipe_or_die(in);
+  pipe_or_die(out);
+  helper.pid = spawn(options.exit_helper, in[0], out[1], 2);
+  close(in[0]);
+  close(out[1]);
+  helper.in = in[1];
+  helper.out = out[0];
+  set_nonblocking(helper.out);
+}
+
+/* The exit helper releases the run (or removes an --rm container) and answers with the final status for the clients. */
+static void finish(int code, bool ran) {
+  finished = true;
+  final_exit_code = code;
+  json_log_close(log_writer);
+  log_writer = NULL;
+  if (helper.in < 0) start_helper();
+  dprintf(helper.in, "%d %d\n", code, ran ? 1 : 0);
+  close_fd(&helper.in);
+}
+
+static void end_run(void) {
+  run.active = false;
+  if (run.in >= 0 && run.in != run.console) close(run.in);
+  run.in = -1;
+  close_fd(&run.out);
+  close_fd(&run.err);
+  close_fd(&run.console);
+  close_fd(&run.console_listener);
+  if (!run.started) {
+    unlink(CONSOLE_SOCKET);
+    finish(exit_code(run.runtime_status), false);
+    return;
+  }
+  json_log_flush(log_writer);
+  int code = exit_code(run.init_status);
+  bool oom_killed = code == 137 && was_oom_killed();
+  bool stop_requested = record_exited(code, oom_killed);
+  if (!should_restart(code, stop_requested)) {
+    finish(code, true);
+    return;
+  }
+  delete_runtime_state();
+  restart_count++;
+  record_restarting(restart_count);
+  set_status("restarting", code);
+  long long backoff = 100LL << (restart_count - 1 < 10 ? restart_count - 1 : 10);
+  restart_at = now_ms() + (backoff < 60000 ? backoff : 60000);
+}
+
+/* A run ends when the runtime failed, or when the init has exited and its output has ended (or had its time to). */
+static bool run_ended(void) {
+  if (!run.active || !run.runtime_done) return false;
+  if (!run.started) return true;
+  if (!run.init_done) return false;
+  return (run.out < 0 && run.err < 0 && run.console < 0) || now_ms() >= run.drain_deadline;
+}
+
+/* The runtime's record of the container goes once the clients have heard how it ended: they need not wait for it. */
+static void final_status(const char *json) {
+  attach_set_status(json);
+  attach_hang_up();
+  close_fd(&helper.out);
+  delete_runtime_state();
+}
+
+/* Without the helper's answer the clients still hear how the container ended; a helper gone before the end is started again then. */
+static void helper_gone(void) {
+  if (!finished) {
+    complain("the exit helper ended early");
+    close_fd(&helper.in);
+    close_fd(&helper.out);
+    return;
+  }
+  char json[64];
+  snprintf(json, sizeof json, "{\"state\":\"exited\",\"exitCode\":%d}", final_exit_code);
+  final_status(json);
+}
+
+/* Takes what the helper has written: its answer once the line is whole; without one at its end, the helper is gone. */
+static void read_helper(void) {
+  ssize_t got;
+  while ((got = read(helper.out, helper.line + helper.line_len, sizeof helper.line - 1 - helper.line_len)) > 0) helper.line_len += (size_t)got;
+  char *newline = memchr(helper.line, '\n', helper.line_len);
+  if (newline) {
+    *newline = 0;
+    final_status(helper.line);
+  } else if (got == 0 || helper.line_len == sizeof helper.line - 1) {
+    helper_gone();
+  }
+}
+
+static void flush_stdin(void) {
+  if (run.in < 0) return;
+  if (!outbuf_flush(&run.pending_in, run.in)) {
+    run.pending_in.len = 0;
+    if (run.in != run.console) close(run.in);
+    run.in = -1;
+  } else if (run.close_in_when_flushed && run.pending_in.len == 0 && run.in != run.console) {
+    close_fd(&run.in);
+  }
+}
+
+static void resize(const char *payload, size_t len) {
+  char json[128];
+  snprintf(json, sizeof json, "%.*s", (int)(len < sizeof json - 1 ? len : sizeof json - 1), payload);
+  const char *height = strstr(json, "\"height\":"), *width = strstr(json, "\"width\":");
+  if (!height || !width) return;
+  console_size.ws_row = (unsigned short)atoi(height + strlen("\"height\":"));
+  console_size.ws_col = (unsigned short)atoi(width + strlen("\"width\":"));
+  if (run.console >= 0) ioctl(run.console, TIOCSWINSZ, &console_size);
+}
+
+static void on_frame(int kind, const char *payload, size_t len) {
+  /* with a terminal, what comes before runc hands it over waits for it */
+  bool awaiting_console = options.tty && options.open_stdin && run.active && run.console < 0;
+  if (kind == FRAME_STDIN && (run.in >= 0 || awaiting_console)) {
+    outbuf_append(&run.pending_in, payload, len);
+    flush_stdin();
+  } else if (kind == FRAME_STDIN_CLOSE && options.stdin_once) {
+    run.close_in_when_flushed = true;
+    flush_stdin();
+  } else if (kind == FRAME_RESIZE) {
+    resize(payload, len);
+  }
+}
+
+static void on_connect(void) {
+  if (!waiting_for_client) return;
+  waiting_for_client = false;
+  run_once();
+}
+
+static void read_output(int *fd, enum log_stream stream) {
+  char chunk[65536];
+  ssize_t got = read(*fd, chunk, sizeof chunk);
+  if (got > 0) emit(stream, chunk, (size_t)got);
+  else if (got == 0 || (errno != EAGAIN && errno != EINTR)) {
+    if (*fd == run.in) run.in = -1;
+    close_fd(fd);
+  }
+}
+
+static void on_child_signal(int signal_number) {
+  (void)signal_number;
+  int saved = errno;
+  if (write(child_signals[1], "", 1) < 0) {}
+  errno = saved;
+}
+
+/* The poll set: index of each of this file's descriptors (or -1), then the attach server's. */
+static size_t add(struct pollfd *fds, size_t *count, int fd, short events) {
+  if (fd < 0) return (size_t)-1;
+  fds[*count] = (struct pollfd){.fd = fd, .events = events};
+  return (*count)++;
+}
+
+static bool ready(const struct pollfd *fds, size_t index) {
+  return index != (size_t)-1 && fds[index].revents;
+}
+
+static int poll_timeout(void) {
+  long long due = restart_at ? restart_at : run.active && run.init_done ? run.drain_deadline : 0;
+  if (!due) return -1;
+  long long left = due - now_ms();
+  return left < 0 ? 0 : (int)left;
+}
+
+static void loop(void) {
+  for (;;) {
+    struct pollfd fds[96];
+    size_t count = 0;
+    size_t signals = add(fds, &count, child_signals[0], POLLIN);
+    size_t out = add(fds, &count, run.out, POLLIN), err = add(fds, &count, run.err, POLLIN), console = add(fds, &count, run.console, POLLIN);
+    size_t console_listener = add(fds, &count, run.console_listener, POLLIN);
+    size_t in = run.pending_in.len ? add(fds, &count, run.in, POLLOUT) : (size_t)-1;
+    size_t answer = add(fds, &count, helper.out, POLLIN);
+    size_t attach = count;
+    count += attach_poll_fill(fds + count);
+    if (poll(fds, count, poll_timeout()) < 0 && errno != EINTR) complain("poll: %m");
+    if (ready(fds, signals)) reap();
+    if (ready(fds, out) && run.out >= 0) read_output(&run.out, LOG_STDOUT);
+    if (ready(fds, err) && run.err >= 0) read_output(&run.err, LOG_STDERR);
+    if (ready(fds, console) && run.console >= 0) read_output(&run.console, LOG_STDOUT);
+    if (ready(fds, console_listener) && run.console_listener >= 0) receive_console();
+    if (ready(fds, in)) flush_stdin();
+    if (ready(fds, answer) && helper.out >= 0) read_helper();
+    attach_poll_dispatch(fds + attach, count - attach);
+    if (restart_at && now_ms() >= restart_at) {
+      restart_at = 0;
+      run_once();
+    }
+    if (run_ended()) end_run();
+    if (finished && !helper.pid && helper.out < 0) exit(0);
+  }
+}
+
+/* This process's start time (field 22 of /proc/self/stat), which tells a live monitor from a reused pid. */
+static void own_start_time(char out[32]) {
+  char stat[1024] = "";
+  FILE *file = fopen("/proc/self/stat", "re");
+  size_t got = file ? fread(stat, 1, sizeof stat - 1, file) : 0;
+  if (file) fclose(file);
+  stat[got] = 0;
+  char *field = strrchr(stat, ')');
+  out[0] = 0;
+  for (int index = 0; field && index < 20; index++) field = strchr(field + 1, ' ');
+  if (field) sscanf(field + 1, "%31s", out);
+}
+
+static void parse_options(int argc, char **argv) {
+  enum { ID = 1, RUNTIME, STATE_ROOT, DB, LOG_FILE, LOG_MAX_SIZE, LOG_MAX_FILES, RESTART, MAX_RETRIES };
+  static const struct option known[] = {
+      {"id", required_argument, NULL, ID}, {"runtime", required_argument, NULL, RUNTIME}, {"state-root", required_argument, NULL, STATE_ROOT},
+      {"db", required_argument, NULL, DB}, {"log-file", required_argument, NULL, LOG_FILE}, {"log-max-size", required_argument, NULL, LOG_MAX_SIZE},
+      {"log-max-files", required_argument, NULL, LOG_MAX_FILES}, {"restart", required_argument, NULL, RESTART}, {"max-retries", required_argument, NULL, MAX_RETRIES},
+      {"tty", no_argument, NULL, 't'}, {"open-stdin", no_argument, NULL, 'i'}, {"stdin-once", no_argument, NULL, 'o'},
+      {"wait-attach", no_argument, NULL, 'w'}, {"auto-remove", no_argument, NULL, 'r'}, {0},
+  };
+  const char *db = NULL;
+  for (int option; (option = getopt_long(argc, argv, "", known, NULL)) != -1;) {
+    switch (option) {
+      case ID: options.id = optarg; break;
+      case RUNTIME: options.runtime = optarg; break;
+      case STATE_ROOT: options.state_root = optarg; break;
+      case DB: db = optarg; break;
+      case LOG_FILE: options.log_file = optarg; break;
+      case LOG_MAX_SIZE: options.log_max_size = atoll(optarg); break;
+      case LOG_MAX_FILES: options.log_max_files = atoi(optarg); break;
+      case RESTART: options.restart = optarg; break;
+      case MAX_RETRIES: options.max_retries = atoi(optarg); break;
+      case 't': options.tty = true; break;
+      case 'i': options.open_stdin = true; break;
+      case 'o': options.stdin_once = true; break;
+      case 'w': options.wait_attach = true; break;
+      case 'r': options.auto_remove = true; break;
+      default: exit(2);
+    }
+  }
+  options.exit_helper = argv + optind;
+  if (!options.id || !options.runtime || !options.state_root || !db || !options.log_file || !options.exit_helper[0]) {
+    complain("usage: wharf-monitor --id ID --runtime PATH --state-root DIR --db FILE --log-file FILE [options] -- EXIT-HELPER...");
+    exit(2);
+  }
+  records_init(db, options.id);
+}
+
+int main(int argc, char **argv) {
+  parse_options(argc, argv);
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
+  signal(SIGPIPE, SIG_IGN);
+  pipe_or_die(child_signals);
+  set_nonblocking(child_signals[0]);
+  set_nonblocking(child_signals[1]);
+  struct sigaction on_child = {.sa_handler = on_child_signal, .sa_flags = SA_RESTART | SA_NOCLDSTOP};
+  sigaction(SIGCHLD, &on_child, NULL);
+  log_writer = json_log_open(options.log_file, options.log_max_size, options.log_max_files);
+  attach_listen(SOCKET_NAME, (struct attach_handlers){.on_connect = on_connect, .on_frame = on_frame});
+  set_status("created", -1);
+  char started[32];
+  own_start_time(started);
+  record_monitor((long)getpid(), started);
+  /* a client that waits for the exit is coming: the helper's Node starts while the container runs, not after */
+  if (options.wait_attach) start_helper();
+  /* fd 3 is the starting CLI's pipe: a line on it says the socket listens */
+  if (write(3, "ready\n", 6) == 6) close(3);
+  waiting_for_client = options.wait_attach;
+  if (!waiting_for_client) run_once();
+  loop();
+}

@@ -1,0 +1,53 @@
+// What the parts of the native container monitor share: monitor.c runs the container; each other file does one job for it.
+#ifndef WHARF_MONITOR_H
+#define WHARF_MONITOR_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Bytes a non-blocking descriptor has not taken yet (a slow attach client, a container not reading its stdin). */
+struct outbuf {
+  char *data;
+  size_t len, cap;
+};
+void outbuf_append(struct outbuf *buf, const void *data, size_t len);
+/* Writes what the descriptor takes now; false once the descriptor is gone. */
+bool outbuf_flush(struct outbuf *buf, int fd);
+void outbuf_free(struct outbuf *buf);
+
+/* json-log.c: Docker's json-file log driver. */
+enum log_stream { LOG_STDOUT, LOG_STDERR };
+struct json_log;
+struct json_log *json_log_open(const char *file, long long max_size, int max_files);
+void json_log_write(struct json_log *log, enum log_stream stream, const char *data, size_t len);
+/* What is left of an unfinished line goes out as its own entry, as Docker does at the end of a stream. */
+void json_log_flush(struct json_log *log);
+void json_log_close(struct json_log *log);
+
+/* attach-server.c: the attach socket's frames, [kind, 4-byte big-endian length, payload], both ways. */
+enum frame_kind { FRAME_STDOUT = 1, FRAME_STDERR = 2, FRAME_STATUS = 3, FRAME_STDIN = 10, FRAME_STDIN_CLOSE = 11, FRAME_RESIZE = 12 };
+struct attach_handlers {
+  void (*on_connect)(void);
+  void (*on_frame)(int kind, const char *payload, size_t len);
+};
+void attach_listen(const char *path, struct attach_handlers handlers);
+/* The status every client is sent now and on connecting: JSON, as attach-protocol.ts reads it. */
+void attach_set_status(const char *json);
+void attach_broadcast(int kind, const void *payload, size_t len);
+size_t attach_poll_fill(struct pollfd *fds);
+void attach_poll_dispatch(const struct pollfd *fds, size_t count);
+/* Stops listening, hands each client its last frames and hangs up. */
+void attach_hang_up(void);
+
+/* records.c: the container's row in the metadata DB. */
+void records_init(const char *db_path, const char *container_id);
+void record_monitor(long pid, const char *start_time);
+void record_running(long pid, int restart_count);
+/* Returns whether a user asked the container to stop (then no restart policy restarts it). */
+bool record_exited(int exit_code, bool oom_killed);
+void record_restarting(int restart_count);
+
+void complain(const char *format, ...);
+
+#endif

@@ -1,0 +1,114 @@
+// The monitor's writes to the metadata DB: each a short transaction on a connection opened for it, as the CLI's own writes are.
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "monitor.h"
+
+static const char *db_file;
+static const char *id;
+
+/* The CLI may hold the write lock for a while (a big load); it waits as long. */
+enum { BUSY_TIMEOUT_MS = 30000 };
+
+void records_init(const char *db_path, const char *container_id) {
+  db_file = db_path;
+  id = container_id;
+}
+
+/* Now as JavaScript's toISOString writes it, the form every other timestamp in the row has. */
+static void iso_now(char out[32]) {
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  struct tm utc;
+  gmtime_r(&now.tv_sec, &utc);
+  size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &utc);
+  snprintf(out + n, 32 - n, ".%03ldZ", now.tv_nsec / 1000000);
+}
+
+static sqlite3 *begin(void) {
+  sqlite3 *db;
+  if (sqlite3_open_v2(db_file, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+    complain("open %s: %s", db_file, sqlite3_errmsg(db));
+    sqlite3_close(db);
+    return NULL;
+  }
+  sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+  if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+    complain("begin: %s", sqlite3_errmsg(db));
+    sqlite3_close(db);
+    return NULL;
+  }
+  return db;
+}
+
+static void commit(sqlite3 *db) {
+  if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) complain("commit: %s", sqlite3_errmsg(db));
+  sqlite3_close(db);
+}
+
+/* Binds the container's ID last, then the given values in order: 'i' an integer, 's' text, 'n' NULL. */
+static void run(sqlite3 *db, const char *sql, const char *types, ...) {
+  sqlite3_stmt *statement;
+  if (sqlite3_prepare_v2(db, sql, -1, &statement, NULL) != SQLITE_OK) {
+    complain("%s: %s", sql, sqlite3_errmsg(db));
+    return;
+  }
+  va_list values;
+  va_start(values, types);
+  int index = 1;
+  for (const char *type = types; *type; type++, index++) {
+    if (*type == 'i') sqlite3_bind_int64(statement, index, va_arg(values, long));
+    else if (*type == 's') sqlite3_bind_text(statement, index, va_arg(values, const char *), -1, SQLITE_TRANSIENT);
+    else sqlite3_bind_null(statement, index);
+  }
+  va_end(values);
+  sqlite3_bind_text(statement, index, id, -1, SQLITE_STATIC);
+  if (sqlite3_step(statement) != SQLITE_DONE) complain("%s: %s", sql, sqlite3_errmsg(db));
+  sqlite3_finalize(statement);
+}
+
+void record_monitor(long pid, const char *start_time) {
+  sqlite3 *db = begin();
+  if (!db) return;
+  run(db, "UPDATE containers SET monitor_pid = ?, monitor_started = ?, stop_requested = 0 WHERE id = ?", "is", pid, start_time);
+  commit(db);
+}
+
+void record_running(long pid, int restart_count) {
+  char now[32];
+  iso_now(now);
+  sqlite3 *db = begin();
+  if (!db) return;
+  run(db, "UPDATE containers SET state = 'running', pid = ?, started_at = ?, restart_count = ?, error = NULL, exit_code = NULL WHERE id = ?", "isi", pid, now, (long)restart_count);
+  commit(db);
+}
+
+static bool stop_requested(sqlite3 *db) {
+  sqlite3_stmt *statement;
+  bool requested = false;
+  if (sqlite3_prepare_v2(db, "SELECT stop_requested FROM containers WHERE id = ?", -1, &statement, NULL) != SQLITE_OK) return false;
+  sqlite3_bind_text(statement, 1, id, -1, SQLITE_STATIC);
+  if (sqlite3_step(statement) == SQLITE_ROW) requested = sqlite3_column_int(statement, 0) != 0;
+  sqlite3_finalize(statement);
+  return requested;
+}
+
+bool record_exited(int exit_code, bool oom_killed) {
+  char now[32];
+  iso_now(now);
+  sqlite3 *db = begin();
+  if (!db) return false;
+  bool requested = stop_requested(db);
+  run(db, "UPDATE containers SET state = 'exited', exit_code = ?, finished_at = ?, pid = NULL, oom_killed = ? WHERE id = ?", "isi", (long)exit_code, now, (long)oom_killed);
+  commit(db);
+  return requested;
+}
+
+void record_restarting(int restart_count) {
+  sqlite3 *db = begin();
+  if (!db) return;
+  run(db, "UPDATE containers SET state = 'restarting', restart_count = ? WHERE id = ?", "i", (long)restart_count);
+  commit(db);
+}

@@ -1,0 +1,70 @@
+// The native container monitor through the CLI: restart policies, log rotation and bytes that are not UTF-8, a terminal with stdin, and a monitor that stays small.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { busyboxWharf, eventually } from '../helpers/busybox-wharf.ts';
+import { ok } from '../helpers/cli-fixtures.ts';
+import { runCommand } from '../helpers/run-command.ts';
+
+const inspect = async (wharf: { run: (args: string[]) => Promise<{ stdout: string; code: number; stderr: string }> }, format: string, id: string) => ok(await wharf.run(['inspect', '-f', format, id])).stdout.trim();
+
+describe('the container monitor', () => {
+  it('restarts on failure up to the retry count, keeps every run in the logs, and stops restarting once stopped', async (t) => {
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const failing = ok(await wharf.run(['run', '-d', '--network', 'none', '--restart', 'on-failure:2', 'busybox', 'sh', '-c', 'echo ran; exit 5'])).stdout.trim();
+    const final = await eventually(async () => {
+      const state = await inspect(wharf, '{{.State.Status}} {{.RestartCount}} {{.State.ExitCode}}', failing);
+      return state === 'exited 2 5' ? state : undefined;
+    }, 'three runs, then exited');
+    assert.equal(final, 'exited 2 5');
+    assert.equal(ok(await wharf.run(['logs', failing])).stdout, 'ran\nran\nran\n');
+    const always = ok(await wharf.run(['run', '-d', '--network', 'none', '--restart', 'always', 'busybox', 'sh', '-c', 'sleep 0.2; exit 1'])).stdout.trim();
+    await eventually(async () => (Number(await inspect(wharf, '{{.RestartCount}}', always)) >= 1 ? true : undefined), 'a restart');
+    ok(await wharf.run(['stop', '-t', '1', always]));
+    const stopped = await inspect(wharf, '{{.State.Status}} {{.RestartCount}}', always);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(await inspect(wharf, '{{.State.Status}} {{.RestartCount}}', always), stopped, 'not restarted after stop');
+    assert.match(stopped, /^exited /);
+  });
+
+  it('rotates json-file logs by max-size and max-file, and writes bytes that are not UTF-8 as U+FFFD', async (t) => {
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const script = 'i=0; while [ $i -lt 100 ]; do echo line $i; i=$((i+1)); done; printf "\\377 tail"';
+    const id = ok(await wharf.run(['run', '-d', '--network', 'none', '--log-opt', 'max-size=1k', '--log-opt', 'max-file=3', 'busybox', 'sh', '-c', script])).stdout.trim();
+    assert.equal(ok(await wharf.run(['wait', id])).stdout, '0\n');
+    const dir = join(wharf.root, 'containers', id);
+    const logs = readdirSync(dir).filter((name) => name.includes('-json.log')).sort();
+    assert.deepEqual(logs, [`${id}-json.log`, `${id}-json.log.1`, `${id}-json.log.2`]);
+    for (const name of logs) assert.ok(statSync(join(dir, name)).size <= 1024, `${name} within max-size`);
+    const entries = readFileSync(join(dir, `${id}-json.log`), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { log: string; stream: string; time: string });
+    assert.deepEqual(entries.at(-2), { ...entries.at(-2), log: 'line 99\n', stream: 'stdout' });
+    assert.equal(entries.at(-1)?.log, '\ufffd tail');
+    assert.match(entries.at(-1)?.time ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z$/);
+  });
+
+  it('gives a -it container a terminal that takes the client\'s input, and returns its exit code', async (t) => {
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const bin = join(import.meta.dirname, '../../bin/wharf');
+    // script(1) gives the CLI a terminal of its own, fed from this pipe
+    const session = await runCommand('script', ['-qec', `${bin} run -it --rm --network none busybox sh -c 'read line; echo "got [$line]"; exit 7'`, '/dev/null'], { env: { ...process.env, WHARF_ROOT: wharf.root }, input: 'hello\n' });
+    assert.equal(session.code, 7, session.stderr);
+    assert.match(session.stdout, /got \[hello\]\r\n/);
+  });
+
+  it('keeps each running container\'s monitor under 5 MB', async (t) => {
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const id = ok(await wharf.run(['run', '-d', '--network', 'none', 'busybox', 'sleep', '60'])).stdout.trim();
+    const { DatabaseSync } = await import('node:sqlite');
+    const db = new DatabaseSync(join(wharf.root, 'metadata.db'), { readOnly: true });
+    const pid = Number((db.prepare('SELECT monitor_pid FROM containers WHERE id = ?').get(id) as { monitor_pid: number }).monitor_pid);
+    db.close();
+    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+    assert.ok(rssKb > 0 && rssKb < 5 * 1024, `monitor RSS ${rssKb} kB`);
+    ok(await wharf.run(['rm', '-f', id]));
+  });
+});
