@@ -64,7 +64,7 @@ static struct {
 
 static struct json_log *log_writer;
 static int child_signals[2];
-static int restart_count, final_exit_code;
+static int restart_count, final_exit_code, last_exit_code;
 /* when a restart is due (CLOCK_MONOTONIC ms), 0 for none */
 static long long restart_at;
 static bool waiting_for_client, finished;
@@ -335,6 +335,7 @@ static void end_run(void) {
     return;
   }
   delete_runtime_state();
+  last_exit_code = code;
   restart_count++;
   record_restarting(restart_count);
   set_status("restarting", code);
@@ -453,11 +454,28 @@ static bool ready(const struct pollfd *fds, size_t index) {
   return index != (size_t)-1 && fds[index].revents;
 }
 
+/* Between a restart policy's runs there is no process for `stop` to signal: its request is looked for this often. */
+enum { STOP_CHECK_MS = 100 };
+
 static int poll_timeout(void) {
   long long due = restart_at ? restart_at : run.active && run.init_done ? run.drain_deadline : 0;
   if (!due) return -1;
   long long left = due - now_ms();
+  if (restart_at && left > STOP_CHECK_MS) return STOP_CHECK_MS;
   return left < 0 ? 0 : (int)left;
+}
+
+/* The next run once its back-off is over, unless a user stopped the container meanwhile: then it has exited for good. */
+static void restart_when_due(void) {
+  bool due = now_ms() >= restart_at;
+  if (record_stop_requested()) {
+    restart_at = 0;
+    record_exited(last_exit_code, false);
+    finish(last_exit_code, true);
+  } else if (due) {
+    restart_at = 0;
+    run_once();
+  }
 }
 
 static void loop(void) {
@@ -480,10 +498,7 @@ static void loop(void) {
     if (ready(fds, in)) flush_stdin();
     if (ready(fds, answer) && helper.out >= 0) read_helper();
     attach_poll_dispatch(fds + attach, count - attach);
-    if (restart_at && now_ms() >= restart_at) {
-      restart_at = 0;
-      run_once();
-    }
+    if (restart_at) restart_when_due();
     if (run_ended()) end_run();
     if (finished && !helper.pid && helper.out < 0) exit(0);
   }

@@ -47,6 +47,8 @@ void record_running(long pid, int restart_count);
 /* Returns whether a user asked the container to stop (then no restart policy restarts it). */
 bool record_exited(int exit_code, bool oom_killed);
 void record_restarting(int restart_count);
+/* Whether a user asked the container to stop: read between a restart policy's runs, when there is no process to signal. */
+bool record_stop_requested(void);
 
 void complain(const char *format, ...);
 

@@ -95,6 +95,18 @@ static bool stop_requested(sqlite3 *db) {
   return requested;
 }
 
+bool record_stop_requested(void) {
+  sqlite3 *db;
+  if (sqlite3_open_v2(db_file, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    sqlite3_close(db);
+    return false;
+  }
+  sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+  bool requested = stop_requested(db);
+  sqlite3_close(db);
+  return requested;
+}
+
 bool record_exited(int exit_code, bool oom_killed) {
   char now[32];
   iso_now(now);
