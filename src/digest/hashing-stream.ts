@@ -3,6 +3,7 @@ import type { Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { DigestMismatchError } from '../errors.ts';
 import { crypto, type Digest } from './digest.ts';
+import { noteStreamedBytes } from './scavenge.ts';
 
 export class HashingStream extends Transform {
   private readonly hash: Hash;
@@ -18,6 +19,7 @@ export class HashingStream extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.hash.update(chunk);
     this.size += chunk.length;
+    noteStreamedBytes(chunk.length);
     done(null, chunk);
   }
 

@@ -4,6 +4,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import type { Worker } from 'node:worker_threads';
 import type { Digest } from './digest.ts';
+import { noteStreamedBytes } from './scavenge.ts';
 
 /** The ring's size: also the most bytes handed over and not yet hashed. */
 const RING_BYTES = 8 << 20;
@@ -88,6 +89,7 @@ export class WorkerHashingStream extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.size += chunk.length;
+    noteStreamedBytes(chunk.length);
     this.send(chunk, chunk, done);
   }
 

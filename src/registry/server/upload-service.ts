@@ -5,9 +5,9 @@
 import { createHash, type Hash, randomUUID } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
 import { digestAlgorithm, type Digest } from '../../digest/digest.ts';
+import { noteStreamedBytes } from '../../digest/scavenge.ts';
 import type { BlobService } from './blob-service.ts';
 import { RegistryError } from './error-codes.ts';
-import { noteStreamedBytes } from './server-process.ts';
 import { uploadDataPath, uploadDir, uploadStartedAtPath } from './paths.ts';
 import { PathNotFoundError, type StorageDriver } from './storage-driver.ts';
 
