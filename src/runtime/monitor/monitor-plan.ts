@@ -1,4 +1,5 @@
 // What the CLI tells a container's monitor (as flags, and monitor.json in the container directory for later commands): how to run it and what to do when it exits.
+import { InvalidArgumentError } from '../../errors.ts';
 import type { RestartPolicy } from '../containers/container-config.ts';
 
 export interface MonitorPlan {
@@ -40,7 +41,7 @@ export function startFailure(runtimeMessage: string): { error: string; exitCode:
 export function parseLogSize(text: string | undefined): number {
   if (!text) return 0;
   const match = /^(\d+(?:\.\d+)?)\s*([kmg]?)b?$/i.exec(text.trim());
-  if (!match) throw new Error(`invalid log-opt max-size: ${text}`);
+  if (!match) throw new InvalidArgumentError(`invalid log-opt max-size: ${text}`, { exitCode: 125 });
   const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[match[2].toLowerCase() as '' | 'k' | 'm' | 'g'];
   return Math.floor(Number(match[1]) * unit);
 }
