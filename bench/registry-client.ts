@@ -62,6 +62,8 @@ export async function registryClientRows(options: RegistryBenchOptions): Promise
 
   // Pushes to B: docker compresses every layer again; wharf sends the pulled image's gzip blobs as they are, and
   // compresses a loaded image's plain layers once. Each goes to a repository of its own.
+  // the pull-and-create reset left Docker without the image: the push starts from a pulled one, as wharf's does
+  run('docker', ['pull', '-q', image], dockerEnv);
   run('docker', ['tag', image, `${target.host}/bench/docker:latest`], dockerEnv);
   const dockerPush = measure(['docker', 'push', '-q', `${target.host}/bench/docker:latest`], { env: dockerEnv, before: settle });
   run(wharf, ['tag', image, `${target.host}/bench/pulled:latest`], pulledEnv);

@@ -1,6 +1,6 @@
-// The native container monitor through the CLI: restart policies, log rotation and bytes that are not UTF-8, a terminal with stdin, and a monitor that stays small.
+// The native container monitor through the CLI: restart policies, log rotation and bytes that are not UTF-8, a terminal with stdin, a monitor that stays small, and what a killed monitor leaves to system prune.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { busyboxWharf, eventually } from '../helpers/busybox-wharf.ts';
@@ -60,12 +60,43 @@ describe('the container monitor', () => {
     const wharf = await busyboxWharf(t);
     if (!wharf) return;
     const id = ok(await wharf.run(['run', '-d', '--network', 'none', 'busybox', 'sleep', '60'])).stdout.trim();
-    const { DatabaseSync } = await import('node:sqlite');
-    const db = new DatabaseSync(join(wharf.root, 'metadata.db'), { readOnly: true });
-    const pid = Number((db.prepare('SELECT monitor_pid FROM containers WHERE id = ?').get(id) as { monitor_pid: number }).monitor_pid);
-    db.close();
+    const pid = row(wharf.root, id).monitor_pid;
     const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
     assert.ok(rssKb > 0 && rssKb < 5 * 1024, `monitor RSS ${rssKb} kB`);
     ok(await wharf.run(['rm', '-f', id]));
   });
+
+  it('leaves system prune to delete the runtime\'s record, process and cgroup of a container whose removal a killed monitor cut short', async (t) => {
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const id = ok(await wharf.run(['run', '-d', '--network', 'none', 'busybox', 'sleep', '60'])).stdout.trim();
+    const { monitor_pid: monitor, pid: init } = row(wharf.root, id);
+    process.kill(monitor, 'SIGKILL');
+    await eventually(async () => (existsSync(`/proc/${monitor}`) ? undefined : true), 'the monitor gone');
+    // what an --rm removal had done when its monitor died before `runc delete`: record, mount and directory gone
+    const dir = join(wharf.root, 'containers', id);
+    ok(await runCommand('umount', ['-l', join(dir, 'rootfs')]));
+    rmSync(dir, { recursive: true, force: true });
+    const { DatabaseSync } = await import('node:sqlite');
+    const db = new DatabaseSync(join(wharf.root, 'metadata.db'));
+    db.prepare('DELETE FROM containers WHERE id = ?').run(id);
+    db.close();
+    const state = join(wharf.root, 'runtime/runc', id);
+    assert.ok(existsSync(state) && existsSync(`/proc/${init}`), 'the runtime still knows the container, and it runs');
+    ok(await wharf.run(['system', 'prune', '-f']));
+    assert.equal(existsSync(state), false, 'the runtime\'s record is gone');
+    await eventually(async () => (existsSync(`/proc/${init}`) ? undefined : true), 'the container\'s process gone');
+    assert.equal(existsSync(`/sys/fs/cgroup/memory/wharf/${id}`), false, 'its cgroup is gone');
+  });
 });
+
+/** Read from the store directly: nothing in Docker's CLI shows a monitor's pid. */
+function row(root: string, id: string): { monitor_pid: number; pid: number } {
+  const { DatabaseSync } = process.getBuiltinModule('node:sqlite');
+  const db = new DatabaseSync(join(root, 'metadata.db'), { readOnly: true });
+  try {
+    return db.prepare('SELECT monitor_pid, pid FROM containers WHERE id = ?').get(id) as { monitor_pid: number; pid: number };
+  } finally {
+    db.close();
+  }
+}

@@ -1,7 +1,7 @@
-// `wharf system prune [-a] [-f] [--volumes] [--filter]`: stopped containers, dangling (or unused) images, anonymous volumes, and what crashes left of networks, with Docker's prompt and report.
+// `wharf system prune [-a] [-f] [--volumes] [--filter]`: stopped containers, dangling (or unused) images, anonymous volumes, and what crashes left of networks and runtime state, with Docker's prompt and report.
 import { pruneImages } from '../../images/prune.ts';
 import { pruneContainers } from '../../runtime/containers/prune.ts';
-import { sweepRemovedContainers } from '../../runtime/containers/release.ts';
+import { sweepOrphanRuntimeStates, sweepRemovedContainers } from '../../runtime/containers/release.ts';
 import { cleanupStaleNetworks } from '../../runtime/network/cleanup.ts';
 import { pruneVolumes } from '../../runtime/volumes/volume-store.ts';
 import { confirm } from '../confirm.ts';
@@ -25,6 +25,7 @@ export async function run(context: CliContext, args: string[], path: string): Pr
   if (containers.removed.length > 0) context.out(`Deleted Containers:\n${containers.removed.join('\n')}\n\n`);
   // before the network sweep, for which a removed container's leftover directory still makes the container known
   await sweepRemovedContainers(store);
+  sweepOrphanRuntimeStates(store);
   // namespaces, veths and rules need root; a user's own store has none to leave behind
   if (process.getuid?.() === 0) await cleanupStaleNetworks(store);
   let reclaimed = containers.reclaimedBytes;

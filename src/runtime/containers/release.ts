@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { openStore, type Store } from '../../store/store.ts';
 import { detachNetwork, networkIsShared } from '../network/attach.ts';
 import { releaseMounts } from '../volumes/mounts.ts';
+import { detectRuntime } from '../runtime-detect.ts';
 import { type MonitorPlan, PLAN_FILE } from '../monitor/monitor-plan.ts';
 import { containerDir, getContainer, updateContainer } from './container-store.ts';
 import { removeContainerRootfs, unmountContainerRootfs } from './rootfs.ts';
@@ -53,6 +54,24 @@ export async function sweepRemovedContainers(store: Store): Promise<string[]> {
     if (getContainer(store, id) || Date.now() - statSync(dir).mtimeMs < LEFTOVER_AGE_MS) continue;
     await removeLeftovers(store, dir);
     swept.push(id);
+  }
+  return swept;
+}
+
+/**
+ * `system prune`: the runtime's records of containers that are gone, with the cgroups they hold; a monitor killed
+ * between an --rm removal and its own `runc delete` leaves one. The IDs.
+ */
+export function sweepOrphanRuntimeStates(store: Store): string[] {
+  const runtimes = join(store.root, 'runtime');
+  const swept: string[] = [];
+  for (const name of existsSync(runtimes) ? readdirSync(runtimes) : []) {
+    const stateRoot = join(runtimes, name);
+    for (const id of readdirSync(stateRoot)) {
+      if (!/^[0-9a-f]{64}$/.test(id) || getContainer(store, id)) continue;
+      spawnSync(detectRuntime({ flag: name, root: store.root }).path, ['--root', stateRoot, 'delete', '--force', id], { stdio: 'ignore' });
+      swept.push(id);
+    }
   }
   return swept;
 }
