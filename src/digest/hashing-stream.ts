@@ -3,7 +3,7 @@ import type { Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { DigestMismatchError } from '../errors.ts';
 import { crypto, type Digest } from './digest.ts';
-import { noteStreamedBytes } from './scavenge.ts';
+import { noteStreamedBytes } from '../streams/scavenge.ts';
 
 export class HashingStream extends Transform {
   private readonly hash: Hash;

@@ -4,7 +4,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import type { Worker } from 'node:worker_threads';
 import type { Digest } from './digest.ts';
-import { noteStreamedBytes } from './scavenge.ts';
+import { noteStreamedBytes } from '../streams/scavenge.ts';
 
 /** The ring's size: also the most bytes handed over and not yet hashed. */
 const RING_BYTES = 8 << 20;

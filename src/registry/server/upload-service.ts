@@ -5,7 +5,7 @@
 import { createHash, type Hash, randomUUID } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
 import { digestAlgorithm, type Digest } from '../../digest/digest.ts';
-import { noteStreamedBytes } from '../../digest/scavenge.ts';
+import { noteStreamedBytes } from '../../streams/scavenge.ts';
 import type { BlobService } from './blob-service.ts';
 import { RegistryError } from './error-codes.ts';
 import { uploadDataPath, uploadDir, uploadStartedAtPath } from './paths.ts';
