@@ -4,6 +4,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import type { Worker } from 'node:worker_threads';
 import type { Digest } from './digest.ts';
+import { HashingStream } from './hashing-stream.ts';
 import { noteStreamedBytes } from '../streams/scavenge.ts';
 
 /** The ring's size: also the most bytes handed over and not yet hashed. */
@@ -156,4 +157,12 @@ export class WorkerHashingStream extends Transform {
     if (pool.listeners.size === 0) pool.worker.unref();
     return true;
   }
+}
+
+/** Blobs at least this big are hashed on the worker: below it, handing the bytes over costs more than it frees. */
+const WORKER_HASH_MIN_BYTES = 16 << 20;
+
+/** A hashing stream for a blob of about `sizeHint` bytes: on the worker when it is big, on this thread otherwise. */
+export function hashingStreamFor(algorithm: string, sizeHint = 0): HashingStream | WorkerHashingStream {
+  return sizeHint >= WORKER_HASH_MIN_BYTES ? new WorkerHashingStream(algorithm) : new HashingStream(algorithm);
 }

@@ -7,8 +7,8 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable, type Writable } from 'node:stream';
 import { crypto, digestAlgorithm, digestHex, type Digest } from '../digest/digest.ts';
-import { HashingStream, assertDigest } from '../digest/hashing-stream.ts';
-import { WorkerHashingStream } from '../digest/worker-hashing-stream.ts';
+import { assertDigest } from '../digest/hashing-stream.ts';
+import { hashingStreamFor } from '../digest/worker-hashing-stream.ts';
 import { InvalidContentError, NotFoundError, withPath } from '../errors.ts';
 
 // Node's fs fetched on use, not imported: an ES import of node:fs or node:fs/promises loads the promise API
@@ -31,7 +31,6 @@ export interface IngestOptions {
 }
 
 /** Below this, a worker's start-up and messages cost more than hashing on this thread. */
-const WORKER_HASH_MIN_BYTES = 16 << 20;
 
 export interface BlobInfo {
   digest: Digest;
@@ -117,8 +116,7 @@ export class ContentStore {
   async write(source: Readable, options: IngestOptions = {}): Promise<PendingBlob> {
     const temp = path.join(this.ingestDir(), `${process.pid}-${crypto().randomBytes(8).toString('hex')}`);
     const algorithm = options.expected ? digestAlgorithm(options.expected) : 'sha256';
-    const big = (options.sizeHint ?? 0) >= WORKER_HASH_MIN_BYTES;
-    const hashing = big ? new WorkerHashingStream(algorithm) : new HashingStream(algorithm);
+    const hashing = hashingStreamFor(algorithm, options.sizeHint);
     try {
       // A deep buffer lets hashing run ahead while the previous chunk is still being written.
       const sink = fs().createWriteStream(temp, { flags: 'wx', mode: 0o644, highWaterMark: 4 << 20 });

@@ -5,8 +5,7 @@ import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { digestAlgorithm, digestHex, type Digest } from '../digest/digest.ts';
-import { HashingStream } from '../digest/hashing-stream.ts';
-import { WorkerHashingStream } from '../digest/worker-hashing-stream.ts';
+import { hashingStreamFor } from '../digest/worker-hashing-stream.ts';
 import { DigestMismatchError, InvalidContentError, withPath } from '../errors.ts';
 import { verifyBlob, type IngestOptions, type PendingBlob } from './content-store.ts';
 import { RESUMABLE_MARK } from './gc.ts';
@@ -17,7 +16,6 @@ import type { Store } from './store.ts';
 export type RangeFetch = (offset: number) => Promise<{ stream: Readable; offset: number }>;
 
 const fsp = () => process.getBuiltinModule('node:fs/promises');
-const WORKER_HASH_MIN_BYTES = 16 << 20;
 
 export async function writeResumable(store: Store, expected: Digest, fetch: RangeFetch, options: IngestOptions): Promise<PendingBlob> {
   const dir = store.content.ingestDir();
@@ -29,7 +27,7 @@ export async function writeResumable(store: Store, expected: Digest, fetch: Rang
   try {
     const { stream, offset } = await fetch(held);
     const algorithm = digestAlgorithm(expected);
-    const hashing = (options.sizeHint ?? 0) >= WORKER_HASH_MIN_BYTES ? new WorkerHashingStream(algorithm) : new HashingStream(algorithm);
+    const hashing = hashingStreamFor(algorithm, options.sizeHint);
     if (options.tap) {
       options.tap.on('error', (error) => hashing.destroy(error));
       hashing.pipe(options.tap);
