@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "monitor.h"
@@ -45,14 +44,8 @@ static void drop(size_t index) {
 void attach_listen(const char *path, struct attach_handlers with) {
   handlers = with;
   socket_path = path;
-  struct sockaddr_un address = {.sun_family = AF_UNIX};
-  strncpy(address.sun_path, path, sizeof address.sun_path - 1);
-  listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  unlink(path);
-  if (listener < 0 || bind(listener, (struct sockaddr *)&address, sizeof address) != 0 || listen(listener, 16) != 0) {
-    complain("listen on %s: %m", path);
-    exit(1);
-  }
+  listener = listen_unix(path);
+  if (listener < 0) exit(1);
 }
 
 void attach_set_status(const char *json) {

@@ -11,7 +11,6 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
@@ -136,15 +135,6 @@ static void set_nonblocking(int fd) {
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 }
 
-static int listen_for_console(void) {
-  struct sockaddr_un address = {.sun_family = AF_UNIX};
-  strcpy(address.sun_path, CONSOLE_SOCKET);
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  unlink(CONSOLE_SOCKET);
-  if (fd < 0 || bind(fd, (struct sockaddr *)&address, sizeof address) != 0 || listen(fd, 1) != 0) complain("listen on %s: %m", CONSOLE_SOCKET);
-  return fd;
-}
-
 /* runc sends the terminal it made for the container over the console socket (SCM_RIGHTS). */
 static void receive_console(void) {
   int connection = accept4(run.console_listener, NULL, NULL, SOCK_CLOEXEC);
@@ -190,7 +180,7 @@ static void run_once(void) {
     argv[n++] = (char *)CONSOLE_SOCKET;
   }
   argv[n++] = (char *)options.id;
-  if (options.tty) run.console_listener = listen_for_console();
+  if (options.tty) run.console_listener = listen_unix(CONSOLE_SOCKET);
   run.runtime_pid = spawn(argv, in[0] >= 0 ? in[0] : devnull, out[1], err[1]);
   close(devnull);
   close(out[1]);

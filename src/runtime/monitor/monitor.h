@@ -52,4 +52,7 @@ bool record_stop_requested(void);
 
 void complain(const char *format, ...);
 
+/* unix-socket.c; -1 (and a complaint) when it cannot listen. */
+int listen_unix(const char *path);
+
 #endif
