@@ -63,7 +63,8 @@ static struct {
 
 static struct json_log *log_writer;
 static int child_signals[2];
-static int restart_count, final_exit_code, last_exit_code;
+/* the last run's exit code: a restart cancelled by stop, and a helper gone without its answer, report it */
+static int restart_count, last_exit_code;
 /* when a restart is due (CLOCK_MONOTONIC ms), 0 for none */
 static long long restart_at;
 static bool waiting_for_client, finished;
@@ -295,7 +296,7 @@ static void start_helper(void) {
 /* The exit helper releases the run (or removes an --rm container) and answers with the final status for the clients. */
 static void finish(int code, bool ran) {
   finished = true;
-  final_exit_code = code;
+  last_exit_code = code;
   json_log_close(log_writer);
   log_writer = NULL;
   if (helper.in < 0) start_helper();
@@ -358,7 +359,7 @@ static void helper_gone(void) {
     return;
   }
   char json[64];
-  snprintf(json, sizeof json, "{\"state\":\"exited\",\"exitCode\":%d}", final_exit_code);
+  snprintf(json, sizeof json, "{\"state\":\"exited\",\"exitCode\":%d}", last_exit_code);
   final_status(json);
 }
 
