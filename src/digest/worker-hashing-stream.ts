@@ -76,6 +76,8 @@ export class WorkerHashingStream extends Transform {
   private retry: (() => void) | undefined;
   private finished: ((digest: string) => void) | undefined;
   private hex: string | undefined;
+  /** The worker was told the job is over: it answers with the digest, its last message for the job. */
+  private ended = false;
   size = 0;
 
   constructor(algorithm = 'sha256') {
@@ -99,14 +101,26 @@ export class WorkerHashingStream extends Transform {
       this.hex = hex;
       done();
     };
-    hashPool().worker.postMessage([this.id, 'end']);
+    this.endJob();
   }
 
+  /**
+   * An abandoned job still holds a hash in the worker, and ring bytes the worker has yet to read: ending it frees
+   * the hash, and the job keeps listening until the worker's last reply, so that the acknowledgements still in
+   * flight give the ring its room back (the worker answers in order, the end last).
+   */
   override _destroy(error: Error | null, done: (error: Error | null) => void): void {
     if (this.retry) shared?.waiting.delete(this.retry);
-    // An abandoned job still holds a hash in the worker: ending it frees that, and its reply finds no listener.
-    if (this.release() && this.hex === undefined) shared?.worker.postMessage([this.id, 'end']);
+    this.finished = undefined;
+    this.endJob();
     done(error);
+  }
+
+  private endJob(): void {
+    if (this.ended) return;
+    this.ended = true;
+    // a worker that died took the job with it
+    if (shared?.listeners.has(this.id)) shared.worker.postMessage([this.id, 'end']);
   }
 
   /** Call once, after the stream has ended. */
@@ -139,6 +153,7 @@ export class WorkerHashingStream extends Transform {
 
   private onWorker(kind: 'ack' | 'digest' | 'error', value: number | string | Error): void {
     if (kind === 'error') {
+      this.release();
       this.destroy(value as Error);
     } else if (kind === 'ack') {
       const pool = hashPool();
@@ -150,12 +165,10 @@ export class WorkerHashingStream extends Transform {
     }
   }
 
-  /** Stops listening; true when this job was still registered. */
-  private release(): boolean {
+  /** Stops listening to the worker. */
+  private release(): void {
     const pool = shared;
-    if (!pool?.listeners.delete(this.id)) return false;
-    if (pool.listeners.size === 0) pool.worker.unref();
-    return true;
+    if (pool?.listeners.delete(this.id) && pool.listeners.size === 0) pool.worker.unref();
   }
 }
 

@@ -96,7 +96,7 @@ function isClassicConfig(name: string, size: number): boolean {
 }
 
 async function stageBlob(name: string, body: Readable, size: number, pass: ReadPass): Promise<StagedFile> {
-  const analysis = new LayerAnalysis({ what: name, sizeHint: size });
+  const analysis = new LayerAnalysis({ what: name });
   const written = pass.store.content.write(body, { expected: digestFromBlobPath(name), tap: analysis, lease: pass.lease, what: `archive file ${name}`, sizeHint: size });
   // Tracked from the start, so a failing pass also waits for this write to clean up after itself.
   const committed = written.then((pending) => pending.commit());

@@ -3,7 +3,7 @@
 import { PassThrough } from 'node:stream';
 import type { Digest } from '../digest/digest.ts';
 import type { BlobInfo } from '../store/content-store.ts';
-import { hashingStreamFor } from '../digest/worker-hashing-stream.ts';
+import { HashingStream } from '../digest/hashing-stream.ts';
 import { decompressStream } from '../layers/compression.ts';
 import { scanLayer } from '../layers/layer-scanner.ts';
 import { readHead } from '../layers/read-head.ts';
@@ -26,10 +26,9 @@ type Analysis = Omit<LayerFacts, 'diffId' | 'tarSize'> & Partial<Pick<LayerFacts
 export class LayerAnalysis extends PassThrough {
   private readonly outcome: Promise<Analysis | undefined>;
 
-  /** `sizeHint`: the blob's size, which a compressed layer's tar is at least. */
-  constructor(options: { what: string; sizeHint?: number }) {
+  constructor(options: { what: string }) {
     super();
-    this.outcome = this.analyze(options.what, options.sizeHint);
+    this.outcome = this.analyze(options.what);
     // The outcome is awaited through result(); this keeps an early failure from being unhandled.
     this.outcome.catch(() => undefined);
   }
@@ -41,7 +40,7 @@ export class LayerAnalysis extends PassThrough {
     return { ...analysis, diffId: analysis.diffId ?? blob.digest, tarSize: analysis.tarSize ?? blob.size };
   }
 
-  private async analyze(what: string, sizeHint = 0): Promise<Analysis | undefined> {
+  private async analyze(what: string): Promise<Analysis | undefined> {
     const { stream, compression } = await decompressStream(this);
     const { head } = await readHead(stream, TAR_BLOCK);
     if (!looksLikeTar(head)) {
@@ -49,7 +48,7 @@ export class LayerAnalysis extends PassThrough {
       return undefined;
     }
     // An uncompressed layer's diff ID is the digest the store computes anyway: hashing it twice would cost a second pass.
-    const hashing = compression === 'none' ? undefined : hashingStreamFor('sha256', sizeHint);
+    const hashing = compression === 'none' ? undefined : new HashingStream();
     if (hashing) stream.on('error', (error: Error) => hashing.destroy(error));
     const scanned = scanLayer(hashing ? stream.pipe(hashing) : stream, { what });
     try {

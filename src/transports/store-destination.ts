@@ -83,7 +83,7 @@ async function putJsonBlob(store: Store, lease: Lease, descriptor: Descriptor, c
 /** Streams a layer into the store (`write`: a plain or a resumable write) while finding its diff ID and size. */
 async function putLayer(store: Store, lease: Lease, descriptor: Descriptor, write: (options: IngestOptions) => Promise<PendingBlob>): Promise<LayerFacts> {
   const what = `layer ${descriptor.digest}`;
-  const analysis = new LayerAnalysis({ what, sizeHint: descriptor.size });
+  const analysis = new LayerAnalysis({ what });
   const pending = await write({ expected: descriptor.digest, expectedSize: descriptor.size, tap: analysis, lease, what, sizeHint: descriptor.size });
   const layer = await analysis.result(pending);
   if (!layer) throw new InvalidContentError(`${what} is not a tar archive`);
