@@ -84,7 +84,16 @@ async function putJsonBlob(store: Store, lease: Lease, descriptor: Descriptor, c
 async function putLayer(store: Store, lease: Lease, descriptor: Descriptor, write: (options: IngestOptions) => Promise<PendingBlob>): Promise<LayerFacts> {
   const what = `layer ${descriptor.digest}`;
   const analysis = new LayerAnalysis({ what });
-  const pending = await write({ expected: descriptor.digest, expectedSize: descriptor.size, tap: analysis, lease, what, sizeHint: descriptor.size });
+  let pending: PendingBlob;
+  try {
+    pending = await write({ expected: descriptor.digest, expectedSize: descriptor.size, tap: analysis, lease, what, sizeHint: descriptor.size });
+  } catch (error) {
+    // a cut-off attempt's tap would otherwise sit half-fed (its decompressor, scanner and hash) until the process
+    // ends; the error is the write's, thrown below, so the tap's own copy of it needs no listener
+    analysis.on('error', () => {});
+    analysis.destroy(error as Error);
+    throw error;
+  }
   const layer = await analysis.result(pending);
   if (!layer) throw new InvalidContentError(`${what} is not a tar archive`);
   await pending.commit();

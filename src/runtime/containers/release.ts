@@ -19,17 +19,19 @@ export async function releaseContainer(options: { root: string; containerId: str
 }
 
 /**
- * --rm after the exit, in two halves. The first leaves nothing another command could see or trip on: the record
- * (so `ps -a`, `rm` and the name are as after a removal), the volumes, and a bridge attachment's address, ports and
- * rules (the next container may want them at once). The second, returned, is left for after the client has heard
- * of the exit: the unmount, a private namespace (none), the directory, while the monitor deletes the runtime's
- * record; what a crash in between leaves, `system prune` removes (sweepRemovedContainers).
+ * --rm after the exit, in two halves. The first leaves nothing another command could see or trip on: the root
+ * filesystem's mount (as with Docker, once `run --rm` returns nothing of the container is mounted), the record (so
+ * `ps -a`, `rm` and the name are as after a removal), the volumes, and a bridge attachment's address, ports and rules
+ * (the next container may want them at once). The second, returned, is left for after the client has heard of the
+ * exit: a private namespace (none) and the directory, while the monitor deletes the runtime's record; what a crash in
+ * between leaves, `system prune` removes (sweepRemovedContainers).
  */
 export async function removeAfterExit(options: { root: string; containerId: string }): Promise<() => Promise<void>> {
   const store = await openStore(options.root);
   const dir = containerDir(store, options.containerId);
   const shared = networkIsShared(dir);
-  if (shared) await detachNetwork(store, dir);
+  // independent, each mostly waiting for a program (umount, ip)
+  await allSettled([unmountContainerRootfs(dir), shared ? detachNetwork(store, dir) : Promise.resolve()]);
   await releaseMounts(store, options.containerId, { removeAnonymous: true });
   store.db.transaction(() => store.db.run('DELETE FROM containers WHERE id = ?', options.containerId));
   return () => removeLeftovers(store, dir);
