@@ -30,8 +30,6 @@ export interface IngestOptions {
   sizeHint?: number;
 }
 
-/** Below this, a worker's start-up and messages cost more than hashing on this thread. */
-
 export interface BlobInfo {
   digest: Digest;
   size: number;

@@ -69,11 +69,11 @@ export function sweepOrphanRuntimeStates(store: Store): string[] {
   const swept: string[] = [];
   for (const name of existsSync(runtimes) ? readdirSync(runtimes) : []) {
     const stateRoot = join(runtimes, name);
-    for (const id of readdirSync(stateRoot)) {
-      if (!/^[0-9a-f]{64}$/.test(id) || getContainer(store, id)) continue;
-      spawnSync(detectRuntime({ flag: name, root: store.root }).path, ['--root', stateRoot, 'delete', '--force', id], { stdio: 'ignore' });
-      swept.push(id);
-    }
+    const orphans = readdirSync(stateRoot).filter((id) => /^[0-9a-f]{64}$/.test(id) && !getContainer(store, id));
+    if (orphans.length === 0) continue;
+    const runtime = detectRuntime({ flag: name, root: store.root }).path;
+    for (const id of orphans) spawnSync(runtime, ['--root', stateRoot, 'delete', '--force', id], { stdio: 'ignore' });
+    swept.push(...orphans);
   }
   return swept;
 }

@@ -21,7 +21,6 @@ export interface MonitorPlan {
 }
 
 export const PLAN_FILE = 'monitor.json';
-export const PID_FILE = 'init.pid';
 export const RUNTIME_LOG = 'runtime.log';
 
 export function logFileName(containerId: string): string {
