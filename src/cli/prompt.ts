@@ -9,11 +9,12 @@ const BACKSPACES = new Set(['\u007f', '\b']);
 
 /** One line typed after `question` (written to stdout), without its newline; Ctrl-C exits as a shell expects (130). */
 export async function promptLine(context: CliContext, question: string, options: { echo: boolean }): Promise<string> {
-  context.out(question);
   const input = context.stdin as TtyInput;
   const hidden = !options.echo && typeof input.setRawMode === 'function';
   // Raw mode turns the terminal's echo off; characters then arrive one by one and the line is assembled here.
+  // It goes on before the question shows, or an answer typed (or pasted) at once would be echoed.
   if (hidden) input.setRawMode!(true);
+  context.out(question);
   try {
     return await readLine(input, { raw: hidden });
   } finally {
