@@ -1,5 +1,6 @@
 // Flag parsing with Docker's rules and texts: `unknown flag: --x`, `See 'docker … --help'.`, exit 125.
 import type { ParseArgsOptionsConfig } from 'node:util';
+import { HelpRequest } from './help/help-request.ts';
 import { UsageError } from './usage-error.ts';
 
 export type FlagSpec = ParseArgsOptionsConfig;
@@ -10,17 +11,22 @@ export interface ParsedFlags {
 }
 
 
+/** Docker's flags by `spec`, plus `--help` (and `-h` where the command gives it no other meaning), which stops the command before it starts. */
 export function parseFlags(args: string[], spec: FlagSpec, commandPath: string): ParsedFlags {
+  let parsed: ParsedFlags;
   try {
     const { args: plain, explicit } = splitBooleanValues(args, spec);
     // Fetched, not imported: an ES import of node:util loads worker_threads and util's diff and colour code with it.
     const { parseArgs } = process.getBuiltinModule('node:util');
-    const { values, positionals } = parseArgs({ args: plain, options: { ...spec, help: { type: 'boolean' } }, allowPositionals: true, strict: true });
-    return { values: { ...values, ...explicit }, positionals };
+    const help = Object.values(spec).some((option) => option.short === 'h') ? { type: 'boolean' as const } : { type: 'boolean' as const, short: 'h' };
+    const { values, positionals } = parseArgs({ args: plain, options: { ...spec, help }, allowPositionals: true, strict: true });
+    parsed = { values: { ...values, ...explicit }, positionals };
   } catch (error) {
     const message = error instanceof UsageError ? error.message : dockerFlagMessage((error as Error).message);
     throw new UsageError(`${message}\nSee 'wharf ${commandPath} --help'.`);
   }
+  if (parsed.values.help === true) throw new HelpRequest(commandPath, spec);
+  return parsed;
 }
 
 /** pflag lets a boolean take a value (`--human=false`, `-H=false`); util.parseArgs does not, so those are set aside here. */

@@ -1,6 +1,7 @@
 // Runs one command in this process: its context, and the one place its errors become output and an exit code.
 import { errorLine, WharfError } from '../errors.ts';
 import { createContext, type CliContext } from './context.ts';
+import { HelpRequest } from './help/help-request.ts';
 import { UsageError } from './usage-error.ts';
 
 export interface CommandModule {
@@ -22,6 +23,12 @@ export async function runCli(command: CommandModule, request: CommandRequest): P
   try {
     return { code: (await command.run(context, request.args, request.path)) ?? 0, endsWhenDone };
   } catch (error) {
+    if (error instanceof HelpRequest) {
+      // loaded only here: the texts of every command are no part of a command's start-up
+      const { renderHelp } = await import('./help/render-help.ts');
+      context.out(renderHelp(error.commandPath, error.spec));
+      return { code: 0, endsWhenDone };
+    }
     context.err(`${error instanceof UsageError ? error.message : errorLine(error)}\n`);
     return { code: error instanceof WharfError ? error.exitCode : 1, endsWhenDone };
   }

@@ -1,8 +1,10 @@
 // `wharf info`: the engine's facts in Docker's layout (counts, storage, data root, runtime platform).
 import os from 'node:os';
 import type { CliContext } from '../context.ts';
+import { parseFlags } from '../flags.ts';
 
-export async function run(context: CliContext): Promise<number> {
+export async function run(context: CliContext, args: string[], path: string): Promise<number> {
+  parseFlags(args, {}, path);
   const store = await context.store();
   const images = Number(store.db.get('SELECT COUNT(*) AS n FROM images')?.n ?? 0);
   context.out(

@@ -8,14 +8,15 @@ import type { CliContext } from '../context.ts';
 import { parseFlags, requireArgs } from '../flags.ts';
 
 export async function run(context: CliContext, args: string[], path: string): Promise<number> {
-  const { values, positionals } = parseFlags(args, { time: { type: 'string', short: 't' }, signal: { type: 'string', short: 's' } }, path);
+  const { values, positionals } = parseFlags(args, { timeout: { type: 'string', short: 't' }, time: { type: 'string' }, signal: { type: 'string', short: 's' } }, path);
   requireArgs(positionals, { min: 1 }, path, `${path} [OPTIONS] CONTAINER [CONTAINER...]`);
+  const time = (values.timeout ?? values.time) as string | undefined;
   const store = await context.store();
   let failed = false;
   for (const reference of positionals) {
     try {
       const record = resolveContainer(store, reference);
-      await stopContainer(store, record, { timeoutSeconds: values.time === undefined ? undefined : Number(values.time), signal: values.signal as string | undefined });
+      await stopContainer(store, record, { timeoutSeconds: time === undefined ? undefined : Number(time), signal: values.signal as string | undefined });
       await startContainer(store, resolveContainer(store, record.id), { waitForAttach: false });
       const status = await waitForStart(containerDir(store, record.id));
       if (status.error) throw new Error(status.error);

@@ -6,9 +6,9 @@ import type { CliContext } from '../context.ts';
 import { parseFlags, requireArgs } from '../flags.ts';
 
 export async function run(context: CliContext, args: string[], path: string): Promise<number> {
-  const { values, positionals } = parseFlags(args, { time: { type: 'string', short: 't' }, timeout: { type: 'string' }, signal: { type: 'string', short: 's' } }, path);
+  const { values, positionals } = parseFlags(args, { timeout: { type: 'string', short: 't' }, time: { type: 'string' }, signal: { type: 'string', short: 's' } }, path);
   requireArgs(positionals, { min: 1 }, path, `${path} [OPTIONS] CONTAINER [CONTAINER...]`);
-  const time = (values.time ?? values.timeout) as string | undefined;
+  const time = (values.timeout ?? values.time) as string | undefined;
   const store = await context.store();
   let failed = false;
   await Promise.all(positionals.map(async (reference) => {

@@ -1,9 +1,11 @@
 // `wharf version`: client and engine versions, in Docker's layout. Loads nothing else, to start fast.
 import packageJson from '../../../package.json' with { type: 'json' };
 import type { CliContext } from '../context.ts';
+import { parseFlags } from '../flags.ts';
 import { hostArchitecture } from '../../oci/platform.ts';
 
-export async function run(context: CliContext): Promise<number> {
+export async function run(context: CliContext, args: string[], path: string): Promise<number> {
+  parseFlags(args, {}, path);
   const { version } = packageJson;
   const platform = `${process.platform}/${hostArchitecture()}`;
   context.out(
