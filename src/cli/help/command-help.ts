@@ -107,6 +107,14 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       type: { text: 'Only inspect objects of the given type' },
     },
   },
+  inspect: {
+    synopsis: '[OPTIONS] NAME|ID [NAME|ID...]',
+    summary: 'Return low-level information on wharf objects',
+    flags: {
+      format: { text: FORMAT_JSON },
+      type: { text: 'Only inspect objects of the given type' },
+    },
+  },
   'image history': {
     synopsis: '[OPTIONS] IMAGE',
     summary: 'Show the history of an image',
