@@ -1,5 +1,5 @@
 // A command's --help in docker/cli's layout: Usage, summary, Aliases, and the options from its own flag spec.
-import { ALIASES, COMMAND_MODULES } from '../command-table.ts';
+import { ALIASES } from '../command-table.ts';
 import type { FlagSpec } from '../flags.ts';
 import { COMMAND_HELP } from './command-help.ts';
 
@@ -17,7 +17,7 @@ export function renderHelp(commandPath: string, spec: FlagSpec): string {
 
 /** Docker's order: the other two-word paths, then the top-level shortcut (`image list`, then `images`). */
 function aliasesOf(canonical: string): string[] {
-  const aliases = Object.keys(ALIASES).filter((alias) => ALIASES[alias] === canonical && Object.hasOwn(COMMAND_MODULES, canonical));
+  const aliases = Object.keys(ALIASES).filter((alias) => ALIASES[alias] === canonical);
   return [...aliases.filter((alias) => alias.includes(' ')), ...aliases.filter((alias) => !alias.includes(' '))];
 }
 
