@@ -1,5 +1,6 @@
 // The metadata database (SQLite in WAL mode): schema, connection settings, and transactions.
 import { DatabaseSync } from 'node:sqlite';
+import { pathToFileURL } from 'node:url';
 
 const SCHEMA_VERSION = 3;
 
@@ -135,8 +136,10 @@ export type Row = Record<string, string | number | bigint | null | Uint8Array>;
 export class MetadataDb {
   readonly db: DatabaseSync;
 
-  constructor(file: string) {
-    this.db = new DatabaseSync(file, { timeout: BUSY_TIMEOUT_MS });
+  /** With `create: false` a missing file is an error, not a new empty store (SQLite's mode=rw). */
+  constructor(file: string, options: { create?: boolean } = {}) {
+    const target = options.create === false ? `${pathToFileURL(file).href}?mode=rw` : file;
+    this.db = new DatabaseSync(target, { timeout: BUSY_TIMEOUT_MS });
     this.db.exec('PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;');
     // Switching a new file to WAL takes an exclusive lock that SQLite's busy handler does not wait for,
     // so two processes opening a fresh store at once retry here instead of failing.

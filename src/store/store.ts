@@ -11,14 +11,21 @@ export interface Store {
 
 const openStores = new Map<string, Store>();
 
-export async function openStore(root: string): Promise<Store> {
+/**
+ * The store at `root`, made on first use. With `create: false` (a container's monitor, acting after the fact) a root
+ * that is gone stays gone: opening fails rather than making an empty store where someone has just removed one.
+ */
+export async function openStore(root: string, options: { create?: boolean } = {}): Promise<Store> {
   const existing = openStores.get(root);
   if (existing) return existing;
-  // Not an import of node:fs: that loads fs/promises too (see content-store.ts).
-  process.getBuiltinModule('node:fs').mkdirSync(root, { recursive: true, mode: 0o700 });
+  const create = options.create !== false;
   const content = new ContentStore(root);
-  content.init();
-  const store = { root, content, db: new MetadataDb(path.join(root, 'metadata.db')) };
+  if (create) {
+    // Not an import of node:fs: that loads fs/promises too (see content-store.ts).
+    process.getBuiltinModule('node:fs').mkdirSync(root, { recursive: true, mode: 0o700 });
+    content.init();
+  }
+  const store = { root, content, db: new MetadataDb(path.join(root, 'metadata.db'), { create }) };
   openStores.set(root, store);
   return store;
 }

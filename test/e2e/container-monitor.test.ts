@@ -88,6 +88,19 @@ describe('the container monitor', () => {
     await eventually(async () => (existsSync(`/proc/${init}`) ? undefined : true), 'the container\'s process gone');
     assert.equal(existsSync(`/sys/fs/cgroup/memory/wharf/${id}`), false, 'its cgroup is gone');
   });
+
+  it('makes no new store where a data root was removed while its container still ran', async (t) => {
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const id = ok(await wharf.run(['run', '-d', '--network', 'none', 'busybox', 'sleep', '1'])).stdout.trim();
+    const { monitor_pid: monitor } = row(wharf.root, id);
+    // what an `rm -rf` of the data root (a test's cleanup, a user's) does while the container runs
+    ok(await runCommand('umount', ['-l', join(wharf.root, 'containers', id, 'rootfs')]));
+    rmSync(wharf.root, { recursive: true, force: true });
+    await eventually(async () => (existsSync(`/proc/${monitor}`) ? undefined : true), 'the monitor gone once the container ended');
+    assert.equal(existsSync(join(wharf.root, 'metadata.db')), false, 'the exit helper made no new, empty store there');
+    assert.equal(existsSync(wharf.root), false, 'nothing at all came back');
+  });
 });
 
 /** Read from the store directly: nothing in Docker's CLI shows a monitor's pid. */

@@ -15,7 +15,7 @@ import { removeContainerRootfs, unmountContainerRootfs } from './rootfs.ts';
  * record of it the monitor deletes itself, once its clients have heard of the exit.
  */
 export async function releaseContainer(options: { root: string; containerId: string }): Promise<void> {
-  await releaseResources(await openStore(options.root), options.containerId);
+  await releaseResources(await openStore(options.root, { create: false }), options.containerId);
 }
 
 /**
@@ -27,7 +27,7 @@ export async function releaseContainer(options: { root: string; containerId: str
  * between leaves, `system prune` removes (sweepRemovedContainers).
  */
 export async function removeAfterExit(options: { root: string; containerId: string }): Promise<() => Promise<void>> {
-  const store = await openStore(options.root);
+  const store = await openStore(options.root, { create: false });
   const dir = containerDir(store, options.containerId);
   const shared = networkIsShared(dir);
   // independent, each mostly waiting for a program (umount, ip)

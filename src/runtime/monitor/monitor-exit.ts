@@ -11,12 +11,18 @@ const plan = JSON.parse(readFileSync(PLAN_FILE, 'utf8')) as MonitorPlan;
 const release = await import('../containers/release.ts');
 const [exitCode, ran] = (await stdinText()).trim().split(' ').map(Number);
 
+/** Each write is this helper's last word on the container: a failure goes to monitor.log, and the clients still hear the status. */
 function record(update: ContainerUpdate): void {
-  const db = new MetadataDb(join(plan.root, 'metadata.db'));
   try {
-    db.transaction(() => updateContainer({ db } as never, plan.containerId, update));
-  } finally {
-    db.close();
+    // never a new store: when the data root was removed while the container ran, there is nothing left to record in
+    const db = new MetadataDb(join(plan.root, 'metadata.db'), { create: false });
+    try {
+      db.transaction(() => updateContainer({ db } as never, plan.containerId, update));
+    } finally {
+      db.close();
+    }
+  } catch (error) {
+    complain(error);
   }
 }
 

@@ -266,6 +266,9 @@ static bool was_oom_killed(void) {
 
 /* `runc run -d` leaves its record of the stopped container (and its cgroup); the next run of the same ID needs it gone. */
 static void delete_runtime_state(void) {
+  /* A data root removed while the container ran took the record with it; runc would make its root again, and the data
+   * root's directory with it. */
+  if (access(options.state_root, F_OK) != 0) return;
   char *argv[] = {(char *)options.runtime, "--root", (char *)options.state_root, "delete", "--force", (char *)options.id, NULL};
   int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
   pid_t pid = spawn(argv, devnull, devnull, devnull);
