@@ -144,3 +144,20 @@ describe('stats --no-stream', () => {
     for (const name of ['attach', 'container attach', 'top', 'container top', 'stats', 'container stats', 'container prune']) assert.ok(help.includes(name), name);
   });
 });
+
+describe('restart', () => {
+  it('stops and starts a running container again, taking -t, --timeout and the old --time', async (t) => {
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const id = ok(await wharf.run(['run', '-d', '--network', 'none', 'busybox', 'sleep', '300'])).stdout.trim();
+    const started = async () => ok(await wharf.run(['inspect', '-f', '{{.State.Status}} {{.State.StartedAt}}', id])).stdout.trim();
+    let previous = await started();
+    for (const flag of ['-t', '--timeout', '--time']) {
+      assert.equal(ok(await wharf.run(['restart', flag, '0', id])).stdout, `${id}\n`, flag);
+      const now = await started();
+      assert.match(now, /^running /, flag);
+      assert.notEqual(now, previous, `${flag}: a new start time`);
+      previous = now;
+    }
+  });
+});
