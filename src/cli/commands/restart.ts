@@ -6,17 +6,18 @@ import { startContainer } from '../../runtime/containers/start.ts';
 import { waitForStart } from '../../runtime/monitor/attach-client.ts';
 import type { CliContext } from '../context.ts';
 import { parseFlags, requireArgs } from '../flags.ts';
+import { STOP_FLAGS, stopOptions } from './stop-flags.ts';
 
 export async function run(context: CliContext, args: string[], path: string): Promise<number> {
-  const { values, positionals } = parseFlags(args, { timeout: { type: 'string', short: 't' }, time: { type: 'string' }, signal: { type: 'string', short: 's' } }, path);
+  const { values, positionals } = parseFlags(args, STOP_FLAGS, path);
   requireArgs(positionals, { min: 1 }, path, `${path} [OPTIONS] CONTAINER [CONTAINER...]`);
-  const time = (values.timeout ?? values.time) as string | undefined;
+  const options = stopOptions(values);
   const store = await context.store();
   let failed = false;
   for (const reference of positionals) {
     try {
       const record = resolveContainer(store, reference);
-      await stopContainer(store, record, { timeoutSeconds: time === undefined ? undefined : Number(time), signal: values.signal as string | undefined });
+      await stopContainer(store, record, options);
       await startContainer(store, resolveContainer(store, record.id), { waitForAttach: false });
       const status = await waitForStart(containerDir(store, record.id));
       if (status.error) throw new Error(status.error);

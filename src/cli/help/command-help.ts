@@ -57,6 +57,13 @@ const CREATE_FLAG_HELP: CommandHelp['flags'] = {
   volume: { text: 'Bind mount a volume' },
   workdir: { text: 'Working directory inside the container' },
 };
+/** The flags `stop` and `restart` share (STOP_FLAGS in src/cli/commands/stop-flags.ts). */
+const STOP_FLAG_HELP: CommandHelp['flags'] = {
+  signal: { text: 'Signal to send to the container' },
+  time: { text: 'Seconds to wait before killing the container (deprecated: use --timeout)', type: 'int' },
+  timeout: { text: 'Seconds to wait before killing the container', type: 'int' },
+};
+
 /** By canonical command path, the keys of COMMAND_MODULES in src/cli/command-table.ts. */
 export const COMMAND_HELP: Record<string, CommandHelp> = {
   'image ls': {
@@ -389,20 +396,12 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
   'container stop': {
     synopsis: '[OPTIONS] CONTAINER [CONTAINER...]',
     summary: 'Stop one or more running containers',
-    flags: {
-      signal: { text: 'Signal to send to the container' },
-      time: { text: 'Seconds to wait before killing the container (deprecated: use --timeout)', type: 'int' },
-      timeout: { text: 'Seconds to wait before killing the container', type: 'int' },
-    },
+    flags: STOP_FLAG_HELP,
   },
   'container restart': {
     synopsis: '[OPTIONS] CONTAINER [CONTAINER...]',
     summary: 'Restart one or more containers',
-    flags: {
-      signal: { text: 'Signal to send to the container' },
-      time: { text: 'Seconds to wait before killing the container (deprecated: use --timeout)', type: 'int' },
-      timeout: { text: 'Seconds to wait before killing the container', type: 'int' },
-    },
+    flags: STOP_FLAG_HELP,
   },
   'container kill': {
     synopsis: '[OPTIONS] CONTAINER [CONTAINER...]',
