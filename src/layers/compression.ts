@@ -1,7 +1,7 @@
 // Detects a stream's compression by its magic bytes and decompresses it: gzip and zstd in-process, xz and bzip2 by the system tools.
 import { spawn } from 'node:child_process';
-import { PassThrough, Readable, type Transform, type Writable } from 'node:stream';
-import { createGunzip, createGzip, createZstdDecompress, constants } from 'node:zlib';
+import { PassThrough, Readable, type Writable } from 'node:stream';
+import { createGunzip, createZstdDecompress } from 'node:zlib';
 import { InvalidContentError, WharfError } from '../errors.ts';
 import { ExpansionGuard } from './bounded.ts';
 import { layerLimits, type LayerLimits } from './limits.ts';
@@ -41,11 +41,6 @@ export async function decompressStream(input: Readable, options: DecompressOptio
   if (compression === 'none') return { stream: source, compression };
   const decoder = compression === 'gzip' || compression === 'zstd' ? zlibDecoder(compression) : toolDecoder(compression);
   return { stream: connect(source, decoder, compression, options), compression };
-}
-
-/** Gzip for pushes; level 6 is Go's (and so Docker's and BuildKit's) default. */
-export function compressGzip(options: { level?: number } = {}): Transform {
-  return createGzip({ level: options.level ?? constants.Z_DEFAULT_COMPRESSION });
 }
 
 interface Decoder {
