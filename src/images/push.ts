@@ -40,6 +40,8 @@ async function pushTags(store: Store, parsed: Reference, options: PushOptions): 
     const imageId = store.db.get('SELECT image_id FROM tags WHERE name = ?', canonicalString(reference))?.image_id as Digest | undefined;
     if (!imageId) throw new NotFoundError(`tag does not exist: ${familiarString(reference)}`);
     const ids = layerIds(store, imageId);
+    const concurrency = options.access.config.maxConcurrentUploads;
+    preparing(options.onProgress, (getImageRecord(store, imageId)?.diffIds ?? []).map((diffId) => digestHex(diffId).slice(0, 12)), concurrency);
     const mounted = new Set<Digest>();
     const pushed = await withLease(store, (lease) =>
       copyImage(storeSource(store, imageId, { lease }), registryDestination(repository, {
@@ -50,7 +52,7 @@ async function pushTags(store: Store, parsed: Reference, options: PushOptions): 
           mounted.add(descriptor.digest);
           options.onProgress({ status: `Mounted from ${from}`, id: ids(descriptor), progressDetail: {} });
         },
-      }), { concurrency: options.access.config.maxConcurrentUploads, onEvent: layerProgress(options.onProgress, { ids, mounted, concurrency: options.access.config.maxConcurrentUploads }) }),
+      }), { concurrency, onEvent: layerProgress(options.onProgress, { ids, mounted }) }),
     );
     store.db.transaction(() => {
       store.db.run('INSERT OR REPLACE INTO repo_digests (name, image_id) VALUES (?, ?)', `${fullName(reference)}@${pushed.digest}`, imageId);
@@ -88,19 +90,17 @@ function mountSources(store: Store, registry: string, blob: Digest): string[] {
   return rows.map((row) => String(row.name)).filter((name) => name.startsWith(prefix)).map((name) => name.slice(prefix.length, name.indexOf('@')));
 }
 
-/** Docker's push lines: `Preparing`, `Waiting`, `Pushing` (bars on a terminal), `Pushed`, `Layer already exists`; top layer first. */
-function layerProgress(
-  emit: ProgressSink,
-  { ids, mounted, concurrency }: { ids: (descriptor: Descriptor) => string; mounted: Set<Digest>; concurrency: number },
-): (event: CopyEvent) => void {
+/** Docker's first lines of a push: every layer `Preparing`, top layer first, and `Waiting` for those past the uploads at once. */
+function preparing(emit: ProgressSink, layerIds: string[], concurrency: number): void {
+  const layers = [...new Set(layerIds)].reverse();
+  layers.forEach((id) => emit({ status: 'Preparing', id, progressDetail: {} }));
+  layers.slice(concurrency).forEach((id) => emit({ status: 'Waiting', id, progressDetail: {} }));
+}
+
+/** Docker's lines as layers go: `Pushing` (bars on a terminal), `Pushed`, `Layer already exists`. */
+function layerProgress(emit: ProgressSink, { ids, mounted }: { ids: (descriptor: Descriptor) => string; mounted: Set<Digest> }): (event: CopyEvent) => void {
   return (event) => {
-    if (event.type === 'manifest-resolved') {
-      const layers = [...new Set(event.parsed.layers.map(ids))].reverse();
-      layers.forEach((id) => emit({ status: 'Preparing', id, progressDetail: {} }));
-      layers.slice(concurrency).forEach((id) => emit({ status: 'Waiting', id, progressDetail: {} }));
-      return;
-    }
-    if (event.type === 'manifest-written' || event.kind !== 'layer') return;
+    if (event.type === 'layers-to-encode' || event.type === 'manifest-resolved' || event.type === 'manifest-written' || event.kind !== 'layer') return;
     const id = ids(event.descriptor);
     if (event.type === 'blob-skipped' && !mounted.has(event.descriptor.digest)) emit({ status: 'Layer already exists', id, progressDetail: {} });
     if (event.type === 'blob-progress') emit({ status: 'Pushing', id, progressDetail: { current: event.bytes, total: event.descriptor.size } });

@@ -17,7 +17,7 @@ export interface ParallelGzipOptions {
  */
 const DEFAULT_LEVEL = constants.Z_BEST_SPEED;
 const DEFAULT_BLOCK_BYTES = 1 << 20;
-const DEFAULT_CONCURRENCY = 4;
+const DEFAULT_CONCURRENCY = 2;
 /** Deflate's window: each block is primed with the input before it, so splitting costs almost nothing in size. */
 const WINDOW_BYTES = 32 << 10;
 /** A block whose sample deflates to more than this fraction of it is stored: zlib's level 1 runs at ~36 MB/s on random bytes, for nothing. */

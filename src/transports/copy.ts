@@ -1,8 +1,9 @@
 // Copies an image, or a whole index, from any ImageSource to any ImageDestination, byte for byte.
-// Blobs go first (the config, then layers in parallel), manifests after the blobs they name, the index last,
-// so a destination never holds a manifest whose blobs it lacks.
+// Blobs go first (layers the source encodes as they go, the config, then layers in parallel), manifests after the
+// blobs they name, the index last, so a destination never holds a manifest whose blobs it lacks.
 import { Transform, type Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Digest } from '../digest/digest.ts';
 import { InvalidContentError, WharfError } from '../errors.ts';
 import { isIndexMediaType, MediaType } from '../oci/media-types.ts';
 import { hostPlatform, selectManifest } from '../oci/platform.ts';
@@ -14,6 +15,7 @@ import type { ImageDestination, ImageSource, ManifestBytes, PutManifestOptions }
 export type BlobKind = 'config' | 'layer';
 
 export type CopyEvent =
+  | { type: 'layers-to-encode'; layers: Descriptor[] }
   | { type: 'manifest-resolved'; manifest: ManifestBytes; parsed: ImageManifest }
   | { type: 'blob-skipped'; descriptor: Descriptor; kind: BlobKind }
   | { type: 'blob-started'; descriptor: Descriptor; kind: BlobKind }
@@ -29,12 +31,16 @@ export interface CopyOptions {
   /** Layers copied at once. */
   concurrency?: number;
   onEvent?: (event: CopyEvent) => void;
+  /** Blobs already sent in this copy (encoded as they went): not asked about or sent again. */
+  copied?: Set<Digest>;
 }
 
 const DEFAULT_CONCURRENCY = 3;
 
 /** Returns the top-level manifest written: the index with `all`, else the image manifest. */
 export async function copyImage(source: ImageSource, destination: ImageDestination, options: CopyOptions = {}): Promise<ManifestBytes> {
+  const encoded = await copyLayersToEncode(source, destination, options);
+  if (encoded.size) options = { ...options, copied: encoded };
   const top = await source.manifest();
   let written: ManifestBytes;
   if (isIndexMediaType(top.mediaType)) {
@@ -72,8 +78,46 @@ async function copyManifest(
   return manifest;
 }
 
+/**
+ * Streams each layer the source encodes into the destination as it is made (Docker compresses into its upload so):
+ * bytes are compressed, stored and sent in one pass, not written, made durable and read back first. Reports each
+ * under its plain descriptor. A layer whose upload failed but whose encoding was kept is left for the usual copy,
+ * which retries from the kept blob.
+ */
+async function copyLayersToEncode(source: ImageSource, destination: ImageDestination, options: CopyOptions): Promise<Set<Digest>> {
+  const sent = new Set<Digest>();
+  if (!source.layersToEncode || !destination.putBlobAsMade) return sent;
+  const putBlobAsMade = destination.putBlobAsMade.bind(destination);
+  const layers = await source.layersToEncode();
+  if (layers.length === 0) return sent;
+  const emit = options.onEvent;
+  emit?.({ type: 'layers-to-encode', layers: layers.map((layer) => layer.plain) });
+  await eachLimited(layers, options.concurrency ?? DEFAULT_CONCURRENCY, async ({ plain, open }) => {
+    emit?.({ type: 'blob-started', descriptor: plain, kind: 'layer' });
+    const { stream, described, encoded } = await open((bytes) => emit?.({ type: 'blob-progress', descriptor: plain, kind: 'layer', bytes }));
+    const uploaded = await putBlobAsMade(stream, described).then(
+      () => true,
+      (error: unknown) => {
+        // The store goes on without the upload (a failed encoding is the error worth telling, and `encoded` throws it).
+        stream.unpipe();
+        stream.resume();
+        if (isConnectionCut(error)) return false;
+        encoded.catch(() => undefined);
+        // A registry's answer is this layer's; a failed dial is every layer's one shared error, named by none.
+        throw error instanceof RegistryError ? namingBlob(error, plain, 'layer') : error;
+      },
+    );
+    const descriptor = await encoded;
+    if (!uploaded) return;
+    sent.add(descriptor.digest);
+    emit?.({ type: 'blob-done', descriptor: plain, kind: 'layer' });
+  });
+  return sent;
+}
+
 async function copyBlob(source: ImageSource, destination: ImageDestination, descriptor: Descriptor, kind: BlobKind, options: CopyOptions): Promise<void> {
   const emit = options.onEvent;
+  if (options.copied?.has(descriptor.digest)) return;
   if (await destination.hasBlob(descriptor)) {
     emit?.({ type: 'blob-skipped', descriptor, kind });
     return;

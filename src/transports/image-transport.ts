@@ -1,6 +1,7 @@
 // What any place images live offers to a copy: a source yields manifests and blobs, a destination takes them.
-// Lifecycle of a copy: source.manifest() → for each blob: destination.hasBlob() ? skip : putBlob() → putManifest()
-// for every image manifest, then for the index → destination.commit() (an archive writes its index there) → close both.
+// Lifecycle of a copy: layers the source encodes as it goes → destination.putBlobAsMade(), where both sides can;
+// then source.manifest() → for each blob: destination.hasBlob() ? skip : putBlob() → putManifest() for every image
+// manifest, then for the index → destination.commit() (an archive writes its index there) → close both.
 import type { Readable } from 'node:stream';
 import type { Digest } from '../digest/digest.ts';
 import type { Descriptor } from '../oci/types.ts';
@@ -19,7 +20,28 @@ export interface ImageSource {
   blob(descriptor: Descriptor): Promise<Readable>;
   /** A blob from `offset` on, for resuming; a source that cannot seek starts at 0 and says so. */
   blobFrom?(descriptor: Descriptor, offset: number): Promise<{ stream: Readable; offset: number }>;
+  /**
+   * Layers the source encodes as it copies them (a stored plain layer, gzipped for a push). Their digests are known
+   * only once encoded, so a destination that takes such blobs gets them first, and manifest() is asked for after.
+   */
+  layersToEncode?(): Promise<LayerEncoding[]>;
   close(): Promise<void>;
+}
+
+export interface LayerEncoding {
+  /** The layer as stored before encoding: its plain tar (digest the diff ID, the uncompressed size). */
+  plain: Descriptor;
+  /** Starts encoding; `onPlainBytes` hears how much of the plain layer has been read. */
+  open(onPlainBytes: (bytes: number) => void): Promise<MadeLayer>;
+}
+
+export interface MadeLayer {
+  /** The encoded bytes as they are made. */
+  stream: Readable;
+  /** Resolves once every byte is made and hashed: what an upload's closing request names. */
+  described: Promise<Descriptor>;
+  /** Resolves once the source keeps the encoding, verified, durable and recorded. */
+  encoded: Promise<Descriptor>;
 }
 
 export interface PutManifestOptions {
@@ -36,6 +58,8 @@ export interface ImageDestination {
   putBlob(descriptor: Descriptor, content: Readable): Promise<void>;
   /** Like putBlob, keeping what arrived of an interrupted earlier copy and asking `open` only for the rest. */
   putBlobFrom?(descriptor: Descriptor, open: (offset: number) => Promise<{ stream: Readable; offset: number }>): Promise<void>;
+  /** Stores a blob whose descriptor is known only at its end (`described` resolves then): Docker's streamed upload. */
+  putBlobAsMade?(content: Readable, described: Promise<Descriptor>): Promise<void>;
   putManifest(manifest: ManifestBytes, options: PutManifestOptions): Promise<void>;
   /** Makes the copy visible as one step, where the destination can (an archive writes its index and closes). */
   commit(): Promise<void>;

@@ -19,6 +19,7 @@ export function registryDestination(repository: Repository, options: RegistryDes
   return {
     hasBlob: async (descriptor) => (await repository.hasBlob(descriptor)) || (await mountFromSibling(repository, descriptor, options)),
     putBlob: (descriptor: Descriptor, content: Readable) => repository.upload(descriptor, content, { chunkBytes: options.chunkBytes }),
+    putBlobAsMade: (content: Readable, described: Promise<Descriptor>) => repository.uploadAsMade(content, described, { chunkBytes: options.chunkBytes }),
     putManifest: async (manifest: ManifestBytes, { topLevel }: PutManifestOptions) => {
       await repository.putManifest(topLevel && options.tag ? options.tag : manifest.digest, manifest);
     },

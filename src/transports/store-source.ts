@@ -6,33 +6,48 @@ import { MediaType } from '../oci/media-types.ts';
 import type { Descriptor, ImageManifest } from '../oci/types.ts';
 import type { Lease } from '../store/leases.ts';
 import type { Store } from '../store/store.ts';
-import { getImageRecord } from '../images/image-records.ts';
+import { getImageRecord, type ImageRecord } from '../images/image-records.ts';
 import { NotFoundError } from '../errors.ts';
-import { gzipLayer } from './gzip-layers.ts';
-import type { ImageSource, ManifestBytes } from './image-transport.ts';
-import { localImage } from './local-image.ts';
+import { gzipLayer, openGzipLayer, plainLayerDescriptor, storedGzipLayer } from './gzip-layers.ts';
+import type { ImageSource, LayerEncoding, ManifestBytes } from './image-transport.ts';
+import { localImage, type ImageManifestView } from './local-image.ts';
 
 export function storeSource(store: Store, imageId: Digest, options: { lease: Lease }): ImageSource {
   let manifest: Promise<ManifestBytes> | undefined;
   return {
     manifest: () => (manifest ??= pushManifest(store, imageId, options.lease)),
     blob: async (descriptor: Descriptor): Promise<Readable> => store.content.read(descriptor.digest),
+    layersToEncode: () => layersToEncode(store, imageId, options.lease),
     close: async () => undefined,
   };
 }
 
-async function pushManifest(store: Store, imageId: Digest, lease: Lease): Promise<ManifestBytes> {
-  const view = await localImage(store, imageId);
+/** The image as it came, when it came with a manifest whose blobs are all here: it goes out so, with the same digest everywhere. */
+async function ownManifest(store: Store, imageId: Digest, view: ImageManifestView, lease: Lease): Promise<ManifestBytes | undefined> {
   const blobs = [view.config, ...view.layers];
   blobs.forEach((blob) => lease.add(blob.digest));
-  const record = getImageRecord(store, imageId);
-  if (!record) throw new NotFoundError(`No such image: ${imageId}`);
+  const record = requireRecord(store, imageId);
   const present = await Promise.all(blobs.map((blob) => store.content.has(blob.digest)));
-  // An image that came with a manifest goes out with it, so its digest is the same in every registry.
-  if (record.manifestDigest === view.manifestDigest && present.every(Boolean)) {
-    return { bytes: view.manifestBytes, digest: view.manifestDigest, mediaType: view.manifestMediaType };
-  }
-  const layers = await Promise.all(record.diffIds.map((diffId) => gzipLayer(store, diffId, lease)));
+  if (record.manifestDigest !== view.manifestDigest || !present.every(Boolean)) return undefined;
+  return { bytes: view.manifestBytes, digest: view.manifestDigest, mediaType: view.manifestMediaType };
+}
+
+/** The layers of an image without a manifest of its own that have no gzip encoding yet (each layer once). */
+async function layersToEncode(store: Store, imageId: Digest, lease: Lease): Promise<LayerEncoding[]> {
+  if (await ownManifest(store, imageId, await localImage(store, imageId), lease)) return [];
+  const missing: Digest[] = [];
+  for (const diffId of new Set(requireRecord(store, imageId).diffIds)) if (!(await storedGzipLayer(store, diffId, lease))) missing.push(diffId);
+  return missing.map((diffId) => ({
+    plain: plainLayerDescriptor(store, diffId),
+    open: (onPlainBytes) => openGzipLayer(store, diffId, lease, onPlainBytes),
+  }));
+}
+
+async function pushManifest(store: Store, imageId: Digest, lease: Lease): Promise<ManifestBytes> {
+  const view = await localImage(store, imageId);
+  const own = await ownManifest(store, imageId, view, lease);
+  if (own) return own;
+  const layers = await Promise.all(requireRecord(store, imageId).diffIds.map((diffId) => gzipLayer(store, diffId, lease)));
   const manifest: ImageManifest = {
     schemaVersion: 2,
     mediaType: MediaType.dockerManifest,
@@ -42,4 +57,10 @@ async function pushManifest(store: Store, imageId: Digest, lease: Lease): Promis
   // Docker's own layout of a schema2 manifest (three-space indentation), so it reads the same in a registry.
   const bytes = Buffer.from(JSON.stringify(manifest, null, 3));
   return { bytes, digest: sha256Of(bytes), mediaType: MediaType.dockerManifest };
+}
+
+function requireRecord(store: Store, imageId: Digest): ImageRecord {
+  const record = getImageRecord(store, imageId);
+  if (!record) throw new NotFoundError(`No such image: ${imageId}`);
+  return record;
 }

@@ -1,10 +1,13 @@
 // `wharf push` to the real distribution registry: Docker's lines, digests skopeo and Docker agree with, byte-for-byte
-// manifests for pulled images, compression done once, cross-repository mounts, -a, and Docker's errors.
+// manifests for pulled images, compression done once and streamed into the upload, cross-repository mounts, -a, and Docker's errors.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import { failsWithOneLine, hex, lines, ok, writeArchive } from '../helpers/cli-fixtures.ts';
 import { busyboxFixture, type BuiltImage } from '../helpers/image-builder.ts';
+import { startFaultProxy } from '../helpers/fault-proxy.ts';
 import { skopeo, startDistribution, startDockerd, type Distribution } from '../helpers/peers.ts';
 import { seedImage } from '../helpers/registry-seed.ts';
 import { suiteScope } from '../helpers/suite-scope.ts';
@@ -59,6 +62,27 @@ describe('wharf push', { concurrency: 4 }, () => {
     const second = ok(await wharf.run(['push', name])).stdout;
     assert.equal(pushedDigest(second), first);
     assert.equal(lines(second).filter((line) => line.endsWith('Layer already exists')).length, 2);
+  });
+
+  it("gzips a loaded image's layers into their uploads, keeps the gzip, and a second registry gets the same manifest", async (t) => {
+    const proxy = await startFaultProxy(t, registry!.url);
+    const name = `${proxy.host}/team/streamed:v1`;
+    const { wharf, image } = await loadBusybox(t, name);
+    const digest = pushedDigest(ok(await wharf.run(['push', name])).stdout);
+    // Docker's streamed upload: the layer's bytes in one PATCH as they are made, then a PUT naming the digest.
+    const patches = proxy.log.filter((line) => line.startsWith('PATCH /v2/team/streamed/blobs/uploads/'));
+    assert.equal(patches.length, image.layers.length, proxy.log.join('\n'));
+    const manifest = JSON.parse(ok(await skopeo(['inspect', '--raw', '--tls-verify=false', `docker://${name}`])).stdout);
+    for (const [i, layer] of manifest.layers.entries()) {
+      const blob = Buffer.from(await (await fetch(`${registry!.url}/v2/team/streamed/blobs/${layer.digest}`)).arrayBuffer());
+      assert.equal(`sha256:${createHash('sha256').update(gunzipSync(blob)).digest('hex')}`, image.diffIds[i]);
+    }
+    const other = (await startDistribution(t))!;
+    const elsewhere = `${other.host}/team/streamed:v1`;
+    ok(await wharf.run(['tag', name, elsewhere]));
+    const again = ok(await wharf.run(['push', elsewhere])).stdout;
+    assert.equal(pushedDigest(again), digest);
+    assert.equal(lines(again).filter((line) => line.endsWith(': Pushed')).length, image.layers.length, 'the kept gzip blobs are sent');
   });
 
   it('keeps the digest of a pulled image byte for byte, mounting its layers from the repository it came from', async (t) => {

@@ -294,8 +294,8 @@ describe('registry faults', { concurrency: 3 }, () => {
       const proxy = await startFaultProxy(t, own.url);
       const env = (await pushSetup(t, proxy.host))!;
       const { wharf, name } = env;
-      // Every upload stalls past its first MiB (the config is smaller and goes through).
-      const stall = proxy.add({ method: 'PUT', path: /\/blobs\/uploads\/.*digest=/, action: { kind: 'stall-upload', afterBytes: 1 << 20 } });
+      // Every layer's upload stalls past its first MiB: a loaded image's layers stream in a PATCH as they are gzipped.
+      const stall = proxy.add({ method: 'PATCH', path: /\/blobs\/uploads\//, action: { kind: 'stall-upload', afterBytes: 1 << 20 } });
       const { images } = await storeState(wharf);
       const pushing = wharf.run(['push', name]);
       await untilStalled(stall, pushing);

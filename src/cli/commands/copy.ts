@@ -49,12 +49,11 @@ export async function run(context: CliContext, args: string[], path: string): Pr
 
 /** skopeo's lines, as it prints them when not on a terminal. */
 function progressLine(event: CopyEvent): string | undefined {
-  const noun = event.type === 'manifest-resolved' || event.type === 'manifest-written' ? '' : event.kind === 'config' ? 'config' : 'blob';
   switch (event.type) {
     case 'blob-started':
-      return `Copying ${noun} ${event.descriptor.digest}`;
+      return `Copying ${event.kind === 'config' ? 'config' : 'blob'} ${event.descriptor.digest}`;
     case 'blob-skipped':
-      return `Copying ${noun} ${digestHex(event.descriptor.digest).slice(0, 12)} skipped: already exists`;
+      return `Copying ${event.kind === 'config' ? 'config' : 'blob'} ${digestHex(event.descriptor.digest).slice(0, 12)} skipped: already exists`;
     case 'manifest-written':
       return isIndexMediaType(event.manifest.mediaType) ? 'Writing manifest list to image destination' : 'Writing manifest to image destination';
     default:

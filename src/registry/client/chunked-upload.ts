@@ -12,7 +12,8 @@ export interface UploadSession {
   failure(response: HttpResponse, what: string): Promise<Error>;
 }
 
-export async function uploadInChunks(session: UploadSession, start: URL, descriptor: Descriptor, content: Readable, chunkBytes: number): Promise<void> {
+/** `described` gives the digest the closing PUT names: known from the start, or once the bytes are all made. */
+export async function uploadInChunks(session: UploadSession, start: URL, content: Readable, chunkBytes: number, described: Promise<Descriptor>): Promise<void> {
   let location = start;
   let offset = 0;
   for await (const chunk of chunksOf(content, chunkBytes)) {
@@ -23,10 +24,11 @@ export async function uploadInChunks(session: UploadSession, start: URL, descrip
     };
     const response = await session.client.request({ method: 'PATCH', path: location.href, scopes: session.scopes, headers, body: chunk });
     response.body.resume();
-    if (response.status !== 202) throw await session.failure(response, `upload of ${descriptor.digest}`);
+    if (response.status !== 202) throw await session.failure(response, 'upload of a blob');
     location = new URL(String(response.headers.location ?? location.href), response.url);
     offset += chunk.length;
   }
+  const descriptor = await described;
   location.searchParams.set('digest', descriptor.digest);
   const done = await session.client.request({ method: 'PUT', path: location.href, scopes: session.scopes, headers: { 'content-length': '0' } });
   done.body.resume();

@@ -54,6 +54,15 @@ const MAX_REDIRECTS = 10;
 const DEFAULT_TEXT_LIMIT = 8 << 20;
 const RETRIED_STATUSES = new Set([429, 500, 502, 503, 504]);
 
+/**
+ * The registry answered (a refusal, say) before a streamed body was all sent: the rest is not sent, so its producer is
+ * free to stop, and the connection, which cannot carry another request, goes once the answer is read.
+ */
+function stopSending(body: Readable, outgoing: http.ClientRequest, incoming: http.IncomingMessage): void {
+  body.unpipe(outgoing);
+  incoming.on('close', () => outgoing.destroy());
+}
+
 export class HttpTransport {
   private readonly agents = new Map<string, http.Agent>();
 
@@ -113,6 +122,7 @@ export class HttpTransport {
         // From here on, a silent connection is a stalled body: the reader sees the error.
         outgoing.setTimeout(IDLE_TIMEOUT_MS);
         incoming.on('error', () => undefined);
+        if (request.body && !Buffer.isBuffer(request.body) && !outgoing.writableEnded) stopSending(request.body, outgoing, incoming);
         resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body: incoming, url, text: (limit) => readText(incoming, limit) });
       });
       if (request.body === undefined) outgoing.end();

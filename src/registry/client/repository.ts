@@ -6,7 +6,7 @@ import { MediaType } from '../../oci/media-types.ts';
 import type { Descriptor } from '../../oci/types.ts';
 import type { ManifestBytes } from '../../transports/image-transport.ts';
 import { pullScope, pushScope } from './auth/scopes.ts';
-import { uploadInChunks } from './chunked-upload.ts';
+import { uploadInChunks, type UploadSession } from './chunked-upload.ts';
 import type { HttpResponse } from './http-transport.ts';
 import type { RegistryClient } from './registry-client.ts';
 import { describeFailure, RegistryError, RegistryNotFoundError } from './registry-errors.ts';
@@ -89,7 +89,7 @@ export class Repository {
     response.body.resume();
     if (response.status === 201) return true;
     if (response.status === 202) {
-      await this.cancelUpload(response);
+      if (response.headers.location) await this.cancelUpload(new URL(response.headers.location, response.url));
       return false;
     }
     throw await this.failure(response, `mount of ${descriptor.digest}`);
@@ -97,19 +97,47 @@ export class Repository {
 
   /** A monolithic upload: POST opens the session (and settles auth), PUT streams the bytes with the digest. */
   async upload(descriptor: Descriptor, content: Readable, options: { chunkBytes?: number } = {}): Promise<void> {
-    const session = await this.request('POST', 'blobs/uploads/', { 'content-length': '0' });
-    session.body.resume();
-    if (session.status !== 202) throw await this.failure(session, `upload of ${descriptor.digest}`);
-    const location = new URL(String(session.headers.location), session.url);
-    if (options.chunkBytes) {
-      const failure = (response: HttpResponse, what: string) => this.failure(response, what);
-      return uploadInChunks({ client: this.client, scopes: this.scopes, failure }, location, descriptor, content, options.chunkBytes);
-    }
+    const location = await this.openUpload(descriptor.digest);
+    if (options.chunkBytes) return uploadInChunks(this.session(), location, content, options.chunkBytes, Promise.resolve(descriptor));
     location.searchParams.set('digest', descriptor.digest);
     const headers = { 'content-type': 'application/octet-stream', 'content-length': String(descriptor.size) };
     const response = await this.client.request({ method: 'PUT', path: location.href, scopes: this.scopes, headers, body: content });
     response.body.resume();
     if (response.status !== 201) throw await this.failure(response, `upload of ${descriptor.digest}`);
+  }
+
+  /**
+   * An upload of bytes still being made, as Docker pushes a layer it compresses: one PATCH streams them (or PATCHes of
+   * `chunkBytes`), and the PUT that names the digest waits for `described`. The session is cancelled if that fails.
+   */
+  async uploadAsMade(content: Readable, described: Promise<Descriptor>, options: { chunkBytes?: number } = {}): Promise<void> {
+    const location = await this.openUpload('a layer');
+    if (options.chunkBytes) return uploadInChunks(this.session(), location, content, options.chunkBytes, described);
+    const headers = { 'content-type': 'application/octet-stream' };
+    const response = await this.client.request({ method: 'PATCH', path: location.href, scopes: this.scopes, headers, body: content });
+    response.body.resume();
+    if (response.status !== 202) throw await this.failure(response, 'upload of a layer');
+    const next = new URL(String(response.headers.location ?? location.href), response.url);
+    const descriptor = await described.catch(async (error: unknown) => {
+      await this.cancelUpload(next);
+      throw error;
+    });
+    next.searchParams.set('digest', descriptor.digest);
+    const done = await this.client.request({ method: 'PUT', path: next.href, scopes: this.scopes, headers: { 'content-length': '0' } });
+    done.body.resume();
+    if (done.status !== 201) throw await this.failure(done, `upload of ${descriptor.digest}`);
+  }
+
+  /** POST opens an upload session (and settles auth); resolves to where its bytes go. */
+  private async openUpload(what: string): Promise<URL> {
+    const session = await this.request('POST', 'blobs/uploads/', { 'content-length': '0' });
+    session.body.resume();
+    if (session.status !== 202) throw await this.failure(session, `upload of ${what}`);
+    return new URL(String(session.headers.location), session.url);
+  }
+
+  private session(): UploadSession {
+    return { client: this.client, scopes: this.scopes, failure: (response, what) => this.failure(response, what) };
   }
 
   async putManifest(reference: string, manifest: ManifestBytes): Promise<Digest> {
@@ -142,10 +170,8 @@ export class Repository {
     return `/v2/${this.name}/${suffix}`;
   }
 
-  private async cancelUpload(session: HttpResponse): Promise<void> {
-    const location = session.headers.location;
-    if (!location) return;
-    const response = await this.client.request({ method: 'DELETE', path: new URL(location, session.url).href, scopes: this.scopes });
+  private async cancelUpload(location: URL): Promise<void> {
+    const response = await this.client.request({ method: 'DELETE', path: location.href, scopes: this.scopes });
     response.body.resume();
   }
 
