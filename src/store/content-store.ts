@@ -10,6 +10,7 @@ import { crypto, digestAlgorithm, digestHex, type Digest } from '../digest/diges
 import { assertDigest } from '../digest/hashing-stream.ts';
 import { hashingStreamFor } from '../digest/worker-hashing-stream.ts';
 import { InvalidContentError, NotFoundError, withPath } from '../errors.ts';
+import { WritebackFile } from '../streams/writeback-file.ts';
 
 // Node's fs fetched on use, not imported: an ES import of node:fs or node:fs/promises loads the promise API
 // and readline behind it, ~2 ms of start-up that a command opening the store only to read the DB never uses.
@@ -117,7 +118,7 @@ export class ContentStore {
     const hashing = hashingStreamFor(algorithm, options.sizeHint);
     try {
       // A deep buffer lets hashing run ahead while the previous chunk is still being written.
-      const sink = fs().createWriteStream(temp, { flags: 'wx', mode: 0o644, highWaterMark: 4 << 20 });
+      const sink = new WritebackFile(temp, { flags: 'wx', mode: 0o644, highWaterMark: 4 << 20 });
       if (options.tap) {
         // A tap that rejects the content (a hostile layer, say) aborts the whole write.
         options.tap.on('error', (error) => hashing.destroy(error));
