@@ -1,9 +1,9 @@
 // Where `save` and `export` write their tar: stdout (never a terminal), or -o FILE written whole to a temp file, fsynced, then renamed into place.
-import { createWriteStream } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { WharfError } from '../../errors.ts';
+import { WritebackFile } from '../../streams/writeback-file.ts';
 import type { CliContext } from '../context.ts';
 
 export async function writeTarOutput(context: CliContext, file: string | undefined, produce: (output: Writable) => Promise<void>): Promise<void> {
@@ -13,7 +13,7 @@ export async function writeTarOutput(context: CliContext, file: string | undefin
   }
   const temp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
   // a deep buffer keeps reading blobs while earlier bytes are still being written
-  const output = createWriteStream(temp, { highWaterMark: 4 << 20 });
+  const output = new WritebackFile(temp, { flags: 'w', highWaterMark: 4 << 20 });
   try {
     await produce(output);
     const handle = await open(temp, 'r');

@@ -1,7 +1,6 @@
 // A `docker save` archive as an ImageDestination (`docker-archive:FILE[:REF]`), in the Docker 25+ layout archive-writer.ts writes.
 // Blobs stream straight into the tar, one entry at a time (a tar is sequential: parallel layers wait their turn), each hashed as
 // it passes; the archive is written to a temp file and only put in place, without replacing anything, once it is complete.
-import { createWriteStream } from 'node:fs';
 import { link, open, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -14,6 +13,7 @@ import { isIndexMediaType } from '../../oci/media-types.ts';
 import type { Descriptor } from '../../oci/types.ts';
 import { canonicalString, familiarString, type Reference } from '../../reference/reference.ts';
 import { isNotFound, syncDirectory } from '../../store/content-store.ts';
+import { WritebackFile } from '../../streams/writeback-file.ts';
 import { addArchiveMetadata, blobName, type SaveEntry } from '../archive-writer.ts';
 import { parseImageManifest } from '../copy.ts';
 import type { ImageDestination, ManifestBytes, PutManifestOptions } from '../image-transport.ts';
@@ -23,7 +23,7 @@ const FIXED_MTIME = new Date(0);
 export async function dockerArchiveDestination(file: string, options: { reference?: Reference } = {}): Promise<ImageDestination> {
   const replaceable = await checkTarget(file);
   const temp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}-${crypto().randomBytes(4).toString('hex')}.tmp`);
-  const output = createWriteStream(temp, { flags: 'wx', mode: 0o644, highWaterMark: 4 << 20 });
+  const output = new WritebackFile(temp, { flags: 'wx', mode: 0o644, highWaterMark: 4 << 20 });
   const pack = tar.pack();
   const done = pipeline(pack, output);
   // Observed here; awaited on commit, or swallowed on close after a failure that already reported itself.
