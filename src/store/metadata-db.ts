@@ -1,6 +1,7 @@
 // The metadata database (SQLite in WAL mode): schema, connection settings, and transactions.
 import { DatabaseSync } from 'node:sqlite';
 import { pathToFileURL } from 'node:url';
+import { SystemError } from '../errors.ts';
 
 const SCHEMA_VERSION = 3;
 
@@ -135,9 +136,11 @@ export type Row = Record<string, string | number | bigint | null | Uint8Array>;
 
 export class MetadataDb {
   readonly db: DatabaseSync;
+  private readonly file: string;
 
   /** With `create: false` a missing file is an error, not a new empty store (SQLite's mode=rw). */
   constructor(file: string, options: { create?: boolean } = {}) {
+    this.file = file;
     const target = options.create === false ? `${pathToFileURL(file).href}?mode=rw` : file;
     this.db = new DatabaseSync(target, { timeout: BUSY_TIMEOUT_MS });
     this.db.exec('PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;');
@@ -183,12 +186,22 @@ export class MetadataDb {
       this.db.exec('COMMIT');
       return result;
     } catch (error) {
-      this.db.exec('ROLLBACK');
-      throw error;
+      // SQLite has already rolled back a commit that failed for want of space (SQLITE_FULL): a ROLLBACK would only
+      // replace the error that says why with "no transaction is active".
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw this.worded(error);
     }
   }
 
   close(): void {
     this.db.close();
   }
+
+  /** A full disk in Go's words, naming the database, as the store's other writes say it; other errors as they are. */
+  private worded(error: unknown): unknown {
+    if ((error as { errcode?: number })?.errcode !== SQLITE_FULL) return error;
+    return new SystemError(`write ${this.file}: no space left on device`, { cause: error });
+  }
 }
+
+const SQLITE_FULL = 13;
