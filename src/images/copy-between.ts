@@ -59,8 +59,9 @@ export async function copyBetween(from: ImageLocation, to: ImageLocation, option
 async function copyOpened(from: ImageLocation, to: ImageLocation, options: CopyBetweenOptions, opened: Opened): Promise<ManifestBytes> {
   const source = await openSource(from, to, opened);
   try {
-    const top = await source.manifest();
-    const whole = options.all && isIndexMediaType(top.mediaType);
+    // Asked only for --all: a source that encodes layers as it copies (the store's) must not make its manifest first.
+    const top = options.all ? await source.manifest() : undefined;
+    const whole = top !== undefined && isIndexMediaType(top.mediaType);
     // Refused before a byte is copied: these destinations keep one image per name.
     if (whole && (to.transport === 'docker-archive' || to.transport === 'wharf')) {
       throw new InvalidArgumentError(`${to.transport === 'wharf' ? 'the local store' : 'a docker archive'} cannot hold an image index: copy one platform, without --all`, { fromDaemon: false });

@@ -129,6 +129,25 @@ describe('wharf copy', { concurrency: 4 }, () => {
     assert.deepEqual(layoutIndex(layout).manifests.map((m) => m.digest), [entry.digest, entry.digest]);
   });
 
+  it("copies a loaded image from the store to a registry, gzipping its layers as they go, to the digest push then gives", async (t) => {
+    const registry = await startDistribution(t);
+    if (!registry || !needPeers(t, 'skopeo')) return;
+    const wharf = makeWharf(t);
+    const { image, archive } = await busyboxArchive(tempDir(t), 'classic');
+    ok(await wharf.run(['load', '-q', '-i', archive]));
+    const remote = `${registry.host}/team/from-store:v1`;
+    const output = lines(ok(await wharf.run(['copy', 'busybox:latest', `docker://${remote}`])).stdout);
+    // skopeo's lines, each layer named as the store holds it (its diff ID) while its gzip is still being made
+    for (const diffId of image.diffIds) assert.ok(output.includes(`Copying blob ${diffId}`), output.join('\n'));
+    assert.equal(output.at(-1), 'Writing manifest to image destination');
+    const config = JSON.parse(ok(await skopeo(['inspect', '--config', '--raw', '--tls-verify=false', `docker://${remote}`])).stdout);
+    assert.deepEqual(config.rootfs.diff_ids, image.diffIds);
+    const copied = JSON.parse(ok(await skopeo(['inspect', '--tls-verify=false', `docker://${remote}`])).stdout).Digest;
+    ok(await wharf.run(['tag', 'busybox:latest', `${registry.host}/team/pushed:v1`]));
+    const pushed = lines(ok(await wharf.run(['push', `${registry.host}/team/pushed:v1`])).stdout).at(-1);
+    assert.match(pushed ?? '', new RegExp(`^v1: digest: ${copied} size: \\d+$`), 'push sends the gzip copy kept');
+  });
+
   it('copies a multi-platform index whole with --all, or the host or --platform image without it', async (t) => {
     const wharf = makeWharf(t);
     const dir = tempDir(t);
