@@ -51,7 +51,11 @@ interface Decoder {
   stop(): void;
 }
 
-const GUNZIP_CHUNK_BYTES = 256 << 10;
+/**
+ * Output pieces of 1 MiB: each piece is a trip from libuv's pool back to this thread, and on this VM a thread's
+ * wake-up costs more than the bytes (a 1 GB pull: 5.86 s with 256 KiB pieces, 5.58 s with these, means of four).
+ */
+const GUNZIP_CHUNK_BYTES = 1 << 20;
 
 function zlibDecoder(compression: 'gzip' | 'zstd'): Decoder {
   // 256 KiB out per step, not zlib's 16 KiB: per-chunk overhead was 40% of inflating a layer (500 -> 300 ms CPU for 215 MB).
