@@ -9,6 +9,11 @@ import { noteStreamedBytes } from '../streams/scavenge.ts';
 
 /** The ring's size: also the most bytes handed over and not yet hashed. */
 const RING_BYTES = 8 << 20;
+/**
+ * Bytes handed to the worker per message. Each message wakes the worker and its acknowledgement wakes this thread;
+ * on this VM a wake-up costs more than hashing 64 KiB, the size a socket delivers.
+ */
+const POST_BYTES = 1 << 20;
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -17,13 +22,18 @@ const ring = new Uint8Array(workerData);
 const jobs = new Map();
 parentPort.on('message', ([id, kind, a, b]) => {
   if (kind === 'start') jobs.set(id, createHash(a));
-  else if (kind === 'data') { jobs.get(id).update(ring.subarray(a, a + b)); parentPort.postMessage([id, 'ack', b]); }
-  else { parentPort.postMessage([id, 'digest', jobs.get(id).digest('hex')]); jobs.delete(id); }
+  else if (kind === 'batch') {
+    for (let i = 0; i < a.length; i += 3) jobs.get(a[i]).update(ring.subarray(a[i + 1], a[i + 1] + a[i + 2]));
+    parentPort.postMessage([id, 'ack', b]);
+  } else { parentPort.postMessage([id, 'digest', jobs.get(id).digest('hex')]); jobs.delete(id); }
 });`;
 
 type Listener = (kind: 'ack' | 'digest' | 'error', value: number | string | Error) => void;
 
-/** The one worker of this process, its ring, and where the next bytes go. */
+/** The pool's own listener id, for the acknowledgements of batches (jobs count from 0). */
+const POOL_ID = -1;
+
+/** The one worker of this process, its ring, and the bytes copied in and not yet handed over. */
 interface HashPool {
   worker: Worker;
   ring: Uint8Array;
@@ -34,6 +44,13 @@ interface HashPool {
   listeners: Map<number, Listener>;
   /** Jobs waiting for room in the ring; any acknowledgement may make it. */
   waiting: Set<() => void>;
+  /**
+   * Pieces copied in and not yet handed over, as [job, offset, length, …] in the order they were copied, with the ring
+   * bytes they take: handed over in that order, so the worker frees the ring first in, first out.
+   */
+  batch: number[];
+  batchBytes: number;
+  batchCharge: number;
   nextId: number;
 }
 
@@ -46,7 +63,12 @@ function hashPool(): HashPool {
   // Fetched here, not imported: loading worker_threads would cost every command start-up time, hashing or not.
   const { Worker } = process.getBuiltinModule('node:worker_threads');
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: memory });
-  const pool: HashPool = { worker, ring: new Uint8Array(memory), head: 0, used: 0, listeners: new Map(), waiting: new Set(), nextId: 0 };
+  const pool: HashPool = { worker, ring: new Uint8Array(memory), head: 0, used: 0, listeners: new Map(), waiting: new Set(), batch: [], batchBytes: 0, batchCharge: 0, nextId: 0 };
+  pool.listeners.set(POOL_ID, (kind, value) => {
+    if (kind !== 'ack') return;
+    pool.used -= value as number;
+    for (const retry of [...pool.waiting]) retry();
+  });
   worker.on('message', ([id, kind, value]: [number, 'ack' | 'digest', number | string]) => pool.listeners.get(id)?.(kind, value));
   worker.on('error', (error: Error) => {
     for (const listener of pool.listeners.values()) listener('error', error);
@@ -56,23 +78,37 @@ function hashPool(): HashPool {
   return (shared = pool);
 }
 
-/** Copies `bytes` into the ring; undefined when it has no room for them yet. */
-function copyIn(pool: HashPool, bytes: Uint8Array): { offset: number; charged: number } | undefined {
+/** Copies `bytes` into the ring for job `id`, to be handed over with the batch; false when it has no room for them yet. */
+function copyIn(pool: HashPool, id: number, bytes: Uint8Array): boolean {
   const wraps = pool.head + bytes.length > RING_BYTES;
   const skipped = wraps ? RING_BYTES - pool.head : 0;
-  if (pool.used + skipped + bytes.length > RING_BYTES) return undefined;
+  if (pool.used + skipped + bytes.length > RING_BYTES) return false;
   const offset = wraps ? 0 : pool.head;
   pool.ring.set(bytes, offset);
   pool.head = offset + bytes.length;
   pool.used += skipped + bytes.length;
-  return { offset, charged: skipped + bytes.length };
+  const { batch } = pool;
+  const last = batch.length - 3;
+  if (last >= 0 && batch[last] === id && batch[last + 1] + batch[last + 2] === offset) batch[last + 2] += bytes.length;
+  else batch.push(id, offset, bytes.length);
+  pool.batchBytes += bytes.length;
+  pool.batchCharge += skipped + bytes.length;
+  if (pool.batchBytes >= POST_BYTES) handOver(pool);
+  return true;
+}
+
+/** Hands the batch to the worker: one message, and one acknowledgement, for many pieces. */
+function handOver(pool: HashPool): void {
+  if (pool.batch.length === 0) return;
+  pool.worker.postMessage([POOL_ID, 'batch', pool.batch, pool.batchCharge]);
+  pool.batch = [];
+  pool.batchBytes = 0;
+  pool.batchCharge = 0;
 }
 
 export class WorkerHashingStream extends Transform {
   private readonly algorithm: string;
   private readonly id: number;
-  /** Ring bytes each unacknowledged piece holds, in the order the worker acknowledges them. */
-  private readonly charges: number[] = [];
   private retry: (() => void) | undefined;
   private finished: ((digest: string) => void) | undefined;
   private hex: string | undefined;
@@ -86,7 +122,8 @@ export class WorkerHashingStream extends Transform {
     const pool = hashPool();
     this.id = pool.nextId++;
     pool.listeners.set(this.id, (kind, value) => this.onWorker(kind, value));
-    if (pool.listeners.size === 1) pool.worker.ref();
+    // the pool's own listener is always there: the first job's makes two
+    if (pool.listeners.size === 2) pool.worker.ref();
     pool.worker.postMessage([this.id, 'start', algorithm]);
   }
 
@@ -105,9 +142,8 @@ export class WorkerHashingStream extends Transform {
   }
 
   /**
-   * An abandoned job still holds a hash in the worker, and ring bytes the worker has yet to read: ending it frees
-   * the hash, and the job keeps listening until the worker's last reply, so that the acknowledgements still in
-   * flight give the ring its room back (the worker answers in order, the end last).
+   * An abandoned job still holds a hash in the worker, and ring bytes the worker has yet to read: ending it hands
+   * them over and frees the hash; the job keeps listening until the worker's last reply.
    */
   override _destroy(error: Error | null, done: (error: Error | null) => void): void {
     if (this.retry) shared?.waiting.delete(this.retry);
@@ -120,7 +156,10 @@ export class WorkerHashingStream extends Transform {
     if (this.ended) return;
     this.ended = true;
     // a worker that died took the job with it
-    if (shared?.listeners.has(this.id)) shared.worker.postMessage([this.id, 'end']);
+    if (!shared?.listeners.has(this.id)) return;
+    // the job's last bytes go before its end, and the worker reads its messages in order
+    handOver(shared);
+    shared.worker.postMessage([this.id, 'end']);
   }
 
   /** Call once, after the stream has ended. */
@@ -129,13 +168,14 @@ export class WorkerHashingStream extends Transform {
     return `${this.algorithm}:${this.hex}`;
   }
 
-  /** Hands `rest` to the worker piece by piece as the ring has room, then passes the chunk on. */
+  /** Copies `rest` into the ring piece by piece as it has room, then passes the chunk on. */
   private send(rest: Buffer, chunk: Buffer, done: TransformCallback): void {
     const pool = hashPool();
     while (rest.length > 0) {
       const piece = rest.subarray(0, RING_BYTES / 4);
-      const placed = copyIn(pool, piece);
-      if (!placed) {
+      if (!copyIn(pool, this.id, piece)) {
+        // room comes back only as the worker acknowledges what it was handed
+        handOver(pool);
         this.retry = () => {
           pool.waiting.delete(this.retry!);
           this.retry = undefined;
@@ -144,8 +184,6 @@ export class WorkerHashingStream extends Transform {
         pool.waiting.add(this.retry);
         return;
       }
-      this.charges.push(placed.charged);
-      pool.worker.postMessage([this.id, 'data', placed.offset, piece.length]);
       rest = rest.subarray(piece.length);
     }
     done(null, chunk);
@@ -155,11 +193,7 @@ export class WorkerHashingStream extends Transform {
     if (kind === 'error') {
       this.release();
       this.destroy(value as Error);
-    } else if (kind === 'ack') {
-      const pool = hashPool();
-      pool.used -= this.charges.shift() ?? 0;
-      for (const retry of [...pool.waiting]) retry();
-    } else {
+    } else if (kind === 'digest') {
       this.release();
       this.finished?.(value as string);
     }
@@ -168,7 +202,7 @@ export class WorkerHashingStream extends Transform {
   /** Stops listening to the worker. */
   private release(): void {
     const pool = shared;
-    if (pool?.listeners.delete(this.id) && pool.listeners.size === 0) pool.worker.unref();
+    if (pool?.listeners.delete(this.id) && pool.listeners.size === 1) pool.worker.unref();
   }
 }
 

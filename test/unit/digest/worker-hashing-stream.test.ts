@@ -61,4 +61,20 @@ describe('WorkerHashingStream', () => {
     const { digest } = await hashThrough(parts);
     assert.equal(digest, `sha256:${createHash('sha256').update(Buffer.concat(parts)).digest('hex')}`);
   });
+
+  it("keeps twelve jobs' bytes apart when their 64 KiB chunks interleave in the ring and go over in shared batches", { timeout: 30_000 }, async () => {
+    // chunks as a socket gives them, fed to all twelve in turn: a batch holds pieces of many jobs, and the ring frees
+    // its space first in, first out only if batches go over in the order their pieces were copied in
+    const jobs = Array.from({ length: 12 }, () => ({ hashing: new WorkerHashingStream(), parts: chunks(15, 64 << 10), expected: createHash('sha256') }));
+    const finished = jobs.map(({ hashing }) => pipeline(hashing, new Writable({ write: (_chunk, _encoding, done) => done() })));
+    for (let i = 0; i < 15; i++) {
+      for (const job of jobs) {
+        job.expected.update(job.parts[i]);
+        if (!job.hashing.write(job.parts[i])) await new Promise((resolve) => job.hashing.once('drain', resolve));
+      }
+    }
+    for (const { hashing } of jobs) hashing.end();
+    await Promise.all(finished);
+    for (const job of jobs) assert.equal(job.hashing.digest(), `sha256:${job.expected.digest('hex')}`);
+  });
 });
