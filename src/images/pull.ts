@@ -117,7 +117,7 @@ function layerProgress(store: Store, emit: ProgressSink, concurrency: number): (
       }
       return;
     }
-    if (event.type === 'layers-to-encode' || event.type === 'manifest-written' || event.kind !== 'layer') return;
+    if (event.type === 'manifest-written' || event.kind !== 'layer') return;
     const id = shortLayerId(event.descriptor.digest);
     if (event.type === 'blob-progress') emit({ status: 'Downloading', id, progressDetail: { current: event.bytes, total: event.descriptor.size } });
     if (event.type === 'blob-done') {

@@ -100,7 +100,7 @@ function preparing(emit: ProgressSink, layerIds: string[], concurrency: number):
 /** Docker's lines as layers go: `Pushing` (bars on a terminal), `Pushed`, `Layer already exists`. */
 function layerProgress(emit: ProgressSink, { ids, mounted }: { ids: (descriptor: Descriptor) => string; mounted: Set<Digest> }): (event: CopyEvent) => void {
   return (event) => {
-    if (event.type === 'layers-to-encode' || event.type === 'manifest-resolved' || event.type === 'manifest-written' || event.kind !== 'layer') return;
+    if (event.type === 'manifest-resolved' || event.type === 'manifest-written' || event.kind !== 'layer') return;
     const id = ids(event.descriptor);
     if (event.type === 'blob-skipped' && !mounted.has(event.descriptor.digest)) emit({ status: 'Layer already exists', id, progressDetail: {} });
     if (event.type === 'blob-progress') emit({ status: 'Pushing', id, progressDetail: { current: event.bytes, total: event.descriptor.size } });

@@ -15,7 +15,6 @@ import type { ImageDestination, ImageSource, ManifestBytes, PutManifestOptions }
 export type BlobKind = 'config' | 'layer';
 
 export type CopyEvent =
-  | { type: 'layers-to-encode'; layers: Descriptor[] }
   | { type: 'manifest-resolved'; manifest: ManifestBytes; parsed: ImageManifest }
   | { type: 'blob-skipped'; descriptor: Descriptor; kind: BlobKind }
   | { type: 'blob-started'; descriptor: Descriptor; kind: BlobKind }
@@ -91,7 +90,6 @@ async function copyLayersToEncode(source: ImageSource, destination: ImageDestina
   const layers = await source.layersToEncode();
   if (layers.length === 0) return sent;
   const emit = options.onEvent;
-  emit?.({ type: 'layers-to-encode', layers: layers.map((layer) => layer.plain) });
   await eachLimited(layers, options.concurrency ?? DEFAULT_CONCURRENCY, async ({ plain, open }) => {
     emit?.({ type: 'blob-started', descriptor: plain, kind: 'layer' });
     const { stream, described, encoded } = await open((bytes) => emit?.({ type: 'blob-progress', descriptor: plain, kind: 'layer', bytes }));
