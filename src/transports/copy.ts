@@ -93,24 +93,33 @@ async function copyLayersToEncode(source: ImageSource, destination: ImageDestina
   await eachLimited(layers, options.concurrency ?? DEFAULT_CONCURRENCY, async ({ plain, open }) => {
     emit?.({ type: 'blob-started', descriptor: plain, kind: 'layer' });
     const { stream, described, encoded } = await open((bytes) => emit?.({ type: 'blob-progress', descriptor: plain, kind: 'layer', bytes }));
-    const uploaded = await putBlobAsMade(stream, described).then(
-      () => true,
-      (error: unknown) => {
-        // The store goes on without the upload (a failed encoding is the error worth telling, and `encoded` throws it).
-        stream.unpipe();
-        stream.resume();
-        if (isConnectionCut(error)) return false;
-        encoded.catch(() => undefined);
-        // A registry's answer is this layer's; a failed dial is every layer's one shared error, named by none.
-        throw error instanceof RegistryError ? namingBlob(error, plain, 'layer') : error;
-      },
-    );
-    const descriptor = await encoded;
-    if (!uploaded) return;
-    sent.add(descriptor.digest);
+    const failure = await putBlobAsMade(stream, described).then(() => undefined, (error: unknown) => ({ error }));
+    if (failure && isConnectionCut(failure.error)) {
+      // The store goes on without the upload; the usual copy then sends the kept blob, with its retries.
+      stream.unpipe();
+      stream.resume();
+      await encoded;
+      return;
+    }
+    if (failure) throw await stopEncoding(stream, encoded, failure.error, plain);
+    sent.add((await encoded).digest);
     emit?.({ type: 'blob-done', descriptor: plain, kind: 'layer' });
   });
   return sent;
+}
+
+/**
+ * After a failed upload nothing may go on in the background (a later cleanup of the copy's lease would race it): the
+ * encoding is stopped and its temp file removed before the error is told. An encoding that failed by itself (a full
+ * disk, say) is the cause worth telling; a registry's answer is this layer's, while a failed dial is every layer's
+ * one shared error and is named by none.
+ */
+async function stopEncoding(stream: Readable, encoded: Promise<Descriptor>, error: unknown, plain: Descriptor): Promise<unknown> {
+  const stopped = new Error('upload failed');
+  stream.destroy(stopped);
+  const encodingError = await encoded.then(() => undefined, (cause: unknown) => cause);
+  if (encodingError !== undefined && encodingError !== stopped) return encodingError;
+  return error instanceof RegistryError ? namingBlob(error, plain, 'layer') : error;
 }
 
 async function copyBlob(source: ImageSource, destination: ImageDestination, descriptor: Descriptor, kind: BlobKind, options: CopyOptions): Promise<void> {

@@ -35,8 +35,7 @@ export async function gzipLayer(store: Store, diffId: Digest, lease: Lease): Pro
  * durable and recorded. The store keeps pace with the reader.
  */
 export async function openGzipLayer(store: Store, diffId: Digest, lease: Lease, onPlainBytes?: (bytes: number) => void): Promise<MadeLayer> {
-  const source = storedEncodings(store, diffId)[0];
-  if (!source) throw new NotFoundError(`layer ${diffId} has no stored blob (run wharf system check)`);
+  const source = await presentEncoding(store, diffId);
   const { stream: plain } = await decompressStream(store.content.read(source.digest));
   if (onPlainBytes) {
     let read = 0;
@@ -72,6 +71,12 @@ export function plainLayerDescriptor(store: Store, diffId: Digest): Descriptor {
   const row = store.db.get('SELECT tar_size FROM layers WHERE diff_id = ?', diffId);
   if (!row) throw new NotFoundError(`layer ${diffId} is not in the store (run wharf system check)`);
   return { mediaType: MediaType.ociLayer, size: Number(row.tar_size), digest: diffId };
+}
+
+/** An encoding of the layer whose blob is there to read: a row can outlive its blob after a crash, until `system check --repair`. */
+async function presentEncoding(store: Store, diffId: Digest): Promise<Descriptor> {
+  for (const encoding of storedEncodings(store, diffId)) if (await store.content.has(encoding.digest)) return encoding;
+  throw new NotFoundError(`layer ${diffId} has no stored blob (run wharf system check)`);
 }
 
 function storedEncodings(store: Store, diffId: Digest): Descriptor[] {

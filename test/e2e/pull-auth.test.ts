@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { lines, ok, writeArchive } from '../helpers/cli-fixtures.ts';
+import { lines, ok, storeState, writeArchive } from '../helpers/cli-fixtures.ts';
 import { busyboxFixture } from '../helpers/image-builder.ts';
 import { startDistribution, startDockerd } from '../helpers/peers.ts';
 import { startTokenServer } from '../helpers/token-server.ts';
@@ -30,9 +30,14 @@ describe('pull and push with credentials', { concurrency: 2 }, () => {
     const wharf = makeWharf(t);
     const name = `${registry.host}/team/app:v1`;
     const id = await loadAndTag(t, wharf, name);
+    const before = await storeState(wharf);
     const denied = await wharf.run(['push', name]);
     assert.equal(denied.code, 1);
     assert.match(denied.stderr, /no basic auth credentials|unauthorized/);
+    // nothing of the refused push goes on after it: no gzip half-made, none recorded without its blob (a gzip made
+    // before the refusal may be kept, for the next push)
+    const after = await storeState(wharf);
+    assert.deepEqual({ images: after.images, ingest: after.ingest, check: after.check }, { images: before.images, ingest: [], check: '0 store is consistent\n' });
     await login(wharf, registry.host);
     const pushed = ok(await wharf.run(['push', name]));
     const fresh = join(tempDir(t), 'root');
