@@ -47,7 +47,11 @@ async function pushManifest(store: Store, imageId: Digest, lease: Lease): Promis
   const view = await localImage(store, imageId);
   const own = await ownManifest(store, imageId, view, lease);
   if (own) return own;
-  const layers = await Promise.all(requireRecord(store, imageId).diffIds.map((diffId) => gzipLayer(store, diffId, lease)));
+  // Settled, every one, before a failure is told: an encoding left running could race the lease's clean-up.
+  const settled = await Promise.allSettled(requireRecord(store, imageId).diffIds.map((diffId) => gzipLayer(store, diffId, lease)));
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  const layers = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const manifest: ImageManifest = {
     schemaVersion: 2,
     mediaType: MediaType.dockerManifest,
