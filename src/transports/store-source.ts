@@ -1,5 +1,5 @@
 // A stored image as an ImageSource for a push: its own manifest byte for byte when the store holds every blob it names,
-// else a Docker schema2 manifest over gzip layers (compressed once, in parallel, and remembered).
+// else a Docker schema2 manifest over gzip layers (compressed once, as they upload where the destination can, and remembered).
 import type { Readable } from 'node:stream';
 import { sha256Of, type Digest } from '../digest/digest.ts';
 import { MediaType } from '../oci/media-types.ts';
@@ -13,11 +13,14 @@ import type { ImageSource, LayerEncoding, ManifestBytes } from './image-transpor
 import { localImage, type ImageManifestView } from './local-image.ts';
 
 export function storeSource(store: Store, imageId: Digest, options: { lease: Lease }): ImageSource {
+  // Read once: both the layers to encode and the manifest turn on whether the image goes out as it came.
+  let seen: Promise<{ view: ImageManifestView; own: ManifestBytes | undefined }> | undefined;
+  const image = () => (seen ??= localImage(store, imageId).then(async (view) => ({ view, own: await ownManifest(store, imageId, view, options.lease) })));
   let manifest: Promise<ManifestBytes> | undefined;
   return {
-    manifest: () => (manifest ??= pushManifest(store, imageId, options.lease)),
+    manifest: () => (manifest ??= image().then(({ view, own }) => own ?? gzipManifest(store, imageId, view, options.lease))),
     blob: async (descriptor: Descriptor): Promise<Readable> => store.content.read(descriptor.digest),
-    layersToEncode: () => layersToEncode(store, imageId, options.lease),
+    layersToEncode: async () => ((await image()).own ? [] : layersToEncode(store, imageId, options.lease)),
     close: async () => undefined,
   };
 }
@@ -34,7 +37,6 @@ async function ownManifest(store: Store, imageId: Digest, view: ImageManifestVie
 
 /** The layers of an image without a manifest of its own that have no gzip encoding yet (each layer once). */
 async function layersToEncode(store: Store, imageId: Digest, lease: Lease): Promise<LayerEncoding[]> {
-  if (await ownManifest(store, imageId, await localImage(store, imageId), lease)) return [];
   const missing: Digest[] = [];
   for (const diffId of new Set(requireRecord(store, imageId).diffIds)) if (!(await storedGzipLayer(store, diffId, lease))) missing.push(diffId);
   return missing.map((diffId) => ({
@@ -43,10 +45,8 @@ async function layersToEncode(store: Store, imageId: Digest, lease: Lease): Prom
   }));
 }
 
-async function pushManifest(store: Store, imageId: Digest, lease: Lease): Promise<ManifestBytes> {
-  const view = await localImage(store, imageId);
-  const own = await ownManifest(store, imageId, view, lease);
-  if (own) return own;
+/** A Docker schema2 manifest over the layers' gzip encodings, for an image without a manifest of its own. */
+async function gzipManifest(store: Store, imageId: Digest, view: ImageManifestView, lease: Lease): Promise<ManifestBytes> {
   // Settled, every one, before a failure is told: an encoding left running could race the lease's clean-up.
   const settled = await Promise.allSettled(requireRecord(store, imageId).diffIds.map((diffId) => gzipLayer(store, diffId, lease)));
   const failed = settled.find((result) => result.status === 'rejected');
