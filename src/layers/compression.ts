@@ -34,13 +34,20 @@ export interface DecompressOptions extends Partial<Pick<LayerLimits, 'maxUncompr
  * not compressed), bounded against bombs. Corrupt data surfaces on the returned stream as InvalidContentError; a consumer
  * that destroys the returned stream stops the decompressor (killing a child process) and destroys the input.
  */
-export async function decompressStream(input: Readable, options: DecompressOptions = {}): Promise<{ stream: Readable; compression: Compression }> {
+export async function decompressStream(input: Readable, options: DecompressOptions = {}): Promise<Decompressed> {
   const { head, ended } = await readHead(input, MAGIC_LENGTH);
   const source = ended ? Readable.from(head.length > 0 ? [head] : [], { objectMode: false }) : input;
   const compression = detectCompression(head);
   if (compression === 'none') return { stream: source, compression };
   const decoder = compression === 'gzip' || compression === 'zstd' ? zlibDecoder(compression) : toolDecoder(compression);
-  return { stream: connect(source, decoder, compression, options), compression };
+  return { stream: connect(source, decoder, compression, options), compression, consumed: decoder.consumed };
+}
+
+export interface Decompressed {
+  stream: Readable;
+  compression: Compression;
+  /** Input bytes the decoder has taken in and let go of, when it can tell (zlib can). */
+  consumed?: () => number;
 }
 
 interface Decoder {

@@ -22,7 +22,7 @@ export interface IngestOptions {
   expected?: Digest;
   expectedSize?: number;
   /** Extra consumers of the same bytes (a layer scanner, say), fed as the bytes pass. */
-  tap?: Writable;
+  tap?: Tap;
   /** Names the content in errors ("layer sha256:…", "config"). */
   what?: string;
   /** Protects the blob from garbage collection from before it becomes visible. */
@@ -30,6 +30,11 @@ export interface IngestOptions {
   /** The size the source announces (a tar header's); a big blob is hashed on a worker thread. */
   sizeHint?: number;
 }
+
+export type Tap = Writable & {
+  /** How many of the blob's bytes, from its start, the tap is wholly done with: their memory may then be reused. */
+  consumedBytes?(): number;
+};
 
 export interface BlobInfo {
   digest: Digest;

@@ -6,6 +6,8 @@ import { crypto, type Digest } from '../digest/digest.ts';
 import type { MetadataDb } from './metadata-db.ts';
 
 const LEASE_LIFETIME_MS = 24 * 60 * 60 * 1000;
+/** A lease is only ever needed while its process lives: after a crash it is stale, durable or not. */
+const NOT_DURABLE = { durable: false };
 
 export class Lease {
   readonly id: string;
@@ -21,7 +23,7 @@ export class Lease {
     const lease = new Lease(db, `${process.pid}-${crypto().randomBytes(6).toString('hex')}`);
     db.transaction(() => {
       db.run('INSERT INTO leases (id, pid, started, expires) VALUES (?, ?, ?, ?)', lease.id, process.pid, processStartTime(process.pid), Date.now() + LEASE_LIFETIME_MS);
-    });
+    }, NOT_DURABLE);
     return lease;
   }
 
@@ -30,7 +32,7 @@ export class Lease {
     if (this.digests.has(digest)) return;
     this.db.transaction(() => {
       this.db.run('INSERT OR IGNORE INTO lease_blobs (lease_id, digest) VALUES (?, ?)', this.id, digest);
-    });
+    }, NOT_DURABLE);
     this.digests.add(digest);
   }
 

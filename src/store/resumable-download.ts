@@ -7,7 +7,8 @@ import { pipeline } from 'node:stream/promises';
 import { digestAlgorithm, digestHex, type Digest } from '../digest/digest.ts';
 import { hashingStreamFor } from '../digest/worker-hashing-stream.ts';
 import { DigestMismatchError, InvalidContentError, withPath } from '../errors.ts';
-import { verifyBlob, type IngestOptions, type PendingBlob } from './content-store.ts';
+import { coalesced } from '../streams/coalesce.ts';
+import { verifyBlob, type IngestOptions, type PendingBlob, type Tap } from './content-store.ts';
 import { RESUMABLE_MARK } from './gc.ts';
 import { isProcessAlive } from './leases.ts';
 import type { Store } from './store.ts';
@@ -32,7 +33,7 @@ export async function writeResumable(store: Store, expected: Digest, fetch: Rang
       options.tap.on('error', (error) => hashing.destroy(error));
       hashing.pipe(options.tap);
     }
-    await pipeline(Readable.from(resumedBytes(file, offset, stream)), hashing, new Writable({ write: (_chunk, _encoding, done) => done() }));
+    await pipeline(Readable.from(resumedBytes(file, offset, stream, options.tap)), hashing, new Writable({ write: (_chunk, _encoding, done) => done() }));
     const blob = { digest: hashing.digest(), size: hashing.size };
     verifyBlob(blob, { ...options, expected });
     return { ...blob, commit: () => store.content.commit(file, blob, options.lease) };
@@ -43,19 +44,33 @@ export async function writeResumable(store: Store, expected: Digest, fetch: Rang
   }
 }
 
-/** The bytes already held (re-read for hashing), then the source's, appended to the file as they pass. */
-async function* resumedBytes(file: string, offset: number, remote: Readable): AsyncGenerator<Buffer> {
+/** The bytes already held (re-read for hashing), then the source's in large chunks, appended to the file as they pass. */
+async function* resumedBytes(file: string, offset: number, remote: Readable, tap: Tap | undefined): AsyncGenerator<Buffer> {
   const handle = await fsp().open(file, offset === 0 ? 'w' : 'r+');
   try {
     if (offset > 0) {
       for await (const chunk of handle.createReadStream({ start: 0, end: offset - 1, autoClose: false, highWaterMark: 1 << 20 })) yield chunk as Buffer;
     }
     let position = offset;
-    for await (const chunk of remote) {
-      const bytes = chunk as Buffer;
-      await handle.write(bytes, 0, bytes.length, position);
-      position += bytes.length;
-      yield bytes;
+    let written = offset;
+    // The hash copies a chunk as it passes; the file and the tap are the consumers that hold on to it.
+    const consumed = tap?.consumedBytes?.bind(tap);
+    const reusable = consumed ? (end: number) => end <= written && end <= consumed() : undefined;
+    // One write in flight while the next chunk is hashed and gathered: the file never holds up the stream.
+    let writing: Promise<unknown> | undefined;
+    try {
+      for await (const bytes of coalesced(remote, { start: offset, reusable })) {
+        await writing;
+        const end = position + bytes.length;
+        writing = handle.write(bytes, 0, bytes.length, position).then(() => (written = end));
+        // awaited on the next turn or below; this keeps a failure meanwhile from counting as unhandled
+        writing.catch(() => undefined);
+        position = end;
+        yield bytes;
+      }
+      await writing;
+    } finally {
+      await writing?.catch(() => undefined);
     }
     await handle.truncate(position);
   } finally {

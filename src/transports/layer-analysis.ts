@@ -25,6 +25,7 @@ type Analysis = Omit<LayerFacts, 'diffId' | 'tarSize'> & Partial<Pick<LayerFacts
 
 export class LayerAnalysis extends PassThrough {
   private readonly outcome: Promise<Analysis | undefined>;
+  private decoderConsumed: (() => number) | undefined;
 
   constructor(options: { what: string }) {
     super();
@@ -40,8 +41,17 @@ export class LayerAnalysis extends PassThrough {
     return { ...analysis, diffId: analysis.diffId ?? blob.digest, tarSize: analysis.tarSize ?? blob.size };
   }
 
+  /**
+   * Bytes of the blob wholly decompressed, which nothing here holds any more; 0 for an uncompressed layer, whose
+   * scanner may keep pieces of what it read.
+   */
+  consumedBytes(): number {
+    return this.decoderConsumed?.() ?? 0;
+  }
+
   private async analyze(what: string): Promise<Analysis | undefined> {
-    const { stream, compression } = await decompressStream(this);
+    const { stream, compression, consumed } = await decompressStream(this);
+    this.decoderConsumed = consumed;
     const { head } = await readHead(stream, TAR_BLOCK);
     if (!looksLikeTar(head)) {
       stream.resume();

@@ -1,6 +1,7 @@
 // `wharf pull` from the real CNCF distribution registry: Docker's lines, digests and IDs as skopeo and Docker see them,
 // shared layers, pull by digest and of all tags, platforms of an index, and Docker's errors.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { failsWithOneLine, hex, ingestFiles, jsonLines, lines, ok, writeArchive } from '../helpers/cli-fixtures.ts';
@@ -110,6 +111,19 @@ describe('wharf pull', { concurrency: 4 }, () => {
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /^invalid reference format: repository name \(Busybox\) must be lowercase\n$/);
     assert.equal(ok(await wharf.run(['images', '-q'])).stdout, '');
+  });
+
+  it('pulls layers of many MiB at once whole: their downloads gathered into chunks that are filled again once used', async (t) => {
+    const wharf = makeWharf(t);
+    // text that inflates slowly beside random bytes that do not: the decompressor falls behind the download and back
+    const text = Buffer.from(Array.from({ length: 200_000 }, (_, i) => `line ${i} of a layer\n`).join(''));
+    const layers = [0, 1, 2].map((i) => [{ path: `data-${i}`, type: 'file' as const, content: Buffer.concat([text, randomBytes(6 << 20), text]) }]);
+    const image = await buildImage({ layers, compression: 'gzip' });
+    await seedImage(registry!.url, 'team/big', image, 'v1');
+    ok(await wharf.run(['pull', '-q', `${registry!.host}/team/big:v1`]));
+    assert.equal(ok(await wharf.run(['inspect', '-f', '{{json .RootFS.Layers}}', `${registry!.host}/team/big:v1`])).stdout.trim(), JSON.stringify(image.diffIds));
+    ok(await wharf.run(['system', 'check']), 'every stored blob hashes to its digest');
+    assert.deepEqual(ingestFiles(wharf.root), []);
   });
 
   it('pulls what skopeo pushed, with the digest skopeo reports', async (t) => {
