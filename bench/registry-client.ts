@@ -47,10 +47,12 @@ export async function registryClientRows(options: RegistryBenchOptions): Promise
   const resetDocker = () => (quiet('docker', ['rmi', '-f', image, 'bench/big:latest'], dockerEnv), settle());
   const resetWharf = () => (rmSync(pulledRoot, { recursive: true, force: true }), settle());
 
-  const wharfPull = measure([wharf, 'pull', '-q', image], { env: pulledEnv, before: resetWharf });
-  const dockerPull = measure(['docker', 'pull', '-q', image], { env: dockerEnv, before: resetDocker });
+  // medians of three: a single pull of 1 GB varies by ±10% here
+  const wharfPull = measure([wharf, 'pull', '-q', image], { env: pulledEnv, before: resetWharf, runs: 3 });
+  const dockerPull = measure(['docker', 'pull', '-q', image], { env: dockerEnv, before: resetDocker, runs: 3 });
   const skopeoPull = measure(['skopeo', '--insecure-policy', 'copy', '-q', '--src-tls-verify=false', `docker://${image}`, `oci:${layout}:latest`], {
     before: () => (rmSync(layout, { recursive: true, force: true }), settle()),
+    runs: 3,
   });
   rmSync(layout, { recursive: true, force: true });
   // a first container needs the layers unpacked: Docker did that in its pull, wharf does it at create
