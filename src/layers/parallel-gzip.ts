@@ -50,7 +50,8 @@ export function createParallelGzip(options: ParallelGzipOptions = {}): Transform
     crc = crc32(block, crc);
     totalBytes += block.length;
     inFlight.push(encodeBlock(block, previousTail, level));
-    previousTail = block.subarray(Math.max(0, block.length - WINDOW_BYTES));
+    // a copy: a view would keep the whole block alive until the next one is cut
+    previousTail = Buffer.from(block.subarray(Math.max(0, block.length - WINDOW_BYTES)));
   };
   const takeBlock = (): Buffer => {
     const joined = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
