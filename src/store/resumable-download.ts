@@ -1,6 +1,6 @@
 // Downloads a blob into the content store so that a download cut off (a dead registry, a kill -9) resumes where it stopped:
-// the bytes land in ingest/<pid>-resume-<hex> as they arrive; the next attempt takes that file over (a rename, so only one
-// process can), hashes what it holds again, and asks the source only for the rest.
+// the bytes land in ingest/<pid>-resume-<hex> as they arrive, their writeback started as they go; the next attempt takes
+// that file over (a rename, so only one process can), hashes what it holds again, and asks the source only for the rest.
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -8,6 +8,7 @@ import { digestAlgorithm, digestHex, type Digest } from '../digest/digest.ts';
 import { hashingStreamFor } from '../digest/worker-hashing-stream.ts';
 import { DigestMismatchError, InvalidContentError, withPath } from '../errors.ts';
 import { coalesced } from '../streams/coalesce.ts';
+import { WritebackPacer } from '../streams/writeback-file.ts';
 import { verifyBlob, type IngestOptions, type PendingBlob, type Tap } from './content-store.ts';
 import { RESUMABLE_MARK } from './gc.ts';
 import { isProcessAlive } from './leases.ts';
@@ -53,6 +54,7 @@ async function* resumedBytes(file: string, offset: number, remote: Readable, tap
     }
     let position = offset;
     let written = offset;
+    const writeback = new WritebackPacer(handle);
     // The hash copies a chunk as it passes; the file and the tap are the consumers that hold on to it.
     const consumed = tap?.consumedBytes?.bind(tap);
     const reusable = consumed ? (end: number) => end <= written && end <= consumed() : undefined;
@@ -62,15 +64,20 @@ async function* resumedBytes(file: string, offset: number, remote: Readable, tap
       for await (const bytes of coalesced(remote, { start: offset, reusable })) {
         await writing;
         const end = position + bytes.length;
-        writing = handle.write(bytes, 0, bytes.length, position).then(() => (written = end));
+        writing = handle.write(bytes, 0, bytes.length, position).then(() => {
+          written = end;
+          writeback.wrote(bytes.length);
+        });
         // awaited on the next turn or below; this keeps a failure meanwhile from counting as unhandled
         writing.catch(() => undefined);
         position = end;
         yield bytes;
       }
       await writing;
+      await writeback.settled();
     } finally {
       await writing?.catch(() => undefined);
+      await writeback.settled().catch(() => undefined);
     }
     await handle.truncate(position);
   } finally {

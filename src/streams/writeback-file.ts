@@ -17,13 +17,44 @@ export interface WritebackFileOptions {
   highWaterMark?: number;
 }
 
+/**
+ * Starts the disk's writeback of a file being written: one datasync in flight at a time, never awaited by the writes,
+ * after every WRITEBACK_BYTES. `settled()` waits for the one in flight; a failed datasync fails it.
+ */
+export class WritebackPacer {
+  private readonly handle: FileHandle;
+  private unsynced = 0;
+  private syncing: Promise<void> | undefined;
+  private failure: Error | undefined;
+
+  constructor(handle: FileHandle) {
+    this.handle = handle;
+  }
+
+  /** Counts bytes just written; starts a datasync once enough piled up and none is in flight. Throws what a datasync met. */
+  wrote(bytes: number): void {
+    if (this.failure) throw this.failure;
+    this.unsynced += bytes;
+    if (this.syncing || this.unsynced < WRITEBACK_BYTES) return;
+    this.unsynced = 0;
+    this.syncing = this.handle.datasync().then(
+      () => void (this.syncing = undefined),
+      (error: Error) => void ((this.syncing = undefined), (this.failure = error)),
+    );
+  }
+
+  async settled(): Promise<void> {
+    await this.syncing;
+    if (this.failure) throw this.failure;
+  }
+}
+
 export class WritebackFile extends Writable {
   bytesWritten = 0;
   private readonly path: string;
   private readonly options: WritebackFileOptions;
   private handle: FileHandle | undefined;
-  private unsynced = 0;
-  private syncing: Promise<void> | undefined;
+  private pacer: WritebackPacer | undefined;
 
   constructor(path: string, options: WritebackFileOptions) {
     super({ highWaterMark: options.highWaterMark });
@@ -34,39 +65,28 @@ export class WritebackFile extends Writable {
   override _construct(callback: (error?: Error | null) => void): void {
     fsp()
       .open(this.path, this.options.flags, this.options.mode)
-      .then((handle) => void ((this.handle = handle), callback()), callback);
+      .then((handle) => void ((this.handle = handle), (this.pacer = new WritebackPacer(handle)), callback()), callback);
   }
 
   override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
-    this.handle!.writev(chunks.map(({ chunk }) => chunk)).then(({ bytesWritten }) => {
-      this.bytesWritten += bytesWritten;
-      this.unsynced += bytesWritten;
-      this.startWriteback();
-      callback();
-    }, callback);
+    this.handle!.writev(chunks.map(({ chunk }) => chunk))
+      .then(({ bytesWritten }) => {
+        this.bytesWritten += bytesWritten;
+        this.pacer!.wrote(bytesWritten);
+      })
+      .then(() => callback(), callback);
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    (this.syncing ?? Promise.resolve()).then(() => callback(), callback);
+    this.pacer!.settled().then(() => callback(), callback);
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     const handle = this.handle;
     this.handle = undefined;
-    Promise.resolve(this.syncing)
+    Promise.resolve(this.pacer?.settled())
       .catch(() => undefined)
       .then(() => handle?.close())
       .then(() => callback(error), (closeError: Error) => callback(error ?? closeError));
-  }
-
-  /** One datasync at a time, not awaited: writes go on while the disk catches up. */
-  private startWriteback(): void {
-    if (this.syncing || this.unsynced < WRITEBACK_BYTES) return;
-    this.unsynced = 0;
-    const sync = this.handle!.datasync();
-    this.syncing = sync.then(
-      () => void (this.syncing = undefined),
-      (error: Error) => void ((this.syncing = undefined), this.destroy(error)),
-    );
   }
 }
