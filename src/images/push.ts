@@ -72,10 +72,17 @@ function localTags(store: Store, repository: Reference): Reference[] {
 /** Docker names a pushed layer by its diff ID: maps each blob of the image (and its gzip form, once made) to that. */
 function layerIds(store: Store, imageId: Digest): (descriptor: Descriptor) => string {
   const record = getImageRecord(store, imageId);
+  // asked at every progress event, some 16,000 for a 1 GB push: one query per blob, not per event
+  const known = new Map<Digest, string>();
   return (descriptor) => {
+    const cached = known.get(descriptor.digest);
+    if (cached) return cached;
     const row = store.db.get('SELECT diff_id FROM layer_blobs WHERE blob_digest = ?', descriptor.digest);
-    const diffId = (row?.diff_id as Digest | undefined) ?? record?.diffIds.find((id) => id === descriptor.digest) ?? descriptor.digest;
-    return digestHex(diffId).slice(0, 12);
+    const diffId = (row?.diff_id as Digest | undefined) ?? record?.diffIds.find((id) => id === descriptor.digest);
+    if (!diffId) return digestHex(descriptor.digest).slice(0, 12);
+    const id = digestHex(diffId).slice(0, 12);
+    known.set(descriptor.digest, id);
+    return id;
   };
 }
 
