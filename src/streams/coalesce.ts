@@ -1,7 +1,7 @@
 // Gathers a socket's small chunks into large ones before they reach the thread pool: each fs write or zlib chunk is a
 // thread wake-up, ~60 µs on these VMs, and a 1 GB download arrives in some 16,000 chunks of 64 KiB.
 
-export const COALESCED_CHUNK_BYTES = 1 << 20;
+const COALESCED_CHUNK_BYTES = 1 << 20;
 
 export interface CoalesceOptions {
   size?: number;
