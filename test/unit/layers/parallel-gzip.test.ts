@@ -56,4 +56,11 @@ describe('createParallelGzip', () => {
     assert.ok(first.equals(second));
   });
 
+  it('gives each stream the bytes it gives alone while several gzip at once (each then keeps one block deflating)', async () => {
+    const data = Buffer.concat([TEXT, RANDOM, TEXT]);
+    const alone = await gzip(data);
+    const together = await Promise.all([0, 1, 2, 3].map((i) => gzip(data, {}, 8192 + i * 5000)));
+    for (const encoded of together) assert.ok(encoded.equals(alone));
+  });
+
 });
