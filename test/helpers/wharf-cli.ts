@@ -1,6 +1,6 @@
 // Runs the repo's `bin/wharf` on a private temporary data root, without a TTY, for end-to-end tests.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TestContext } from 'node:test';
 import { type RunOptions, type RunResult, runCommand } from './run-command.ts';
@@ -23,12 +23,14 @@ const WHARF_BIN = resolve(import.meta.dirname, '../../bin/wharf');
  * A wharf on its own data root and Docker config dir (so the host's `~/.docker/config.json` never leaks in);
  * with a test context it is cleaned up after the test.
  */
-export function makeWharf(t?: Pick<TestContext, 'after'>): Wharf {
+export function makeWharf(t?: Pick<TestContext, 'after'> & Partial<Pick<TestContext, 'fullName'>>): Wharf {
   const dir = tempDir(undefined, 'wharf-cli-');
   const root = join(dir, 'root');
   const dockerConfig = join(dir, 'docker-config');
   mkdirSync(root);
   mkdirSync(dockerConfig);
+  // a full test run still leaves a root or two behind now and then: this names the test that made it
+  writeFileSync(join(dir, 'made-by'), `${t?.fullName ?? 'a suite'}\n`);
   const baseEnv = { ...process.env, WHARF_ROOT: root, DOCKER_CONFIG: dockerConfig };
   const cleanup = () => {
     removeContainers(root, baseEnv);
