@@ -34,7 +34,9 @@ export function makeWharf(t?: Pick<TestContext, 'after'> & Partial<Pick<TestCont
   const baseEnv = { ...process.env, WHARF_ROOT: root, DOCKER_CONFIG: dockerConfig };
   const cleanup = () => {
     removeContainers(root, baseEnv);
-    rmSync(dir, { recursive: true, force: true });
+    waitForProcessesNaming(root);
+    // a removal's last steps (a runc delete, say) may still be writing there for a moment
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   };
   t?.after(cleanup);
   return {
@@ -42,6 +44,24 @@ export function makeWharf(t?: Pick<TestContext, 'after'> & Partial<Pick<TestCont
     run: (args, options = {}) => runCommand(WHARF_BIN, args, { ...options, env: { ...baseEnv, ...options.env } }),
     cleanup,
   };
+}
+
+/**
+ * A `run --rm` returns before its removal's second half, which the container's monitor finishes in the background (as
+ * runc's calls do): the root goes only once no process names it on its command line, or after 10 s.
+ */
+function waitForProcessesNaming(root: string): void {
+  const deadline = Date.now() + 10_000;
+  const naming = () => readdirSync('/proc').some((pid) => /^\d+$/.test(pid) && commandLine(pid).includes(root));
+  while (naming() && Date.now() < deadline) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+}
+
+function commandLine(pid: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1');
+  } catch {
+    return '';
+  }
 }
 
 /** Containers a test left (running ones included) go the way a user removes them, so no process, mount or veth outlives the root. */
