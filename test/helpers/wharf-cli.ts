@@ -29,7 +29,7 @@ export function makeWharf(t?: Pick<TestContext, 'after'> & Partial<Pick<TestCont
   const dockerConfig = join(dir, 'docker-config');
   mkdirSync(root);
   mkdirSync(dockerConfig);
-  // a full test run still leaves a root or two behind now and then: this names the test that made it
+  // should a root ever be left behind, this names the test that made it
   writeFileSync(join(dir, 'made-by'), `${t?.fullName ?? 'a suite'}\n`);
   const baseEnv = { ...process.env, WHARF_ROOT: root, DOCKER_CONFIG: dockerConfig };
   const cleanup = () => {
