@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { rfc3339Nano } from '../../go/time.ts';
 import type { Store } from '../../store/store.ts';
 import { logFileName } from '../monitor/monitor-plan.ts';
-import { netnsName } from '../network/netns.ts';
 import { containerDir, type ContainerRecord, resolveContainer } from './container-store.ts';
 import { NotFoundError } from '../../errors.ts';
 
@@ -105,7 +104,7 @@ function networkSettings(record: ContainerRecord): Record<string, unknown> {
     SandboxID: network ? record.id : '',
     HairpinMode: false,
     Ports: network ? ports : {},
-    SandboxKey: network?.netnsPath ?? (network ? `/run/netns/${netnsName(record.id)}` : ''),
+    SandboxKey: network?.netnsPath ?? (network?.ownNetns && record.pid ? `/proc/${record.pid}/ns/net` : ''),
     ...endpoint,
     Networks: { [mode]: { ...endpoint, NetworkID: '', EndpointID: '', Aliases: null, Links: null } },
   };

@@ -56,7 +56,7 @@ async function prepareRun(store: Store, record: ContainerRecord, options: StartO
     const mounts = await resolveMounts(store, record.id, { volumes: hostConfig.Binds ?? [], mounts: hostConfig.MountFlags, tmpfs: hostConfig.TmpfsFlags, imageVolumes, rootfs });
     const user = resolveUser(rootfs, config.User);
     const env = processEnv(record, user.home);
-    const spec = buildSpec({ containerId: record.id, settings: record.settings, rootfs, user, env, netnsPath: network.netnsPath, etcFiles: network.etcFiles, mounts, initBinary: hostConfig.Init ? initBinary() : undefined, consoleSize: options.consoleSize ?? { height: 24, width: 80 } });
+    const spec = buildSpec({ containerId: record.id, settings: record.settings, rootfs, user, env, netnsPath: network.netnsPath, ownNetns: network.ownNetns, etcFiles: network.etcFiles, mounts, initBinary: hostConfig.Init ? initBinary() : undefined, consoleSize: options.consoleSize ?? { height: 24, width: 80 } });
     writeFileSync(join(dir, 'config.json'), JSON.stringify(spec));
     const plan: MonitorPlan = {
       containerId: record.id,

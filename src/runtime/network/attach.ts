@@ -27,8 +27,13 @@ export interface NetworkRequest {
 }
 
 export interface NetworkAttachment {
-  /** The namespace for the runtime spec's network namespace path (bridge and none); absent with the host's network. */
+  /** The namespace the container joins (bridge); absent with none and with the host's network. */
   netnsPath?: string;
+  /**
+   * --network none: a namespace of the container's own that the runtime makes and brings the loopback up in, as runc
+   * and crun do for a namespace without a path; it goes with the container, so nothing is left to undo.
+   */
+  ownNetns?: boolean;
   ipAddress?: string;
   gateway?: string;
   /** Prefix length of the bridge's subnet (16 for 172.31.0.0/16), for inspect's IPPrefixLen. */
@@ -41,13 +46,12 @@ export interface NetworkAttachment {
 
 /** Sets up the container's network; on any failure what was done is undone before the error is thrown. */
 export async function attachNetwork(store: Store, containerDir: string, request: NetworkRequest): Promise<NetworkAttachment> {
-  registerStoreRoot(store);
   try {
     if (request.mode === 'host') {
       writeAttachmentState(containerDir, { containerId: request.containerId, mode: 'host' });
       return { ports: [], etcFiles: writeEtcFiles(containerDir, { mode: 'host', hostname: request.hostname }) };
     }
-    if (request.mode === 'none') return await attachNone(containerDir, request);
+    if (request.mode === 'none') return attachNone(containerDir, request);
     return await attachBridge(store, containerDir, request);
   } catch (error) {
     await detachNetwork(store, containerDir);
@@ -55,14 +59,14 @@ export async function attachNetwork(store: Store, containerDir: string, request:
   }
 }
 
-async function attachNone(containerDir: string, request: NetworkRequest): Promise<NetworkAttachment> {
-  const netns = netnsName(request.containerId);
-  writeAttachmentState(containerDir, { containerId: request.containerId, mode: 'none', netns });
-  const netnsPath = await createNetns(netns);
-  return { netnsPath, ports: [], etcFiles: writeEtcFiles(containerDir, { mode: 'none', hostname: request.hostname }) };
+function attachNone(containerDir: string, request: NetworkRequest): NetworkAttachment {
+  writeAttachmentState(containerDir, { containerId: request.containerId, mode: 'none' });
+  return { ownNetns: true, ports: [], etcFiles: writeEtcFiles(containerDir, { mode: 'none', hostname: request.hostname }) };
 }
 
 async function attachBridge(store: Store, containerDir: string, request: NetworkRequest): Promise<NetworkAttachment> {
+  // only a bridge attachment leaves host objects (namespace, veth, rules) that a cleanup must tell apart by store
+  registerStoreRoot(store);
   const { rules, network } = await withBridgesLock(async () => {
     const rules = await readRuleSet();
     return { rules, network: await ensureBridgeNetwork(store, rules) };
@@ -74,7 +78,7 @@ async function attachBridge(store: Store, containerDir: string, request: Network
   const endpoint = request.name ? `${request.name} (${request.containerId})` : undefined;
   const ports = await allocatePorts(store, request.containerId, portsToPublish(request), { natRules: rules.nat, endpoint });
   writeAttachmentState(containerDir, { containerId: request.containerId, mode: 'bridge', netns, bridge: network.bridge, ipAddress, gateway: network.gateway });
-  const netnsPath = await createNetns(netns, { loopbackLater: true });
+  const netnsPath = await createNetns(netns);
   const prefix = parseCidr(network.subnet).prefix;
   await plugIntoBridge({ containerId: request.containerId, netns, bridge: network.bridge, ipAddress, prefix, gateway: network.gateway });
   await addRules(portRules({ containerId: request.containerId, bridge: network.bridge, ipAddress, ports }));

@@ -17,11 +17,9 @@ function peerVethName(containerId: string): string {
   return `vp${containerId.slice(0, 12)}`;
 }
 
-/** A new namespace; its loopback is brought up here, or by plugIntoBridge's batch when `loopbackLater`. */
-export async function createNetns(name: string, options: { loopbackLater?: boolean } = {}): Promise<string> {
-  if (options.loopbackLater) await mustRun('ip', ['netns', 'add', name]);
-  // one ip for both: its fork for `netns exec` costs far less than a second spawn from Node
-  else await mustRun('ip', ['-batch', '-'], { input: `netns add ${name}\nnetns exec ${name} ip link set lo up\n` });
+/** A new namespace for a bridge attachment; plugIntoBridge brings its loopback up with eth0. */
+export async function createNetns(name: string): Promise<string> {
+  await mustRun('ip', ['netns', 'add', name]);
   return `${NETNS_DIR}/${name}`;
 }
 

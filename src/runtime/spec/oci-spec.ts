@@ -12,8 +12,9 @@ export interface SpecInputs {
   user: ResolvedUser;
   /** The environment the process gets (PATH, HOSTNAME, TERM, then the container's). */
   env: string[];
-  /** Absent: the host's network namespace. */
+  /** The network namespace to join; without one, a new one when `ownNetns`, else the host's. */
   netnsPath?: string;
+  ownNetns?: boolean;
   etcFiles?: { hosts: string; hostname: string; resolvConf: string };
   mounts: SpecMount[];
   /** The host's tini (docker-init) for --init, bind-mounted at /sbin/docker-init as Docker does. */
@@ -48,7 +49,7 @@ export function buildSpec(inputs: SpecInputs): Record<string, unknown> {
     hostname: config.Hostname,
     mounts: [...defaultMounts({ privileged }), ...etcMounts(inputs), ...inputs.mounts, ...initMount(inputs)],
     linux: {
-      namespaces: namespaces(inputs.netnsPath),
+      namespaces: namespaces(inputs),
       cgroupsPath: `/wharf/${inputs.containerId}`,
       resources: resources(settings),
       ...(privileged ? {} : { maskedPaths: MASKED_PATHS, readonlyPaths: READONLY_PATHS }),
@@ -57,8 +58,8 @@ export function buildSpec(inputs: SpecInputs): Record<string, unknown> {
   };
 }
 
-function namespaces(netnsPath: string | undefined): Array<{ type: string; path?: string }> {
-  const network = netnsPath ? [{ type: 'network', path: netnsPath }] : [];
+function namespaces({ netnsPath, ownNetns }: SpecInputs): Array<{ type: string; path?: string }> {
+  const network = netnsPath ? [{ type: 'network', path: netnsPath }] : ownNetns ? [{ type: 'network' }] : [];
   return [{ type: 'mount' }, { type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, ...network];
 }
 
