@@ -1,5 +1,6 @@
 // Reads and writes image records in the metadata DB: images, their layers, tags and repo digests.
 import type { Digest } from '../digest/digest.ts';
+import { chainIds } from './chain-ids.ts';
 import type { Row } from '../store/metadata-db.ts';
 import type { Store } from '../store/store.ts';
 
@@ -48,8 +49,9 @@ export function insertImage(store: Store, image: NewImage): void {
      ON CONFLICT(id) DO UPDATE SET manifest_digest = COALESCE(images.manifest_digest, excluded.manifest_digest)`,
     image.id, image.created ?? null, size, image.parent ?? null, image.manifestDigest ?? null, new Date().toISOString(),
   );
+  const chains = chainIds(image.layers.map((layer) => layer.diffId));
   image.layers.forEach((layer, position) => {
-    db.run('INSERT OR IGNORE INTO image_layers (image_id, position, diff_id) VALUES (?, ?, ?)', image.id, position, layer.diffId);
+    db.run('INSERT OR IGNORE INTO image_layers (image_id, position, diff_id, chain_id) VALUES (?, ?, ?, ?)', image.id, position, layer.diffId, chains[position]);
   });
 }
 

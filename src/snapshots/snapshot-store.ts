@@ -2,7 +2,6 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { crypto, type Digest } from '../digest/digest.ts';
-import { chainIds } from '../images/chain-ids.ts';
 import { isProcessAlive } from '../store/leases.ts';
 import type { Store } from '../store/store.ts';
 import type { ApplyOptions } from './layer-applier.ts';
@@ -28,10 +27,9 @@ export function snapshotPath(store: Store, chainId: Digest): string {
 /** The image's layers, bottom first, with their chain IDs. */
 export function imageLayers(store: Store, imageId: Digest): ImageLayer[] {
   const rows = store.db.all(`
-    SELECT il.diff_id AS diffId, MIN(lb.blob_digest) AS blob FROM image_layers il JOIN layer_blobs lb ON lb.diff_id = il.diff_id
+    SELECT il.chain_id AS chainId, MIN(lb.blob_digest) AS blob FROM image_layers il JOIN layer_blobs lb ON lb.diff_id = il.diff_id
     WHERE il.image_id = ? GROUP BY il.position ORDER BY il.position`, imageId);
-  const chains = chainIds(rows.map((row) => String(row.diffId) as Digest));
-  return rows.map((row, index) => ({ chainId: chains[index], blob: String(row.blob) as Digest }));
+  return rows.map((row) => ({ chainId: String(row.chainId) as Digest, blob: String(row.blob) as Digest }));
 }
 
 /** Unpacks every layer of the image that has no snapshot yet, each into its own directory with overlayfs whiteouts; the directories, bottom first. */

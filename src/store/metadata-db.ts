@@ -1,9 +1,11 @@
 // The metadata database (SQLite in WAL mode): schema, connection settings, and transactions.
 import { DatabaseSync } from 'node:sqlite';
 import { pathToFileURL } from 'node:url';
+import type { Digest } from '../digest/digest.ts';
 import { SystemError } from '../errors.ts';
+import { chainIds } from '../images/chain-ids.ts';
 
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS images (
@@ -31,6 +33,7 @@ CREATE TABLE IF NOT EXISTS image_layers (
   image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,
   position INTEGER NOT NULL,
   diff_id TEXT NOT NULL REFERENCES layers(diff_id),
+  chain_id TEXT NOT NULL,           -- the snapshot's key: kept, so that a run need not load node:crypto to hash it
   PRIMARY KEY (image_id, position)
 );
 CREATE INDEX IF NOT EXISTS image_layers_by_diff ON image_layers(diff_id);
@@ -132,6 +135,18 @@ function retryWhileBusy(step: () => void): void {
   }
 }
 
+/** Schema 4: a store made before it gets image_layers.chain_id, filled from each image's diff IDs. */
+function addChainIds(db: DatabaseSync): void {
+  const columns = db.prepare('PRAGMA table_info(image_layers)').all() as Array<{ name: string }>;
+  if (columns.some((column) => column.name === 'chain_id')) return;
+  db.exec("ALTER TABLE image_layers ADD COLUMN chain_id TEXT NOT NULL DEFAULT ''");
+  const rows = db.prepare('SELECT image_id AS imageId, diff_id AS diffId FROM image_layers ORDER BY image_id, position').all() as Array<{ imageId: string; diffId: Digest }>;
+  const update = db.prepare('UPDATE image_layers SET chain_id = ? WHERE image_id = ? AND position = ?');
+  for (const imageId of new Set(rows.map((row) => row.imageId))) {
+    chainIds(rows.filter((row) => row.imageId === imageId).map((row) => row.diffId)).forEach((chainId, position) => update.run(chainId, imageId, position));
+  }
+}
+
 export type Row = Record<string, string | number | bigint | null | Uint8Array>;
 
 export class MetadataDb {
@@ -151,6 +166,7 @@ export class MetadataDb {
     if (version < SCHEMA_VERSION) {
       this.transaction(() => {
         this.db.exec(SCHEMA);
+        addChainIds(this.db);
         this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
       });
     }

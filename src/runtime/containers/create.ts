@@ -1,11 +1,11 @@
 // `create`: a container record and directory from an image and the user's flags, with Docker's rules for command, entrypoint, env and limits.
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import type { Digest } from '../../digest/digest.ts';
 import { InvalidArgumentError, WharfError } from '../../errors.ts';
 import { readConfig } from '../../images/inspect.ts';
 import { resolveImage } from '../../images/resolve.ts';
 import type { ImageConfig } from '../../oci/types.ts';
+import { randomHex } from '../../store/random-id.ts';
 import type { Store } from '../../store/store.ts';
 import { checkSecurityOpts } from '../spec/security-opts.ts';
 import type { ContainerSettings, HostConfig, RestartPolicy } from './container-config.ts';
@@ -62,7 +62,7 @@ export async function createContainer(store: Store, options: CreateOptions, envi
   const hostConfig = hostConfigOf(options);
   const { id: imageId } = resolveImage(store, options.image);
   const image = await readConfig(store, imageId);
-  const id = randomBytes(32).toString('hex');
+  const id = randomHex(32);
   const settings = settingsOf(options, image, hostConfig, { id, environment });
   const name = insertWithName(store, { id, imageId, options, settings });
   const dir = containerDir(store, id);

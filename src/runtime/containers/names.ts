@@ -1,6 +1,6 @@
 // Container names: Docker's validation and its `adjective_surname` random names.
-import { randomInt } from 'node:crypto';
 import { InvalidArgumentError } from '../../errors.ts';
+import { randomIndex } from '../../store/random-id.ts';
 
 const VALID_NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
@@ -15,8 +15,8 @@ const SURNAMES = ['agnesi', 'albattani', 'allen', 'archimedes', 'babbage', 'bana
 
 /** `retry` > 0 appends a digit, as Docker does after a collision. */
 export function randomName(retry: number): string {
-  const name = `${ADJECTIVES[randomInt(ADJECTIVES.length)]}_${SURNAMES[randomInt(SURNAMES.length)]}`;
+  const name = `${ADJECTIVES[randomIndex(ADJECTIVES.length)]}_${SURNAMES[randomIndex(SURNAMES.length)]}`;
   // Docker's generator never names a container boring_wozniak
   if (name === 'boring_wozniak') return randomName(retry);
-  return retry > 0 ? `${name}${randomInt(10)}` : name;
+  return retry > 0 ? `${name}${randomIndex(10)}` : name;
 }

@@ -1,7 +1,6 @@
 // Removes what crashes left: namespaces, veths and rules of containers no live store knows, allocations of removed containers, bridges of removed stores.
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { crypto } from '../../digest/digest.ts';
 import type { Store } from '../../store/store.ts';
 import { isLiveClaim, parseBridgeOwner, readClaims, removeBridge, withBridgesLock } from './bridge.ts';
 import { runHostCommand } from './host-command.ts';
@@ -13,9 +12,12 @@ import { releasePorts } from './ports.ts';
 /** Every store that ever attached a container registers here, so a cleanup in one store never takes another's namespaces. */
 const ROOTS_DIR = '/run/wharf/roots';
 
+/** Named by the root directory's device and inode: unique while it lives, and no hash (node:crypto) to load for it. */
 export function registerStoreRoot(store: Store): void {
-  const file = join(ROOTS_DIR, crypto().createHash('sha256').update(store.root).digest('hex').slice(0, 32));
-  if (existsSync(file)) return;
+  const { dev, ino } = statSync(store.root);
+  const file = join(ROOTS_DIR, `${dev}-${ino}`);
+  // a removed root's inode may have been reused: the name alone does not prove this root is the one registered
+  if (existsSync(file) && readFileSync(file, 'utf8') === store.root) return;
   mkdirSync(ROOTS_DIR, { recursive: true, mode: 0o755 });
   writeFileSync(file, store.root);
 }
