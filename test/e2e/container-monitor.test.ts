@@ -1,5 +1,6 @@
 // The native container monitor through the CLI: restart policies, log rotation and bytes that are not UTF-8, a terminal with stdin, a monitor that stays small, and what a killed monitor leaves to system prune.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -54,6 +55,50 @@ describe('the container monitor', () => {
     const session = await runCommand('script', ['-qec', `${bin} run -it --rm --network none busybox sh -c 'read line; echo "got [$line]"; exit 7'`, '/dev/null'], { env: { ...process.env, WHARF_ROOT: wharf.root }, input: 'hello\n' });
     assert.equal(session.code, 7, session.stderr);
     assert.match(session.stdout, /got \[hello\]\r+\n/);
+  });
+
+  it('has an attached run --rm removed when the CLI returns, and a run without it released (exited, nothing mounted)', async (t) => {
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const removed = await wharf.run(['run', '--rm', '--network', 'none', 'busybox', 'sh', '-c', 'echo bye; exit 4']);
+    assert.deepEqual([removed.code, removed.stdout, removed.stderr], [4, 'bye\n', '']);
+    // no wait: the CLI handled the exit itself, so nothing of the container is left by the time it returned
+    assert.equal(ok(await wharf.run(['ps', '-aq'])).stdout, '');
+    assert.deepEqual(readdirSync(join(wharf.root, 'containers')), []);
+    const kept = await wharf.run(['run', '--name', 'kept', '--network', 'none', 'busybox', 'sh', '-c', 'exit 5']);
+    assert.equal(kept.code, 5, kept.stderr);
+    assert.equal(await inspect(wharf, '{{.State.Status}} {{.State.ExitCode}}', 'kept'), 'exited 5');
+    const id = await inspect(wharf, '{{.Id}}', 'kept');
+    assert.equal(row(wharf.root, id).monitor_pid, null);
+    assert.doesNotMatch(readFileSync('/proc/self/mountinfo', 'utf8'), new RegExp(`${id}/rootfs`));
+    const again = await wharf.run(['start', '-a', 'kept']);
+    assert.equal(again.code, 5, again.stderr);
+    assert.equal(row(wharf.root, id).monitor_pid, null, 'start -a released it too');
+  });
+
+  it('hands the exit to the monitor\'s helper when the attached CLI is killed or detaches (Ctrl+P Ctrl+Q)', async (t) => {
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const bin = join(import.meta.dirname, '../../bin/wharf');
+    const env = { ...process.env, WHARF_ROOT: wharf.root };
+    // each container runs until told to end (exec touch /tmp/go), so that it surely outlives its client
+    const untilTold = 'until [ -e /tmp/go ]; do sleep 0.05; done';
+    const cli = spawn(bin, ['run', '--rm', '--name', 'orphan', '--network', 'none', 'busybox', 'sh', '-c', untilTold], { env, stdio: 'ignore' });
+    await eventually(async () => (ok(await wharf.run(['ps', '-q', '--filter', 'name=orphan'])).stdout ? true : undefined), 'the container running');
+    cli.kill('SIGKILL');
+    ok(await wharf.run(['exec', 'orphan', 'touch', '/tmp/go']));
+    await eventually(async () => (ok(await wharf.run(['ps', '-aq'])).stdout === '' && readdirSync(join(wharf.root, 'containers')).length === 0 ? true : undefined), 'the helper removed it');
+
+    // script(1) gives the CLI a terminal, in which Ctrl+P Ctrl+Q detaches; typed once the container runs, when the CLI's
+    // terminal is raw (before, the terminal's own flow control would take Ctrl+Q)
+    const session = spawn('script', ['-qec', `${bin} run -it --rm --name detached --network none busybox sh -c '${untilTold}'`, '/dev/null'], { env, stdio: ['pipe', 'ignore', 'ignore'] });
+    const ended = new Promise<number | null>((resolve) => session.on('close', resolve));
+    await eventually(async () => (ok(await wharf.run(['ps', '-q', '--filter', 'name=detached'])).stdout ? true : undefined), 'the attached container running');
+    session.stdin.write('\x10\x11');
+    assert.equal(await ended, 0);
+    assert.notEqual(ok(await wharf.run(['ps', '-q', '--filter', 'name=detached'])).stdout, '', 'still running after the detach');
+    ok(await wharf.run(['exec', 'detached', 'touch', '/tmp/go']));
+    await eventually(async () => (ok(await wharf.run(['ps', '-aq'])).stdout === '' ? true : undefined), 'the helper removed the detached one');
   });
 
   it('keeps each running container\'s monitor under 5 MB', async (t) => {

@@ -10,7 +10,7 @@ import { containerPaths } from '../../snapshots/snapshotter.ts';
 import type { Digest } from '../../digest/digest.ts';
 import { isRunning, signalContainer } from '../../runtime/containers/signal.ts';
 import { startContainer } from '../../runtime/containers/start.ts';
-import { attachContainer } from '../../runtime/monitor/attach-client.ts';
+import { attachUntilExit } from '../../runtime/monitor/attach-client.ts';
 import { upperLayerTar } from '../../snapshots/overlay-upper.ts';
 import { directorySize } from '../../runtime/containers/directory-size.ts';
 import type { Store } from '../../store/store.ts';
@@ -42,7 +42,7 @@ export async function runStep(store: Store, state: StageState, instruction: RunI
     await startContainer(store, record, { waitForAttach: true });
     if (stopOnInterrupt.interrupted) throw new WharfError('build cancelled', { exitCode: 130, fromDaemon: false });
     const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => (context.output(chunk), done()) });
-    const outcome = await attachContainer(containerDir(store, record.id), { stdout: sink, stderr: sink, tty: false });
+    const outcome = await attachUntilExit(containerDir(store, record.id), { stdout: sink, stderr: sink, tty: false }, (error) => context.output(Buffer.from(`wharf: ${(error as Error).message}\n`)));
     if (stopOnInterrupt.interrupted) throw new WharfError('build cancelled', { exitCode: 130, fromDaemon: false });
     const code = outcome.status.exitCode ?? 1;
     // a command that could not start (not found, a bad working dir) is the runtime's error, as Docker reports it

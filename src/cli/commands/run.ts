@@ -3,7 +3,7 @@ import { errorLine, NotFoundError, WharfError } from '../../errors.ts';
 import { createContainer } from '../../runtime/containers/create.ts';
 import { containerDir, getContainer, type ContainerRecord } from '../../runtime/containers/container-store.ts';
 import { startContainer } from '../../runtime/containers/start.ts';
-import { attachContainer, waitForStart } from '../../runtime/monitor/attach-client.ts';
+import { attachUntilExit, waitForStart } from '../../runtime/monitor/attach-client.ts';
 import type { MonitorStatus } from '../../runtime/monitor/attach-protocol.ts';
 import type { Store } from '../../store/store.ts';
 import type { CliContext } from '../context.ts';
@@ -31,7 +31,7 @@ export async function run(context: CliContext, args: string[], path: string): Pr
       return 0;
     }
     const stopProxy = parsed.values['sig-proxy'] === false || options.tty ? () => {} : proxySignals(store, record);
-    const outcome = await attachContainer(dir, { stdin: options.interactive ? context.stdin : undefined, stdout: context.stdout, stderr: context.stderr, tty: options.tty });
+    const outcome = await attachUntilExit(dir, { stdin: options.interactive ? context.stdin : undefined, stdout: context.stdout, stderr: context.stderr, tty: options.tty }, (error) => context.err(`wharf: ${errorLine(error)}\n`));
     stopProxy();
     if (outcome.detached) return 0;
     if (outcome.status.error) return failed(context, outcome.status, path);

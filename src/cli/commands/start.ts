@@ -2,7 +2,7 @@
 import { errorLine, WharfError } from '../../errors.ts';
 import { containerDir, resolveContainer } from '../../runtime/containers/container-store.ts';
 import { startContainer } from '../../runtime/containers/start.ts';
-import { attachContainer, waitForStart } from '../../runtime/monitor/attach-client.ts';
+import { attachUntilExit, waitForStart } from '../../runtime/monitor/attach-client.ts';
 import type { CliContext } from '../context.ts';
 import { parseFlags, requireArgs } from '../flags.ts';
 import { UsageError } from '../usage-error.ts';
@@ -19,7 +19,8 @@ export async function run(context: CliContext, args: string[], path: string): Pr
     const { config } = record.settings;
     await startContainer(store, record, { waitForAttach: true });
     const stopProxy = config.Tty ? () => {} : proxySignals(store, record);
-    const outcome = await attachContainer(containerDir(store, record.id), { stdin: values.interactive && config.OpenStdin ? context.stdin : undefined, stdout: context.stdout, stderr: context.stderr, tty: config.Tty });
+    const streams = { stdin: values.interactive && config.OpenStdin ? context.stdin : undefined, stdout: context.stdout, stderr: context.stderr, tty: config.Tty };
+    const outcome = await attachUntilExit(containerDir(store, record.id), streams, (error) => context.err(`wharf: ${errorLine(error)}\n`));
     stopProxy();
     if (outcome.status.error) throw new WharfError(outcome.status.error, { exitCode: outcome.status.exitCode });
     return outcome.detached ? 0 : (outcome.status.exitCode ?? 0);

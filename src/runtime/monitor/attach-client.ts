@@ -1,7 +1,9 @@
-// The CLI's side of a monitor's attach socket: streams a container's output, feeds it stdin, resizes its terminal, detaches on Ctrl+P Ctrl+Q.
+// The CLI's side of a monitor's attach socket: streams a container's output, feeds it stdin, resizes its terminal, detaches on Ctrl+P Ctrl+Q, and handles the exit it claimed.
 import { connect, type Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
-import { encodeFrame, FRAME, FrameReader, type MonitorStatus, socketPath } from './attach-protocol.ts';
+import { readPlan } from '../containers/release.ts';
+import { type ContainerExit, encodeFrame, FRAME, FrameReader, type MonitorStatus, socketPath } from './attach-protocol.ts';
+import { handleExit } from './exit-handling.ts';
 
 export interface AttachStreams {
   stdin?: Readable & { isTTY?: boolean; setRawMode?(raw: boolean): unknown };
@@ -43,15 +45,39 @@ export async function waitForStart(containerDir: string): Promise<MonitorStatus>
   });
 }
 
-/** Streams until the monitor closes the socket (the container ended) or the user detaches. */
-export async function attachContainer(containerDir: string, streams: AttachStreams): Promise<AttachOutcome> {
+/**
+ * attachContainer, and this process handles the container's exit (releases or removes it) in place of the monitor's
+ * exit helper: a Node process fewer, started while the runtime starts the container, and an --rm container is gone
+ * when this returns, as with Docker. Should this process detach or die first, the helper takes over.
+ */
+export async function attachUntilExit(containerDir: string, streams: AttachStreams, complain: (error: unknown) => void): Promise<AttachOutcome> {
+  const plan = readPlan(containerDir);
+  if (!plan) return attachContainer(containerDir, streams);
+  let tidy = async () => {};
+  const outcome = await attachContainer(containerDir, streams, async (exit) => {
+    const handled = await handleExit(plan, containerDir, exit, complain);
+    tidy = handled.tidy;
+    return handled.final;
+  });
+  await tidy().catch(complain);
+  return outcome;
+}
+
+/** Streams until the monitor closes the socket (the container ended) or the user detaches; `onExit` claims the exit. */
+export async function attachContainer(containerDir: string, streams: AttachStreams, onExit?: (exit: ContainerExit) => Promise<MonitorStatus>): Promise<AttachOutcome> {
   const socket = await open(containerDir);
+  if (onExit) socket.write(encodeFrame(FRAME.claimExit, ''));
   let status: MonitorStatus = { state: 'created' };
   let detached = false;
+  const answerExit = (exit: ContainerExit) => {
+    // failing, the socket goes: the monitor then hands the exit to its helper
+    onExit!(exit).then((final) => socket.destroyed || socket.write(encodeFrame(FRAME.exitHandled, JSON.stringify(final))), () => socket.destroy());
+  };
   const reader = new FrameReader((kind, payload) => {
     if (kind === FRAME.stdout) streams.stdout?.write(payload);
     else if (kind === FRAME.stderr) (streams.tty ? streams.stdout : streams.stderr)?.write(payload);
     else if (kind === FRAME.status) status = JSON.parse(payload.toString()) as MonitorStatus;
+    else if (kind === FRAME.exit && onExit) answerExit(JSON.parse(payload.toString()) as ContainerExit);
   });
   socket.on('data', (chunk: Buffer) => reader.push(chunk));
   const restore = feedStdin(socket, streams, () => {

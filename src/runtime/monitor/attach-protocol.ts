@@ -7,12 +7,24 @@ export const FRAME = {
   stderr: 2,
   /** monitor → client: JSON MonitorStatus, on connect and on every change */
   status: 3,
+  /** monitor → the client that claimed the exit: JSON ContainerExit, once the container has ended for good */
+  exit: 4,
   /** client → monitor */
   stdin: 10,
   stdinClose: 11,
   /** client → monitor: JSON { height, width } */
   resize: 12,
+  /** client → monitor: this client handles the container's exit (exit-handling.ts), so no exit helper need start */
+  claimExit: 13,
+  /** client → monitor, after an exit frame: JSON MonitorStatus, the final one, for every client */
+  exitHandled: 14,
 } as const;
+
+/** How a run ended: the container's exit code, or (ran false) the runtime's, whose start failed. */
+export interface ContainerExit {
+  exitCode: number;
+  ran: boolean;
+}
 
 export interface MonitorStatus {
   state: 'created' | 'running' | 'restarting' | 'exited' | 'removed';

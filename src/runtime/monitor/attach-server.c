@@ -35,10 +35,12 @@ static void frame_to(struct client *client, int kind, const void *payload, size_
 }
 
 static void drop(size_t index) {
-  close(clients[index].fd);
+  int fd = clients[index].fd;
+  close(fd);
   outbuf_free(&clients[index].out);
   free(clients[index].in);
   clients[index] = clients[--client_count];
+  handlers.on_disconnect(fd);
 }
 
 void attach_listen(const char *path, struct attach_handlers with) {
@@ -60,6 +62,17 @@ void attach_broadcast(int kind, const void *payload, size_t len) {
     if (!outbuf_flush(&clients[i].out, clients[i].fd) || clients[i].out.len > MAX_BEHIND) drop(i);
     else i++;
   }
+}
+
+bool attach_send(int client, int kind, const void *payload, size_t len) {
+  for (size_t i = 0; i < client_count; i++) {
+    if (clients[i].fd != client) continue;
+    frame_to(&clients[i], kind, payload, len);
+    if (outbuf_flush(&clients[i].out, clients[i].fd)) return true;
+    drop(i);
+    return false;
+  }
+  return false;
 }
 
 static void accept_client(void) {
@@ -91,7 +104,7 @@ static bool read_frames(struct client *client) {
     uint32_t len = (uint32_t)header[1] << 24 | (uint32_t)header[2] << 16 | (uint32_t)header[3] << 8 | header[4];
     if (len > MAX_FRAME) return false;
     if (client->in_len - used < HEADER + len) break;
-    handlers.on_frame(header[0], client->in + used + HEADER, len);
+    handlers.on_frame(client->fd, header[0], client->in + used + HEADER, len);
     used += HEADER + len;
   }
   memmove(client->in, client->in + used, client->in_len - used);

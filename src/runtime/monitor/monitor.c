@@ -63,6 +63,15 @@ static struct {
   size_t line_len;
 } helper = {.in = -1, .out = -1};
 
+/* The client that claimed the exit (run, start -a, a build's RUN): told of the end, it handles it in the exit helper's
+ * place, and its answer is the final status. Gone before answering, the helper takes over. */
+static struct {
+  int client;
+  bool pending;
+  int code;
+  bool ran;
+} claim = {.client = -1};
+
 static struct json_log *log_writer;
 static int child_signals[2];
 /* the last run's exit code: a restart cancelled by stop, and a helper gone without its answer, report it */
@@ -299,6 +308,23 @@ static void start_helper(void) {
 }
 
 /* The exit helper releases the run (or removes an --rm container) and answers with the final status for the clients. */
+static void hand_to_helper(int code, bool ran) {
+  if (helper.in < 0) start_helper();
+  dprintf(helper.in, "%d %d\n", code, ran ? 1 : 0);
+  close_fd(&helper.in);
+}
+
+/* False when the claimer is gone (attach_send dropped it): then the helper has the work. */
+static bool tell_claimer(int code, bool ran) {
+  char json[64];
+  snprintf(json, sizeof json, "{\"exitCode\":%d,\"ran\":%s}", code, ran ? "true" : "false");
+  if (!attach_send(claim.client, FRAME_EXIT, json, strlen(json))) return false;
+  claim.pending = true;
+  claim.code = code;
+  claim.ran = ran;
+  return true;
+}
+
 static void finish(int code, bool ran) {
   finished = true;
   /* here a syscall, where the helper would spawn umount(8) from Node (~15 ms); a root that is no mount (vfs) stays */
@@ -306,9 +332,8 @@ static void finish(int code, bool ran) {
   last_exit_code = code;
   json_log_close(log_writer);
   log_writer = NULL;
-  if (helper.in < 0) start_helper();
-  dprintf(helper.in, "%d %d\n", code, ran ? 1 : 0);
-  close_fd(&helper.in);
+  if (claim.client >= 0 && tell_claimer(code, ran)) return;
+  hand_to_helper(code, ran);
 }
 
 static void end_run(void) {
@@ -404,7 +429,7 @@ static void resize(const char *payload, size_t len) {
   if (run.console >= 0) ioctl(run.console, TIOCSWINSZ, &console_size);
 }
 
-static void on_frame(int kind, const char *payload, size_t len) {
+static void on_frame(int client, int kind, const char *payload, size_t len) {
   /* with a terminal, what comes before runc hands it over waits for it */
   bool awaiting_console = options.tty && options.open_stdin && run.active && run.console < 0;
   if (kind == FRAME_STDIN && (run.in >= 0 || awaiting_console)) {
@@ -415,7 +440,23 @@ static void on_frame(int kind, const char *payload, size_t len) {
     flush_stdin();
   } else if (kind == FRAME_RESIZE) {
     resize(payload, len);
+  } else if (kind == FRAME_CLAIM_EXIT && claim.client < 0 && !finished) {
+    claim.client = client;
+  } else if (kind == FRAME_EXIT_HANDLED && client == claim.client && claim.pending) {
+    claim.pending = false;
+    claim.client = -1;
+    char *json = strndup(payload, len);
+    final_status(json);
+    free(json);
   }
+}
+
+static void on_disconnect(int client) {
+  if (client != claim.client) return;
+  claim.client = -1;
+  if (!claim.pending) return;
+  claim.pending = false;
+  hand_to_helper(claim.code, claim.ran);
 }
 
 static void on_connect(void) {
@@ -498,7 +539,7 @@ static void loop(void) {
     attach_poll_dispatch(fds + attach, count - attach);
     if (restart_at) restart_when_due();
     if (run_ended()) end_run();
-    if (finished && !helper.pid && helper.out < 0) exit(0);
+    if (finished && !claim.pending && !helper.pid && helper.out < 0) exit(0);
   }
 }
 
@@ -562,13 +603,11 @@ int main(int argc, char **argv) {
   struct sigaction on_child = {.sa_handler = on_child_signal, .sa_flags = SA_RESTART | SA_NOCLDSTOP};
   sigaction(SIGCHLD, &on_child, NULL);
   log_writer = json_log_open(options.log_file, options.log_max_size, options.log_max_files);
-  attach_listen(SOCKET_NAME, (struct attach_handlers){.on_connect = on_connect, .on_frame = on_frame});
+  attach_listen(SOCKET_NAME, (struct attach_handlers){.on_connect = on_connect, .on_frame = on_frame, .on_disconnect = on_disconnect});
   set_status("created", -1);
   char started[32];
   own_start_time(started);
   record_monitor((long)getpid(), started);
-  /* a client that waits for the exit is coming: the helper's Node starts while the container runs, not after */
-  if (options.wait_attach) start_helper();
   /* fd 3 is the starting CLI's pipe: a line on it says the socket listens */
   if (write(3, "ready\n", 6) == 6) close(3);
   waiting_for_client = options.wait_attach;

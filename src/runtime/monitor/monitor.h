@@ -26,15 +26,22 @@ void json_log_flush(struct json_log *log);
 void json_log_close(struct json_log *log);
 
 /* attach-server.c: the attach socket's frames, [kind, 4-byte big-endian length, payload], both ways. */
-enum frame_kind { FRAME_STDOUT = 1, FRAME_STDERR = 2, FRAME_STATUS = 3, FRAME_STDIN = 10, FRAME_STDIN_CLOSE = 11, FRAME_RESIZE = 12 };
+enum frame_kind {
+  FRAME_STDOUT = 1, FRAME_STDERR = 2, FRAME_STATUS = 3, FRAME_EXIT = 4,
+  FRAME_STDIN = 10, FRAME_STDIN_CLOSE = 11, FRAME_RESIZE = 12, FRAME_CLAIM_EXIT = 13, FRAME_EXIT_HANDLED = 14,
+};
+/* A client is named by its socket's descriptor. */
 struct attach_handlers {
   void (*on_connect)(void);
-  void (*on_frame)(int kind, const char *payload, size_t len);
+  void (*on_frame)(int client, int kind, const char *payload, size_t len);
+  void (*on_disconnect)(int client);
 };
 void attach_listen(const char *path, struct attach_handlers handlers);
 /* The status every client is sent now and on connecting: JSON, as attach-protocol.ts reads it. */
 void attach_set_status(const char *json);
 void attach_broadcast(int kind, const void *payload, size_t len);
+/* One frame to one client; false when that client is gone. */
+bool attach_send(int client, int kind, const void *payload, size_t len);
 size_t attach_poll_fill(struct pollfd *fds);
 void attach_poll_dispatch(const struct pollfd *fds, size_t count);
 /* Stops listening, hands each client its last frames and hangs up. */
