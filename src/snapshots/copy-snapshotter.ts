@@ -15,6 +15,10 @@ export const copySnapshotter: Snapshotter = {
     writeRootfsRecord(containerDir, { driver: 'vfs', lowerDirs: [] });
   },
 
+  mountSpec(): undefined {
+    return undefined;
+  },
+
   async mount(containerDir: string): Promise<string> {
     return containerPaths(containerDir).rootfs;
   },

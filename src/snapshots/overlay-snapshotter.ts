@@ -6,7 +6,7 @@ import type { Store } from '../store/store.ts';
 import { isMountPoint, mountCommand, unmount } from './mounts.ts';
 import { writeInitLayer } from './init-layer.ts';
 import { ensureSnapshots } from './snapshot-store.ts';
-import { containerPaths, readRootfsRecord, type Snapshotter, writeRootfsRecord } from './snapshotter.ts';
+import { containerPaths, type MountSpec, readRootfsRecord, type Snapshotter, writeRootfsRecord } from './snapshotter.ts';
 
 export const overlaySnapshotter: Snapshotter = {
   driver: 'overlay2',
@@ -19,14 +19,13 @@ export const overlaySnapshotter: Snapshotter = {
     writeRootfsRecord(containerDir, { driver: 'overlay2', lowerDirs: [paths.initDir, ...imageLowers] });
   },
 
+  mountSpec: overlayMountSpec,
+
   async mount(containerDir: string): Promise<string> {
-    const { rootfs, upperDir, workDir } = containerPaths(containerDir);
+    const { rootfs } = containerPaths(containerDir);
     if (isMountPoint(rootfs)) return rootfs;
-    const { lowerDirs } = readRootfsRecord(containerDir);
-    // relative to the snapshots dir, so ~60 layers fit in the kernel's one page of mount options
-    const cwd = dirname(lowerDirs.at(-1)!);
-    const lowers = lowerDirs.map((dir) => (dirname(dir) === cwd ? basename(dir) : dir)).join(':');
-    await mountCommand(['-t', 'overlay', 'overlay', '-o', `lowerdir=${lowers},upperdir=${upperDir},workdir=${workDir}`, rootfs], { cwd });
+    const { cwd, options } = overlayMountSpec(containerDir);
+    await mountCommand(['-t', 'overlay', 'overlay', '-o', options, rootfs], { cwd });
     return rootfs;
   },
 
@@ -34,3 +33,12 @@ export const overlaySnapshotter: Snapshotter = {
     await unmount(containerPaths(containerDir).rootfs);
   },
 };
+
+function overlayMountSpec(containerDir: string): MountSpec {
+  const { upperDir, workDir } = containerPaths(containerDir);
+  const { lowerDirs } = readRootfsRecord(containerDir);
+  // relative to the snapshots dir, so ~60 layers fit in the kernel's one page of mount options
+  const cwd = dirname(lowerDirs.at(-1)!);
+  const lowers = lowerDirs.map((dir) => (dirname(dir) === cwd ? basename(dir) : dir)).join(':');
+  return { cwd, options: `lowerdir=${lowers},upperdir=${upperDir},workdir=${workDir}` };
+}

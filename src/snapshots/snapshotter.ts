@@ -17,9 +17,17 @@ export interface RootfsRecord {
   lowerDirs: string[];
 }
 
+/** An overlay mount as mount(2) takes it: `options` names the lower dirs relative to `cwd`. */
+export interface MountSpec {
+  cwd: string;
+  options: string;
+}
+
 export interface Snapshotter {
   readonly driver: StorageDriver;
   prepare(store: Store, imageId: Digest, containerDir: string): Promise<void>;
+  /** What mounting takes, for a mounter other than mount() (the container's monitor); undefined when there is no mount. */
+  mountSpec(containerDir: string): MountSpec | undefined;
   /** Idempotent: an already mounted root is left as it is. */
   mount(containerDir: string): Promise<string>;
   unmount(containerDir: string): Promise<void>;

@@ -101,6 +101,21 @@ describe('the container monitor', () => {
     await eventually(async () => (ok(await wharf.run(['ps', '-aq'])).stdout === '' ? true : undefined), 'the helper removed the detached one');
   });
 
+  it('fails a start whose root cannot be mounted with the mount\'s error, leaving the container created and nothing running', async (t) => {
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const id = ok(await wharf.run(['create', '--network', 'none', 'busybox', 'true'])).stdout.trim();
+    // the monitor mounts the root: a lower dir gone makes its mount(2) fail
+    rmSync(join(wharf.root, 'containers', id, 'init'), { recursive: true });
+    const started = await wharf.run(['start', id]);
+    assert.equal(started.code, 1);
+    assert.match(started.stderr, new RegExp(`Error response from daemon: mount ${join(wharf.root, 'containers', id, 'rootfs')}: No such file or directory\n`));
+    assert.equal(await inspect(wharf, '{{.State.Status}}', id), 'created');
+    assert.equal(row(wharf.root, id).pid, null);
+    assert.doesNotMatch(readFileSync('/proc/self/mountinfo', 'utf8'), new RegExp(id));
+    ok(await wharf.run(['rm', id]));
+  });
+
   it('keeps each running container\'s monitor under 5 MB', async (t) => {
     const wharf = await busyboxWharf(t);
     if (!wharf) return;

@@ -3,7 +3,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Digest } from '../../digest/digest.ts';
 import { chooseSnapshotter, snapshotterOf } from '../../snapshots/select-snapshotter.ts';
-import { containerPaths, ROOTFS_RECORD } from '../../snapshots/snapshotter.ts';
+import { containerPaths, type MountSpec, ROOTFS_RECORD } from '../../snapshots/snapshotter.ts';
 import type { Store } from '../../store/store.ts';
 import { containerDir, type ContainerRecord, getContainer } from './container-store.ts';
 import { isRunning } from './signal.ts';
@@ -14,6 +14,11 @@ export async function prepareContainerRootfs(store: Store, imageId: Digest, cont
 
 export async function mountContainerRootfs(containerDir: string): Promise<string> {
   return snapshotterOf(containerDir).mount(containerDir);
+}
+
+/** For the container's monitor to mount the root itself (see startContainer); undefined when there is nothing to mount. */
+export function rootfsMountSpec(containerDir: string): MountSpec | undefined {
+  return snapshotterOf(containerDir).mountSpec(containerDir);
 }
 
 /** Safe to repeat, and on a container whose create failed half-way. */

@@ -1,11 +1,13 @@
-// `start`: network, mounts and the runtime spec for a container, then its monitor, detached, which runs it; wharf may exit as soon as the monitor listens.
+// `start`: network, the container's monitor (detached; it mounts the root), then mounts and the runtime spec, and the monitor runs it; wharf may exit as soon as the monitor has its go.
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, writeFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WharfError } from '../../errors.ts';
+import { SystemError, WharfError } from '../../errors.ts';
+import { containerPaths, type MountSpec } from '../../snapshots/snapshotter.ts';
 import type { Store } from '../../store/store.ts';
-import { attachNetwork, parsePublish } from '../network/attach.ts';
+import { attachNetwork, type NetworkAttachment, parsePublish } from '../network/attach.ts';
 import { logFileName, type MonitorPlan, parseLogSize, PLAN_FILE } from '../monitor/monitor-plan.ts';
 import { detectRuntime } from '../runtime-detect.ts';
 import { DEFAULT_PATH } from '../spec/defaults.ts';
@@ -14,7 +16,7 @@ import { resolveUser } from '../spec/user.ts';
 import { resolveMounts } from '../volumes/mounts.ts';
 import { containerDir, type ContainerRecord, isMonitorAlive, updateContainer } from './container-store.ts';
 import { releaseRun } from './release.ts';
-import { mountContainerRootfs } from './rootfs.ts';
+import { rootfsMountSpec } from './rootfs.ts';
 
 export interface StartOptions {
   /** The monitor waits for a client on its attach socket before running the container. */
@@ -24,40 +26,41 @@ export interface StartOptions {
 
 export async function startContainer(store: Store, record: ContainerRecord, options: StartOptions): Promise<void> {
   if (isMonitorAlive(record)) return;
-  const plan = await prepareRun(store, record, options);
+  const dir = containerDir(store, record.id);
+  const { plan, network } = await prepareRun(store, record, options);
   try {
-    await startMonitor(containerDir(store, record.id), plan);
+    // the monitor mounts the root: the runtime spec, written after, reads the image's users and fills volumes through it
+    const monitor = await startMonitor(dir, plan);
+    try {
+      await writeRuntimeSpec(store, record, network, options);
+    } catch (error) {
+      await monitor.abort();
+      throw error;
+    }
+    monitor.go();
   } catch (error) {
     await releaseRun(store, record.id);
     throw error;
   }
 }
 
-/** Network, mounts, the runtime spec and the monitor's plan (also kept in the container directory, for later commands). */
-async function prepareRun(store: Store, record: ContainerRecord, options: StartOptions): Promise<MonitorPlan> {
+/** The network and the monitor's plan (also kept in the container directory, for later commands). */
+async function prepareRun(store: Store, record: ContainerRecord, options: StartOptions): Promise<{ plan: MonitorPlan; network: NetworkAttachment }> {
   const dir = containerDir(store, record.id);
   const { config, hostConfig } = record.settings;
   const runtime = detectRuntime({ flag: hostConfig.Runtime === 'runc' ? undefined : hostConfig.Runtime, root: store.root });
   await releaseRun(store, record.id);
   try {
-    const mode = networkMode(hostConfig.NetworkMode);
-    // independent, each mostly waiting for a program (mount, ip): together they take the time of the longer
-    const [rootfs, network] = await bothSettled(mountContainerRootfs(dir), attachNetwork(store, dir, {
+    const network = await attachNetwork(store, dir, {
       containerId: record.id,
-      mode,
+      mode: networkMode(hostConfig.NetworkMode),
       hostname: config.Hostname,
       publish: hostConfig.PublishFlags.flatMap(parsePublish),
       publishAll: hostConfig.PublishAllPorts,
       exposedPorts: Object.keys(config.ExposedPorts ?? {}),
       name: record.name,
-    }));
+    });
     store.db.transaction(() => updateContainer(store, record.id, { network }));
-    const imageVolumes = Object.keys(config.Volumes ?? {});
-    const mounts = await resolveMounts(store, record.id, { volumes: hostConfig.Binds ?? [], mounts: hostConfig.MountFlags, tmpfs: hostConfig.TmpfsFlags, imageVolumes, rootfs });
-    const user = resolveUser(rootfs, config.User);
-    const env = processEnv(record, user.home);
-    const spec = buildSpec({ containerId: record.id, settings: record.settings, rootfs, user, env, netnsPath: network.netnsPath, ownNetns: network.ownNetns, etcFiles: network.etcFiles, mounts, initBinary: hostConfig.Init ? initBinary() : undefined, consoleSize: options.consoleSize ?? { height: 24, width: 80 } });
-    writeFileSync(join(dir, 'config.json'), JSON.stringify(spec));
     const plan: MonitorPlan = {
       containerId: record.id,
       root: store.root,
@@ -72,20 +75,25 @@ async function prepareRun(store: Store, record: ContainerRecord, options: StartO
       log: { maxSize: parseLogSize(hostConfig.LogConfig.Config['max-size']), maxFiles: Number(hostConfig.LogConfig.Config['max-file'] ?? 1) },
     };
     writeFileSync(join(dir, PLAN_FILE), JSON.stringify(plan));
-    store.db.transaction(() => updateContainer(store, record.id, { stopRequested: false, error: null }));
-    return plan;
+    return { plan, network };
   } catch (error) {
     await releaseRun(store, record.id);
     throw error;
   }
 }
 
-/** Both results, once both have settled, so undoing after a failure never races the other half still at work. */
-async function bothSettled<A, B>(first: Promise<A>, second: Promise<B>): Promise<[A, B]> {
-  const [a, b] = await Promise.allSettled([first, second]);
-  if (a.status === 'rejected') throw a.reason;
-  if (b.status === 'rejected') throw b.reason;
-  return [a.value, b.value];
+/** Mounts, user and the OCI runtime spec (config.json), on the root the monitor has mounted. */
+async function writeRuntimeSpec(store: Store, record: ContainerRecord, network: NetworkAttachment, options: StartOptions): Promise<void> {
+  const dir = containerDir(store, record.id);
+  const { config, hostConfig } = record.settings;
+  const { rootfs } = containerPaths(dir);
+  const imageVolumes = Object.keys(config.Volumes ?? {});
+  const mounts = await resolveMounts(store, record.id, { volumes: hostConfig.Binds ?? [], mounts: hostConfig.MountFlags, tmpfs: hostConfig.TmpfsFlags, imageVolumes, rootfs });
+  const user = resolveUser(rootfs, config.User);
+  const env = processEnv(record, user.home);
+  const spec = buildSpec({ containerId: record.id, settings: record.settings, rootfs, user, env, netnsPath: network.netnsPath, ownNetns: network.ownNetns, etcFiles: network.etcFiles, mounts, initBinary: hostConfig.Init ? initBinary() : undefined, consoleSize: options.consoleSize ?? { height: 24, width: 80 } });
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(spec));
+  store.db.transaction(() => updateContainer(store, record.id, { stopRequested: false, error: null }));
 }
 
 function networkMode(mode: string): 'bridge' | 'host' | 'none' {
@@ -122,9 +130,10 @@ function builtFile(name: string): string {
 const HELPER_NODE_FLAGS = ['--max-semi-space-size=1', '--v8-pool-size=0', '--single-threaded-gc'];
 
 /** The native monitor's command line: the plan as flags, then the exit helper's command after `--`. */
-function monitorArgs(plan: MonitorPlan): string[] {
+function monitorArgs(plan: MonitorPlan, mount: MountSpec | undefined): string[] {
   const flag = (name: string, on: boolean) => (on ? [`--${name}`] : []);
   return [
+    ...(mount ? ['--overlay-cwd', mount.cwd, '--overlay-options', mount.options] : []),
     '--id', plan.containerId, '--runtime', plan.runtimePath, '--state-root', plan.stateRoot, '--db', join(plan.root, 'metadata.db'),
     '--log-file', logFileName(plan.containerId), '--log-max-size', String(plan.log.maxSize), '--log-max-files', String(plan.log.maxFiles),
     '--restart', plan.restartPolicy.Name || 'no', '--max-retries', String(plan.restartPolicy.MaximumRetryCount ?? 0),
@@ -133,23 +142,49 @@ function monitorArgs(plan: MonitorPlan): string[] {
   ];
 }
 
-/** Starts the monitor, detached, in the container directory; resolves once its attach socket listens. */
-async function startMonitor(dir: string, plan: MonitorPlan): Promise<void> {
+interface StartedMonitor {
+  /** The runtime spec is written: the monitor may run the container. */
+  go(): void;
+  /** Nothing is to run: the monitor unmounts the root and exits; resolves once it has. */
+  abort(): Promise<void>;
+}
+
+/**
+ * Starts the monitor, detached, in the container directory; resolves once it has mounted the root and its attach
+ * socket listens. It then waits for go() (or abort()) on its fd 3 before it runs anything.
+ */
+async function startMonitor(dir: string, plan: MonitorPlan): Promise<StartedMonitor> {
   const monitor = builtFile('wharf-monitor');
   if (!existsSync(monitor)) throw new WharfError(`the container monitor ${monitor} is missing: build it with npm run build (it needs cc and libsqlite3-dev)`);
   const errors = openSync(join(dir, 'monitor.log'), 'a', 0o640);
-  const child = spawn(monitor, monitorArgs(plan), { detached: true, stdio: ['ignore', errors, errors, 'pipe'], cwd: dir });
+  const child = spawn(monitor, monitorArgs(plan, rootfsMountSpec(dir)), { detached: true, stdio: ['ignore', errors, errors, 'pipe'], cwd: dir });
   closeSync(errors);
-  const ready = child.stdio[3] as NodeJS.ReadableStream;
+  const cli = child.stdio[3] as Socket;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
     await new Promise<void>((resolve, reject) => {
-      ready.on('data', (chunk: Buffer) => chunk.includes('ready') && resolve());
-      child.on('exit', (code) => reject(new WharfError(`the container monitor exited (${code}) before it was ready: see ${join(dir, 'monitor.log')}`)));
-      child.on('error', reject);
+      let said = '';
+      cli.on('data', (chunk: Buffer) => (said += chunk.toString()).includes('ready\n') && resolve());
+      // the monitor's fd 3 closes when it exits: after its error line, if it had one to give
+      cli.on('close', () => {
+        const error = /^error (.*)$/m.exec(said)?.[1];
+        reject(error ? new SystemError(error) : new WharfError(`the container monitor exited before it was ready: see ${join(dir, 'monitor.log')}`));
+      });
+      child.once('error', reject);
     });
-  } finally {
-    (ready as unknown as { destroy(): void }).destroy();
-    child.removeAllListeners('exit');
-    child.unref();
+  } catch (error) {
+    cli.destroy();
+    throw error;
   }
+  cli.removeAllListeners('close');
+  return {
+    go: () => {
+      cli.end('go\n');
+      child.unref();
+    },
+    abort: async () => {
+      cli.destroy();
+      await exited;
+    },
+  };
 }
