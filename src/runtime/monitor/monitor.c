@@ -555,7 +555,7 @@ static bool is_mount_point(const char *path) {
 }
 
 /* The overlay root, by mount(2) here rather than a mount(8) the CLI would spawn (~20 ms of its start): a root already
- * mounted (by the CLI, to fill a volume from the image, or by a run before) stays as it is. */
+ * mounted (a `cp` into the created container at that moment, or a run whose release a crash cut short) stays as it is. */
 static bool mount_rootfs(void) {
   if (!options.overlay_options || is_mount_point(ROOTFS)) return true;
   char target[4096] = "";
