@@ -141,10 +141,14 @@ function addChainIds(db: DatabaseSync): void {
   if (columns.some((column) => column.name === 'chain_id')) return;
   db.exec("ALTER TABLE image_layers ADD COLUMN chain_id TEXT NOT NULL DEFAULT ''");
   const rows = db.prepare('SELECT image_id AS imageId, diff_id AS diffId FROM image_layers ORDER BY image_id, position').all() as Array<{ imageId: string; diffId: Digest }>;
-  const update = db.prepare('UPDATE image_layers SET chain_id = ? WHERE image_id = ? AND position = ?');
-  for (const imageId of new Set(rows.map((row) => row.imageId))) {
-    chainIds(rows.filter((row) => row.imageId === imageId).map((row) => row.diffId)).forEach((chainId, position) => update.run(chainId, imageId, position));
+  const layersOf = new Map<string, Digest[]>();
+  for (const row of rows) {
+    const layers = layersOf.get(row.imageId);
+    if (layers) layers.push(row.diffId);
+    else layersOf.set(row.imageId, [row.diffId]);
   }
+  const update = db.prepare('UPDATE image_layers SET chain_id = ? WHERE image_id = ? AND position = ?');
+  for (const [imageId, diffIds] of layersOf) chainIds(diffIds).forEach((chainId, position) => update.run(chainId, imageId, position));
 }
 
 export type Row = Record<string, string | number | bigint | null | Uint8Array>;
