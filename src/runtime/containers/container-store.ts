@@ -37,6 +37,13 @@ export function containerDir(store: Store, id: string): string {
   return join(store.root, 'containers', id);
 }
 
+/**
+ * Options for the writes that record a run and nothing that outlives it (its network, its start), and every write of an
+ * --rm container: committed without an fsync (see MetadataDb.transaction). A power loss ends the run anyway, and an
+ * fsync waits for all of the disk's writeback: seconds of a container's start while a pull or a build writes.
+ */
+export const RUN_STATE = { durable: false };
+
 export function insertContainer(store: Store, record: Pick<ContainerRecord, 'id' | 'name' | 'imageId' | 'imageName' | 'created' | 'settings'>): void {
   store.db.transaction(() => {
     const holder = store.db.get('SELECT id FROM containers WHERE name = ?', record.name);
@@ -45,7 +52,7 @@ export function insertContainer(store: Store, record: Pick<ContainerRecord, 'id'
       'INSERT INTO containers (id, name, image_id, image_name, created, settings, state) VALUES (?, ?, ?, ?, ?, ?, ?)',
       record.id, record.name, record.imageId, record.imageName, record.created, JSON.stringify(record.settings), 'created',
     );
-  });
+  }, record.settings.hostConfig.AutoRemove ? RUN_STATE : {});
 }
 
 export function nameConflict(name: string, holderId: string): ConflictError {

@@ -14,9 +14,11 @@ import { DEFAULT_PATH } from '../spec/defaults.ts';
 import { buildSpec } from '../spec/oci-spec.ts';
 import { resolveUser } from '../spec/user.ts';
 import { resolveMounts } from '../volumes/mounts.ts';
-import { containerDir, type ContainerRecord, isMonitorAlive, updateContainer } from './container-store.ts';
+import { containerDir, type ContainerRecord, isMonitorAlive, RUN_STATE, updateContainer } from './container-store.ts';
+import { waitForExit } from './lifecycle.ts';
 import { releaseRun } from './release.ts';
 import { rootfsMountSpec } from './rootfs.ts';
+import { isRunning } from './signal.ts';
 
 export interface StartOptions {
   /** The monitor waits for a client on its attach socket before running the container. */
@@ -25,7 +27,9 @@ export interface StartOptions {
 }
 
 export async function startContainer(store: Store, record: ContainerRecord, options: StartOptions): Promise<void> {
-  if (isMonitorAlive(record)) return;
+  if (isMonitorAlive(record) && !finishing(record)) return;
+  // the runtime's record of the last run goes last: the new run, under the same ID, waits for that
+  if (isMonitorAlive(record)) await waitForExit(store, record.id);
   const dir = containerDir(store, record.id);
   const { plan, network } = await prepareRun(store, record, options);
   try {
@@ -44,6 +48,11 @@ export async function startContainer(store: Store, record: ContainerRecord, opti
   }
 }
 
+/** A monitor whose run has ended (or failed to start) is finishing: its clients have heard, the runtime's record goes. */
+function finishing(record: ContainerRecord): boolean {
+  return !isRunning(record) && (record.state === 'exited' || record.error !== null);
+}
+
 /** The network and the monitor's plan (also kept in the container directory, for later commands). */
 async function prepareRun(store: Store, record: ContainerRecord, options: StartOptions): Promise<{ plan: MonitorPlan; network: NetworkAttachment }> {
   const dir = containerDir(store, record.id);
@@ -60,7 +69,7 @@ async function prepareRun(store: Store, record: ContainerRecord, options: StartO
       exposedPorts: Object.keys(config.ExposedPorts ?? {}),
       name: record.name,
     });
-    store.db.transaction(() => updateContainer(store, record.id, { network }));
+    store.db.transaction(() => updateContainer(store, record.id, { network }), RUN_STATE);
     const plan: MonitorPlan = {
       containerId: record.id,
       root: store.root,
@@ -93,7 +102,7 @@ async function writeRuntimeSpec(store: Store, record: ContainerRecord, network: 
   const env = processEnv(record, user.home);
   const spec = buildSpec({ containerId: record.id, settings: record.settings, rootfs, user, env, netnsPath: network.netnsPath, ownNetns: network.ownNetns, etcFiles: network.etcFiles, mounts, initBinary: hostConfig.Init ? initBinary() : undefined, consoleSize: options.consoleSize ?? { height: 24, width: 80 } });
   writeFileSync(join(dir, 'config.json'), JSON.stringify(spec));
-  store.db.transaction(() => updateContainer(store, record.id, { stopRequested: false, error: null }));
+  store.db.transaction(() => updateContainer(store, record.id, { stopRequested: false, error: null }), RUN_STATE);
 }
 
 function networkMode(mode: string): 'bridge' | 'host' | 'none' {

@@ -24,14 +24,13 @@ export async function handleExit(plan: MonitorPlan, containerDir: string, exit: 
   } catch (error) {
     complain(error);
   }
-  if (!plan.autoRemove) record(plan, { monitorPid: null }, complain);
   return { final, tidy };
 }
 
 /** A start that failed leaves the container created, with the runtime's error as Docker words it. */
 function recordStartFailure(plan: MonitorPlan, containerDir: string, complain: (error: unknown) => void): MonitorStatus {
   const failure = startFailure(runtimeError(containerDir));
-  record(plan, { state: 'created', exitCode: failure.exitCode, error: failure.error, pid: null, monitorPid: null, finishedAt: new Date().toISOString() }, complain);
+  record(plan, { state: 'created', exitCode: failure.exitCode, error: failure.error, pid: null, finishedAt: new Date().toISOString() }, complain);
   return { state: 'created', exitCode: failure.exitCode, error: failure.error };
 }
 

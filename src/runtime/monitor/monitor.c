@@ -520,6 +520,11 @@ static void restart_when_due(void) {
   }
 }
 
+static void leave(void) {
+  record_monitor_gone((long)getpid());
+  exit(0);
+}
+
 static void loop(void) {
   for (;;) {
     struct pollfd fds[96];
@@ -542,7 +547,7 @@ static void loop(void) {
     attach_poll_dispatch(fds + attach, count - attach);
     if (restart_at) restart_when_due();
     if (run_ended()) end_run();
-    if (finished && !claim.pending && !helper.pid && helper.out < 0) exit(0);
+    if (finished && !claim.pending && !helper.pid && helper.out < 0) leave();
   }
 }
 
@@ -634,7 +639,7 @@ static void parse_options(int argc, char **argv) {
     complain("usage: wharf-monitor --id ID --runtime PATH --state-root DIR --db FILE --log-file FILE [--overlay-cwd DIR --overlay-options OPTIONS] [options] -- EXIT-HELPER...");
     exit(2);
   }
-  records_init(db, options.id);
+  records_init(db, options.id, options.auto_remove);
 }
 
 int main(int argc, char **argv) {
@@ -656,7 +661,7 @@ int main(int argc, char **argv) {
   if (!cli_says_go()) {
     umount2(ROOTFS, MNT_DETACH);
     attach_hang_up();
-    exit(0);
+    leave();
   }
   waiting_for_client = options.wait_attach;
   if (!waiting_for_client) run_once();

@@ -48,9 +48,11 @@ void attach_poll_dispatch(const struct pollfd *fds, size_t count);
 void attach_hang_up(void);
 
 /* records.c: the container's row in the metadata DB. */
-void records_init(const char *db_path, const char *container_id);
+void records_init(const char *db_path, const char *container_id, bool auto_remove);
 void record_monitor(long pid, const char *start_time);
 void record_running(long pid, int restart_count);
+/* Clears the row's monitor, if it is still this one. */
+void record_monitor_gone(long pid);
 /* Returns whether a user asked the container to stop (then no restart policy restarts it). */
 bool record_exited(int exit_code, bool oom_killed);
 void record_restarting(int restart_count);

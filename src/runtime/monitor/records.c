@@ -8,13 +8,16 @@
 
 static const char *db_file;
 static const char *id;
+/* an --rm container: its record goes when it ends */
+static bool ephemeral;
 
 /* The CLI may hold the write lock for a while (a big load); it waits as long. */
 enum { BUSY_TIMEOUT_MS = 30000 };
 
-void records_init(const char *db_path, const char *container_id) {
+void records_init(const char *db_path, const char *container_id, bool auto_remove) {
   db_file = db_path;
   id = container_id;
+  ephemeral = auto_remove;
 }
 
 /* Now as JavaScript's toISOString writes it, the form every other timestamp in the row has. */
@@ -27,7 +30,11 @@ static void iso_now(char out[32]) {
   snprintf(out + n, 32 - n, ".%03ldZ", now.tv_nsec / 1000000);
 }
 
-static sqlite3 *begin(void) {
+/* What a run alone records (its monitor, its start), and all of an --rm container's, is written without an fsync, as
+ * RUN_STATE in container-store.ts says why; how a kept container's run ended stays durable. */
+enum durability { DURABLE, RUN_STATE };
+
+static sqlite3 *begin_as(enum durability durability) {
   sqlite3 *db;
   if (sqlite3_open_v2(db_file, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
     complain("open %s: %s", db_file, sqlite3_errmsg(db));
@@ -35,12 +42,17 @@ static sqlite3 *begin(void) {
     return NULL;
   }
   sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+  if (durability == RUN_STATE) sqlite3_exec(db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
   if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
     complain("begin: %s", sqlite3_errmsg(db));
     sqlite3_close(db);
     return NULL;
   }
   return db;
+}
+
+static sqlite3 *begin(void) {
+  return begin_as(ephemeral ? RUN_STATE : DURABLE);
 }
 
 static void commit(sqlite3 *db) {
@@ -70,16 +82,25 @@ static void run(sqlite3 *db, const char *sql, const char *types, ...) {
 }
 
 void record_monitor(long pid, const char *start_time) {
-  sqlite3 *db = begin();
+  sqlite3 *db = begin_as(RUN_STATE);
   if (!db) return;
   run(db, "UPDATE containers SET monitor_pid = ?, monitor_started = ?, stop_requested = 0 WHERE id = ?", "is", pid, start_time);
+  commit(db);
+}
+
+/* The monitor's last act, so that a command waiting for it (stop, restart, the next start) goes on only once the
+ * runtime's record is gone. Only while the row still names this monitor: a new run's monitor may have written its own. */
+void record_monitor_gone(long pid) {
+  sqlite3 *db = begin_as(RUN_STATE);
+  if (!db) return;
+  run(db, "UPDATE containers SET monitor_pid = NULL, monitor_started = NULL WHERE monitor_pid = ? AND id = ?", "i", pid);
   commit(db);
 }
 
 void record_running(long pid, int restart_count) {
   char now[32];
   iso_now(now);
-  sqlite3 *db = begin();
+  sqlite3 *db = begin_as(RUN_STATE);
   if (!db) return;
   run(db, "UPDATE containers SET state = 'running', pid = ?, started_at = ?, restart_count = ?, error = NULL, exit_code = NULL WHERE id = ?", "isi", pid, now, (long)restart_count);
   commit(db);
