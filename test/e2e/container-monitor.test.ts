@@ -120,6 +120,25 @@ describe('the container monitor', () => {
     ok(await wharf.run(['rm', id]));
   });
 
+  it('mounts an --rm container\'s root volatile (its unmount syncs no disk), and one whose start failed starts again', async (t) => {
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const id = ok(await wharf.run(['run', '-d', '--rm', '--network', 'none', 'busybox', 'sleep', '60'])).stdout.trim();
+    const kept = ok(await wharf.run(['run', '-d', '--network', 'none', 'busybox', 'sleep', '60'])).stdout.trim();
+    const mountOf = (container: string) => readFileSync('/proc/self/mountinfo', 'utf8').split('\n').find((line) => line.includes(`${container}/rootfs`)) ?? '';
+    assert.match(mountOf(id), /(fsync=|,)volatile(,|$)/);
+    assert.doesNotMatch(mountOf(kept), /volatile/, 'a kept container\'s changes are synced like any file\'s');
+    ok(await wharf.run(['rm', '-f', id, kept]));
+    // the volatile mount's mark in the work dir refuses any later mount: after a clean unmount the monitor removes it
+    const failing = ok(await wharf.run(['create', '--rm', '-u', 'nosuch', '--network', 'none', 'busybox', 'true'])).stdout.trim();
+    const starts = [await wharf.run(['start', failing]), await wharf.run(['start', failing])];
+    for (const started of starts) {
+      assert.equal(started.code, 1);
+      assert.match(started.stderr, /unable to find user nosuch: no matching entries in passwd file/);
+    }
+    ok(await wharf.run(['rm', failing]));
+  });
+
   it('keeps each running container\'s monitor under 5 MB', async (t) => {
     const wharf = await busyboxWharf(t);
     if (!wharf) return;

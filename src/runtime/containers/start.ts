@@ -142,7 +142,8 @@ const HELPER_NODE_FLAGS = ['--max-semi-space-size=1', '--v8-pool-size=0', '--sin
 function monitorArgs(plan: MonitorPlan, mount: MountSpec | undefined): string[] {
   const flag = (name: string, on: boolean) => (on ? [`--${name}`] : []);
   return [
-    ...(mount ? ['--overlay-cwd', mount.cwd, '--overlay-options', mount.options] : []),
+    // an --rm container's changes go with it: its overlay needs no sync when it is unmounted
+    ...(mount ? ['--overlay-cwd', mount.cwd, '--overlay-options', mount.options, ...flag('overlay-volatile', plan.autoRemove)] : []),
     '--id', plan.containerId, '--runtime', plan.runtimePath, '--state-root', plan.stateRoot, '--db', join(plan.root, 'metadata.db'),
     '--log-file', logFileName(plan.containerId), '--log-max-size', String(plan.log.maxSize), '--log-max-files', String(plan.log.maxFiles),
     '--restart', plan.restartPolicy.Name || 'no', '--max-retries', String(plan.restartPolicy.MaximumRetryCount ?? 0),

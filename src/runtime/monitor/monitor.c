@@ -27,7 +27,7 @@ static struct {
   const char *id, *runtime, *state_root, *log_file, *restart;
   /* the container's overlay root, mounted here (see mount_rootfs): lower dirs relative to overlay_cwd */
   const char *overlay_cwd, *overlay_options;
-  bool tty, open_stdin, stdin_once, wait_attach, auto_remove;
+  bool tty, open_stdin, stdin_once, wait_attach, auto_remove, overlay_volatile;
   int max_retries, log_max_files;
   long long log_max_size;
   /* the exit helper's command line: what comes after `--` */
@@ -328,10 +328,19 @@ static bool tell_claimer(int code, bool ran) {
   return true;
 }
 
+/* Here a syscall, where the helper would spawn umount(8) from Node (~15 ms); a root that is no mount (vfs) stays. A
+ * volatile overlay leaves a mark in its work dir that refuses every later mount, meant for a crash: after this clean
+ * unmount it goes, so a container whose start failed can be started again. */
+static void unmount_rootfs(void) {
+  umount2(ROOTFS, MNT_DETACH);
+  unlink("work/work/incompat/volatile/dirty");
+  rmdir("work/work/incompat/volatile");
+  rmdir("work/work/incompat");
+}
+
 static void finish(int code, bool ran) {
   finished = true;
-  /* here a syscall, where the helper would spawn umount(8) from Node (~15 ms); a root that is no mount (vfs) stays */
-  umount2(ROOTFS, MNT_DETACH);
+  unmount_rootfs();
   last_exit_code = code;
   json_log_close(log_writer);
   log_writer = NULL;
@@ -559,13 +568,25 @@ static bool is_mount_point(const char *path) {
   return stat(path, &inside) == 0 && stat(".", &parent) == 0 && inside.st_dev != parent.st_dev;
 }
 
+/* mount(2) of the overlay, volatile if asked and the kernel has it (5.10 on): an --rm container's changes go with it, and
+ * unmounting a volatile overlay skips the sync of the whole upper filesystem (seconds while a pull or a build writes). */
+static bool mount_overlay(const char *target) {
+  if (options.overlay_volatile) {
+    char volatile_options[4096];
+    snprintf(volatile_options, sizeof volatile_options, "%s,volatile", options.overlay_options);
+    if (mount("overlay", target, "overlay", 0, volatile_options) == 0) return true;
+    if (errno != EINVAL) return false;
+  }
+  return mount("overlay", target, "overlay", 0, options.overlay_options) == 0;
+}
+
 /* The overlay root, by mount(2) here rather than a mount(8) the CLI would spawn (~20 ms of its start): a root already
  * mounted (a `cp` into the created container at that moment, or a run whose release a crash cut short) stays as it is. */
 static bool mount_rootfs(void) {
   if (!options.overlay_options || is_mount_point(ROOTFS)) return true;
   char target[4096] = "";
   int back = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  bool mounted = back >= 0 && realpath(ROOTFS, target) && chdir(options.overlay_cwd) == 0 && mount("overlay", target, "overlay", 0, options.overlay_options) == 0;
+  bool mounted = back >= 0 && realpath(ROOTFS, target) && chdir(options.overlay_cwd) == 0 && mount_overlay(target);
   int failure = errno;
   if (back >= 0 && fchdir(back) != 0) complain("back to the container directory: %m");
   if (back >= 0) close(back);
@@ -610,7 +631,7 @@ static void parse_options(int argc, char **argv) {
       {"log-max-files", required_argument, NULL, LOG_MAX_FILES}, {"restart", required_argument, NULL, RESTART}, {"max-retries", required_argument, NULL, MAX_RETRIES},
       {"overlay-cwd", required_argument, NULL, OVERLAY_CWD}, {"overlay-options", required_argument, NULL, OVERLAY_OPTIONS},
       {"tty", no_argument, NULL, 't'}, {"open-stdin", no_argument, NULL, 'i'}, {"stdin-once", no_argument, NULL, 'o'},
-      {"wait-attach", no_argument, NULL, 'w'}, {"auto-remove", no_argument, NULL, 'r'}, {0},
+      {"wait-attach", no_argument, NULL, 'w'}, {"auto-remove", no_argument, NULL, 'r'}, {"overlay-volatile", no_argument, NULL, 'v'}, {0},
   };
   const char *db = NULL;
   for (int option; (option = getopt_long(argc, argv, "", known, NULL)) != -1;) {
@@ -631,12 +652,13 @@ static void parse_options(int argc, char **argv) {
       case 'o': options.stdin_once = true; break;
       case 'w': options.wait_attach = true; break;
       case 'r': options.auto_remove = true; break;
+      case 'v': options.overlay_volatile = true; break;
       default: exit(2);
     }
   }
   options.exit_helper = argv + optind;
   if (!options.id || !options.runtime || !options.state_root || !db || !options.log_file || !options.exit_helper[0] || !options.overlay_cwd != !options.overlay_options) {
-    complain("usage: wharf-monitor --id ID --runtime PATH --state-root DIR --db FILE --log-file FILE [--overlay-cwd DIR --overlay-options OPTIONS] [options] -- EXIT-HELPER...");
+    complain("usage: wharf-monitor --id ID --runtime PATH --state-root DIR --db FILE --log-file FILE [--overlay-cwd DIR --overlay-options OPTIONS [--overlay-volatile]] [options] -- EXIT-HELPER...");
     exit(2);
   }
   records_init(db, options.id, options.auto_remove);
@@ -659,7 +681,7 @@ int main(int argc, char **argv) {
   own_start_time(started);
   record_monitor((long)getpid(), started);
   if (!cli_says_go()) {
-    umount2(ROOTFS, MNT_DETACH);
+    unmount_rootfs();
     attach_hang_up();
     leave();
   }
