@@ -27,9 +27,11 @@ export interface StartOptions {
 }
 
 export async function startContainer(store: Store, record: ContainerRecord, options: StartOptions): Promise<void> {
-  if (isMonitorAlive(record) && !finishing(record)) return;
-  // the runtime's record of the last run goes last: the new run, under the same ID, waits for that
-  if (isMonitorAlive(record)) await waitForExit(store, record.id);
+  if (isMonitorAlive(record)) {
+    if (!finishing(record)) return;
+    // the runtime's record of the last run goes last: the new run, under the same ID, waits for that
+    await waitForExit(store, record.id);
+  }
   const dir = containerDir(store, record.id);
   const { plan, network } = await prepareRun(store, record, options);
   try {
