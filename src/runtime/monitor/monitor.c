@@ -358,6 +358,13 @@ static void end_run(void) {
   close_fd(&run.console_listener);
   if (!run.started) {
     unlink(CONSOLE_SOCKET);
+    /* a restart whose start a stop cut short (runc kill during runc run): the container ended with its last run, as
+     * when the stop comes between runs */
+    if (restart_count > 0 && record_stop_requested()) {
+      record_exited(last_exit_code, false);
+      finish(last_exit_code, true);
+      return;
+    }
     finish(exit_code(run.runtime_status), false);
     return;
   }
