@@ -1,6 +1,7 @@
 // Gzip for pushes, pigz-style: the input is cut into blocks deflated at once on libuv's pool, and blocks that would not shrink are stored.
 import { Transform, type TransformCallback } from 'node:stream';
 import { constants, crc32, deflateRaw, deflateRawSync } from 'node:zlib';
+import { collectPromotedBuffers } from '../streams/scavenge.ts';
 
 export interface ParallelGzipOptions {
   /** zlib's level for blocks worth compressing. */
@@ -41,6 +42,8 @@ const FINAL_EMPTY_BLOCK = Buffer.from([0x01, 0x00, 0x00, 0xff, 0xff]);
  * never on timing, so the same layer always gets the same digest.
  */
 export function createParallelGzip(options: ParallelGzipOptions = {}): Transform {
+  // each block is a fresh buffer that the upload, the stored copy and the hash hold for a while
+  collectPromotedBuffers();
   const level = options.level ?? DEFAULT_LEVEL;
   const blockBytes = options.blockBytes ?? DEFAULT_BLOCK_BYTES;
   const concurrency = () => Math.max(1, options.concurrency ?? (activeStreams > 1 ? 1 : DEFAULT_CONCURRENCY));

@@ -7,6 +7,7 @@ import { InvalidContentError, LimitExceededError, WharfError } from '../errors.t
 import { decompressStream } from '../layers/compression.ts';
 import type { Lease } from '../store/leases.ts';
 import type { Store } from '../store/store.ts';
+import { collectPromotedBuffers } from '../streams/scavenge.ts';
 import { LayerAnalysis, type LayerFacts } from './layer-analysis.ts';
 
 /** Bigger JSON than this in an archive is refused: real manifests and configs are kilobytes. */
@@ -36,6 +37,8 @@ interface ReadPass {
 }
 
 export async function readArchive(input: Readable, store: Store, lease: Lease): Promise<StagedArchive> {
+  // the input's chunks are fresh buffers, held by the tar reader and the blob writes for a while
+  collectPromotedBuffers();
   const pass: ReadPass = { staged: { files: new Map(), json: new Map() }, links: new Map(), store, lease, commits: [] };
   try {
     await extractAll(input, pass);
