@@ -14,7 +14,10 @@ const IN_FLIGHT = 2;
 const POOL_LIMIT = 16;
 const pool: Buffer[] = [];
 
-/** Sends bytes [start, end) of the file; resolves once the destination has taken every chunk. */
+/**
+ * Sends bytes [start, end) of the file; resolves once the destination has taken every chunk. The destination must be
+ * done with a chunk when it calls back, as a socket is: the buffer is then read into again.
+ */
 export async function pumpFile(file: FileHandle, destination: Writable, start: number, end: number): Promise<void> {
   const buffers = Array.from({ length: Math.min(IN_FLIGHT, Math.ceil((end - start) / CHUNK)) }, () => pool.pop() ?? Buffer.allocUnsafe(CHUNK));
   const writes: Array<Promise<void> | undefined> = buffers.map(() => undefined);
