@@ -1,5 +1,6 @@
 // Copies a file range to a writable through a small shared pool of reused buffers: a blob of any size is served
-// without allocating per chunk, so memory stays flat however many bytes go out.
+// without allocating per chunk, and all transfers at once share a bounded number of buffers, so memory stays flat
+// however many bytes, and however many downloads, go out.
 import type { FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 
@@ -12,14 +13,33 @@ const CHUNK = 1 << 20;
 const IN_FLIGHT = 2;
 /** Buffers kept for reuse across transfers (16 MiB at most). */
 const POOL_LIMIT = 16;
+/** Buffers lent out at once (32 MiB at most): past it, a transfer waits for one rather than adding its own. */
+const LENT_LIMIT = 32;
 const pool: Buffer[] = [];
+let lent = 0;
+const waiting: Array<() => void> = [];
 
 /**
  * Sends bytes [start, end) of the file; resolves once the destination has taken every chunk. The destination must be
  * done with a chunk when it calls back, as a socket is: the buffer is then read into again.
  */
 export async function pumpFile(file: FileHandle, destination: Writable, start: number, end: number): Promise<void> {
-  const buffers = Array.from({ length: Math.min(IN_FLIGHT, Math.ceil((end - start) / CHUNK)) }, () => pool.pop() ?? Buffer.allocUnsafe(CHUNK));
+  const wanted = Math.min(IN_FLIGHT, Math.ceil((end - start) / CHUNK));
+  if (wanted === 0) return;
+  // One buffer is enough to make progress: the second only when the budget has room, so no transfer waits on another's.
+  const buffers = [await borrow()];
+  while (buffers.length < wanted && lent < LENT_LIMIT) buffers.push(lend());
+  let reusable = false;
+  try {
+    await pumpThrough(buffers, file, destination, start, end);
+    reusable = true;
+  } finally {
+    // a buffer whose write never completed may still be referenced by the destination: it is not reused
+    for (const buffer of buffers) giveBack(buffer, reusable);
+  }
+}
+
+async function pumpThrough(buffers: Buffer[], file: FileHandle, destination: Writable, start: number, end: number): Promise<void> {
   const writes: Array<Promise<void> | undefined> = buffers.map(() => undefined);
   const closed = new Promise<never>((_, reject) => destination.once('close', () => reject(Object.assign(new Error('client closed the connection'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }))));
   closed.catch(() => {});
@@ -34,12 +54,26 @@ export async function pumpFile(file: FileHandle, destination: Writable, start: n
       writes[turn] = write(destination, buffers[turn].subarray(0, bytesRead));
     }
     await Promise.race([Promise.all(writes), closed]);
-    for (const buffer of buffers) if (pool.length < POOL_LIMIT) pool.push(buffer);
   } catch (error) {
-    // a buffer whose write never completed may still be referenced by the destination: it is not reused
     destination.destroy();
     throw error;
   }
+}
+
+async function borrow(): Promise<Buffer> {
+  while (lent >= LENT_LIMIT) await new Promise<void>((resolve) => waiting.push(resolve));
+  return lend();
+}
+
+function lend(): Buffer {
+  lent++;
+  return pool.pop() ?? Buffer.allocUnsafe(CHUNK);
+}
+
+function giveBack(buffer: Buffer, reusable: boolean): void {
+  lent--;
+  if (reusable && pool.length < POOL_LIMIT) pool.push(buffer);
+  waiting.shift()?.();
 }
 
 function write(destination: Writable, chunk: Buffer): Promise<void> {
