@@ -1,6 +1,6 @@
 // Copies a file range to a writable through a small shared pool of reused buffers: a blob of any size is served
-// without allocating per chunk, and all transfers at once share a bounded number of buffers, so memory stays flat
-// however many bytes, and however many downloads, go out.
+// without allocating per chunk, and all transfers at once share a bounded number of big buffers, so memory stays flat
+// however many bytes go out, and grows by little with each download past the budget.
 import type { FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 
@@ -13,11 +13,14 @@ const CHUNK = 1 << 20;
 const IN_FLIGHT = 2;
 /** Buffers kept for reuse across transfers (16 MiB at most). */
 const POOL_LIMIT = 16;
-/** Buffers lent out at once (32 MiB at most): past it, a transfer waits for one rather than adding its own. */
+/**
+ * Buffers lent out at once (32 MiB at most). Past it, a transfer gets one small buffer of its own instead, for as long as
+ * it runs: waiting for a lent one would let a few slow clients stall every other download.
+ */
 const LENT_LIMIT = 32;
+const OVERFLOW_CHUNK = 64 << 10;
 const pool: Buffer[] = [];
 let lent = 0;
-const waiting: Array<() => void> = [];
 
 /**
  * Sends bytes [start, end) of the file; resolves once the destination has taken every chunk. The destination must be
@@ -26,16 +29,17 @@ const waiting: Array<() => void> = [];
 export async function pumpFile(file: FileHandle, destination: Writable, start: number, end: number): Promise<void> {
   const wanted = Math.min(IN_FLIGHT, Math.ceil((end - start) / CHUNK));
   if (wanted === 0) return;
-  // One buffer is enough to make progress: the second only when the budget has room, so no transfer waits on another's.
-  const buffers = [await borrow()];
+  const buffers: Buffer[] = [];
   while (buffers.length < wanted && lent < LENT_LIMIT) buffers.push(lend());
+  const overflow = buffers.length === 0;
+  if (overflow) buffers.push(Buffer.allocUnsafe(OVERFLOW_CHUNK));
   let reusable = false;
   try {
     await pumpThrough(buffers, file, destination, start, end);
     reusable = true;
   } finally {
     // a buffer whose write never completed may still be referenced by the destination: it is not reused
-    for (const buffer of buffers) giveBack(buffer, reusable);
+    if (!overflow) for (const buffer of buffers) giveBack(buffer, reusable);
   }
 }
 
@@ -48,7 +52,7 @@ async function pumpThrough(buffers: Buffer[], file: FileHandle, destination: Wri
     for (let turn = 0; position < end; turn = (turn + 1) % buffers.length) {
       // a buffer is read into again only once the write that used it has completed
       if (writes[turn]) await Promise.race([writes[turn], closed]);
-      const { bytesRead } = await file.read(buffers[turn], 0, Math.min(CHUNK, end - position), position);
+      const { bytesRead } = await file.read(buffers[turn], 0, Math.min(buffers[turn].length, end - position), position);
       if (bytesRead === 0) throw new Error('file ended early');
       position += bytesRead;
       writes[turn] = write(destination, buffers[turn].subarray(0, bytesRead));
@@ -60,11 +64,6 @@ async function pumpThrough(buffers: Buffer[], file: FileHandle, destination: Wri
   }
 }
 
-async function borrow(): Promise<Buffer> {
-  while (lent >= LENT_LIMIT) await new Promise<void>((resolve) => waiting.push(resolve));
-  return lend();
-}
-
 function lend(): Buffer {
   lent++;
   return pool.pop() ?? Buffer.allocUnsafe(CHUNK);
@@ -73,7 +72,6 @@ function lend(): Buffer {
 function giveBack(buffer: Buffer, reusable: boolean): void {
   lent--;
   if (reusable && pool.length < POOL_LIMIT) pool.push(buffer);
-  waiting.shift()?.();
 }
 
 function write(destination: Writable, chunk: Buffer): Promise<void> {

@@ -82,13 +82,13 @@ for (const factory of DRIVERS) {
       }
     });
 
-    it('sends to forty slow clients at once, correctly, though they share a budget of buffers smaller than they would take', async (t) => {
+    it('sends to forty slow clients at once, correctly, those past the budget of shared buffers with small ones of their own', async (t) => {
       const driver = factory.make(t);
       const bytes = Buffer.from(Array.from({ length: 3_500_000 }, (_, i) => (i * 7) % 253));
       await driver.putContent('big', bytes);
       const sends = Array.from({ length: 40 }, async (_, i) => {
         const received: Buffer[] = [];
-        // a client that takes a few milliseconds over each chunk holds its buffers, so later transfers must wait for one
+        // a client that takes a few milliseconds over each chunk holds its buffers while later transfers start
         const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => (received.push(Buffer.from(chunk)), setTimeout(done, 2 + (i % 3))) });
         await driver.send('big', sink, { start: i, end: bytes.length - 1 });
         assert.ok(Buffer.concat(received).equals(bytes.subarray(i)), `client ${i}`);
