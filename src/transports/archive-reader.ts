@@ -8,6 +8,7 @@ import { decompressStream } from '../layers/compression.ts';
 import type { Lease } from '../store/leases.ts';
 import type { Store } from '../store/store.ts';
 import { collectPromotedBuffers } from '../streams/scavenge.ts';
+import { archiveEntryName, followLinks, symlinkTargetName } from './archive-names.ts';
 import { LayerAnalysis, type LayerFacts } from './layer-analysis.ts';
 
 /** Bigger JSON than this in an archive is refused: real manifests and configs are kilobytes. */
@@ -65,7 +66,7 @@ async function extractAll(input: Readable, pass: ReadPass): Promise<void> {
   extract.on('entry', (header, body, next) => {
     // A failing entry destroys the extract, which reports the error once; the entry's own echo of it is noise.
     body.on('error', () => undefined);
-    onEntry(cleanName(header.name), header, body as unknown as Readable, pass).then(() => next(), (error) => extract.destroy(error));
+    onEntry(archiveEntryName(header.name), header, body as unknown as Readable, pass).then(() => next(), (error) => extract.destroy(error));
   });
   stream.pipe(extract);
   await done;
@@ -74,7 +75,7 @@ async function extractAll(input: Readable, pass: ReadPass): Promise<void> {
 async function onEntry(name: string, header: tar.Header, body: Readable, pass: ReadPass): Promise<void> {
   const { staged, links, store, lease } = pass;
   if (header.type === 'symlink' || header.type === 'link') {
-    links.set(name, header.type === 'symlink' ? joinRelative(name, header.linkname ?? '') : cleanName(header.linkname ?? ''));
+    links.set(name, header.type === 'symlink' ? symlinkTargetName(name, header.linkname ?? '') : archiveEntryName(header.linkname ?? ''));
     body.resume();
     return;
   }
@@ -135,25 +136,9 @@ async function readSmall(name: string, body: Readable, declared: number): Promis
 
 function resolveLinks(staged: StagedArchive, links: Map<string, string>): void {
   for (const [name, target] of links) {
-    let resolved = target;
-    for (let hops = 0; links.has(resolved) && hops < 16; hops++) resolved = links.get(resolved)!;
-    const file = staged.files.get(resolved);
+    const file = staged.files.get(followLinks(links, target));
     if (file) staged.files.set(name, file);
   }
-}
-
-function cleanName(name: string): string {
-  return name.replace(/^(\.\/|\/)+/, '').replace(/\/+$/, '');
-}
-
-function joinRelative(from: string, target: string): string {
-  if (target.startsWith('/')) return cleanName(target);
-  const parts = from.split('/').slice(0, -1);
-  for (const part of target.split('/')) {
-    if (part === '..') parts.pop();
-    else if (part !== '.' && part !== '') parts.push(part);
-  }
-  return parts.join('/');
 }
 
 function asArchiveError(error: unknown): Error {

@@ -1,6 +1,7 @@
 // Lists a tar file's entries (name → byte range) by reading only their 512-byte headers, seeking past the contents.
 import type { FileHandle } from 'node:fs/promises';
 import { InvalidContentError } from '../../errors.ts';
+import { archiveEntryName, followLinks, symlinkTargetName } from '../archive-names.ts';
 
 export interface TarEntry {
   /** Where the entry's content starts in the file, and its length. */
@@ -45,20 +46,18 @@ export async function indexTar(handle: FileHandle): Promise<TarIndex> {
       else pending.linkpath = nulTerminated(record);
       continue;
     }
-    const name = cleanName(pending.path ?? global.path ?? headerName(header));
+    const name = archiveEntryName(pending.path ?? global.path ?? headerName(header));
     const linkname = pending.linkpath ?? global.linkpath ?? text(header, 157, 100);
     pending = {};
     if (type === '0' || type === '7') index.files.set(name, { offset: dataOffset, size });
-    else if (type === '1') index.links.set(name, cleanName(linkname));
-    else if (type === '2') index.links.set(name, joinRelative(name, linkname));
+    else if (type === '1') index.links.set(name, archiveEntryName(linkname));
+    else if (type === '2') index.links.set(name, symlinkTargetName(name, linkname));
   }
 }
 
 /** A name after following links, at most 16 hops (a loop is simply not found). */
 export function resolveEntry(index: TarIndex, name: string): TarEntry | undefined {
-  let resolved = cleanName(name);
-  for (let hops = 0; index.links.has(resolved) && hops < 16; hops++) resolved = index.links.get(resolved)!;
-  return index.files.get(resolved);
+  return index.files.get(followLinks(index.links, archiveEntryName(name)));
 }
 
 export async function readEntry(handle: FileHandle, entry: TarEntry): Promise<Buffer> {
@@ -135,20 +134,6 @@ function text(header: Buffer, start: number, length: number): string {
 function nulTerminated(bytes: Buffer): string {
   const end = bytes.indexOf(0);
   return bytes.toString('utf8', 0, end < 0 ? bytes.length : end);
-}
-
-function cleanName(name: string): string {
-  return name.replace(/^(\.\/|\/)+/, '').replace(/\/+$/, '');
-}
-
-function joinRelative(from: string, target: string): string {
-  if (target.startsWith('/')) return cleanName(target);
-  const parts = from.split('/').slice(0, -1);
-  for (const part of target.split('/')) {
-    if (part === '..') parts.pop();
-    else if (part !== '.' && part !== '') parts.push(part);
-  }
-  return parts.join('/');
 }
 
 function truncated(): InvalidContentError {
