@@ -1,4 +1,5 @@
 // Content digests (`algorithm:hex`): parsing, validation and hashing of whole buffers.
+import { DigestMismatchError } from '../errors.ts';
 
 export type Digest = `${string}:${string}`;
 
@@ -23,6 +24,12 @@ export function digestHex(digest: Digest): string {
 
 export function sha256Of(data: string | Uint8Array): Digest {
   return `sha256:${crypto().createHash('sha256').update(data).digest('hex')}`;
+}
+
+export function assertDigest(actual: Digest, expected: Digest, what: string): void {
+  if (actual !== expected) {
+    throw new DigestMismatchError(`${what}: digest mismatch: expected ${expected}, got ${actual}`);
+  }
 }
 
 /** The 12-hex-character short form Docker prints for IDs. */

@@ -1,7 +1,6 @@
 // A pass-through stream that hashes and counts what flows through it, for verify-as-you-stream.
 import type { Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import { DigestMismatchError } from '../errors.ts';
 import { crypto, type Digest } from './digest.ts';
 import { noteStreamedBytes } from '../streams/scavenge.ts';
 
@@ -26,11 +25,5 @@ export class HashingStream extends Transform {
   /** Call once, after the stream has ended. */
   digest(): Digest {
     return `${this.algorithm}:${this.hash.digest('hex')}`;
-  }
-}
-
-export function assertDigest(actual: Digest, expected: Digest, what: string): void {
-  if (actual !== expected) {
-    throw new DigestMismatchError(`${what}: digest mismatch: expected ${expected}, got ${actual}`);
   }
 }

@@ -4,13 +4,9 @@
 // both). A blob is invisible until that rename, so readers never see a partial blob; two writers of one
 // digest both succeed and leave one copy.
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { Readable, type Writable } from 'node:stream';
-import { crypto, digestAlgorithm, digestHex, type Digest } from '../digest/digest.ts';
-import { assertDigest } from '../digest/hashing-stream.ts';
-import { hashingStreamFor } from '../digest/worker-hashing-stream.ts';
+import type { Readable, Writable } from 'node:stream';
+import { assertDigest, digestAlgorithm, digestHex, type Digest } from '../digest/digest.ts';
 import { InvalidContentError, NotFoundError, withPath } from '../errors.ts';
-import { WritebackFile } from '../streams/writeback-file.ts';
 
 // Node's fs fetched on use, not imported: an ES import of node:fs or node:fs/promises loads the promise API
 // and readline behind it, ~2 ms of start-up that a command opening the store only to read the DB never uses.
@@ -118,28 +114,14 @@ export class ContentStore {
    * disk's fsyncs overlap the hashing instead of stalling it.
    */
   async write(source: Readable, options: IngestOptions = {}): Promise<PendingBlob> {
-    const temp = path.join(this.ingestDir(), `${process.pid}-${crypto().randomBytes(8).toString('hex')}`);
-    const algorithm = options.expected ? digestAlgorithm(options.expected) : 'sha256';
-    const hashing = hashingStreamFor(algorithm, options.sizeHint);
-    try {
-      // A deep buffer lets hashing run ahead while the previous chunk is still being written.
-      const sink = new WritebackFile(temp, { flags: 'wx', mode: 0o644, highWaterMark: 4 << 20 });
-      if (options.tap) {
-        // A tap that rejects the content (a hostile layer, say) aborts the whole write.
-        options.tap.on('error', (error) => hashing.destroy(error));
-        hashing.pipe(options.tap);
-      }
-      await pipeline(source, hashing, sink);
-      const blob = { digest: hashing.digest(), size: hashing.size };
-      verifyBlob(blob, options);
-      return { ...blob, commit: () => this.commit(temp, blob, options.lease) };
-    } catch (error) {
-      await fsp().rm(temp, { force: true });
-      throw withPath(error, temp);
-    }
+    // Loaded on the first write: the stream machinery it needs costs start-up time that a command only reading the store
+    // (`images`) would pay for nothing.
+    const { writeBlob } = await import('./blob-writer.ts');
+    return writeBlob(this, source, options);
   }
 
   async ingestBytes(data: Buffer, options: IngestOptions = {}): Promise<BlobInfo> {
+    const { Readable } = process.getBuiltinModule('node:stream');
     return this.ingest(Readable.from([data]), options);
   }
 

@@ -5,8 +5,8 @@
 import { createReadStream } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { isDigest, sha256Of, type Digest } from '../../digest/digest.ts';
-import { HashingStream, assertDigest } from '../../digest/hashing-stream.ts';
+import { assertDigest, isDigest, sha256Of, type Digest } from '../../digest/digest.ts';
+import { HashingStream } from '../../digest/hashing-stream.ts';
 import { InvalidContentError, LimitExceededError, NotFoundError } from '../../errors.ts';
 import { detectCompression, type Compression } from '../../layers/compression.ts';
 import { MediaType, isIndexMediaType } from '../../oci/media-types.ts';
