@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { InvalidArgumentError, NotFoundError, WharfError, withPath } from '../../errors.ts';
 import { resolveInRoot } from '../../snapshots/resolve-in-root.ts';
 import { IgnoreMatcher, parseDockerignore } from './dockerignore.ts';
-import { cloneGitContext, downloadContext, type RemoteKind, remoteKind } from './remote-context.ts';
+import { type RemoteKind, remoteKind } from './remote-kind.ts';
 import { goClean } from '../../go/path.ts';
 
 export interface BuildContext {
@@ -98,6 +98,8 @@ async function firstMissing(path: string): Promise<string> {
 
 /** A clone is a directory context (`-f` inside it); a download is read as stdin is, a tar or else the Dockerfile itself. */
 async function openRemote(options: BuildContextOptions, kind: RemoteKind): Promise<BuildContext> {
+  // loaded only for a remote context: fetching needs child_process, which costs every other build's start-up ~7 ms
+  const { cloneGitContext, downloadContext } = await import('./remote-context.ts');
   const fetched = kind === 'git' ? await cloneGitContext(options.source) : await downloadContext(options.source);
   try {
     const context = kind === 'git'

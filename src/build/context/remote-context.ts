@@ -9,16 +9,6 @@ import { pipeline } from 'node:stream/promises';
 import { InvalidArgumentError, WharfError } from '../../errors.ts';
 import { resolveInRoot } from '../../snapshots/resolve-in-root.ts';
 
-export type RemoteKind = 'git' | 'url';
-
-/** Docker's order: Git forms first (its urlutil.IsGitURL), then any http(s) URL. */
-export function remoteKind(source: string): RemoteKind | undefined {
-  if (/^(git@|git:\/\/|github\.com\/)/.test(source)) return 'git';
-  if (/^https?:\/\/[^#]*\.git(#.*)?$/.test(source)) return 'git';
-  if (/^https?:\/\//.test(source)) return 'url';
-  return undefined;
-}
-
 export interface Fetched {
   /** The cloned directory (its `#ref:dir` subdirectory), or the downloaded file. */
   path: string;

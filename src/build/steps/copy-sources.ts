@@ -11,7 +11,7 @@ import { resolveImage } from '../../images/resolve.ts';
 import type { Store } from '../../store/store.ts';
 import type { BuildContext } from '../context/build-context.ts';
 import { IgnoreMatcher } from '../context/dockerignore.ts';
-import { cloneGitContext, remoteKind } from '../context/remote-context.ts';
+import { remoteKind } from '../context/remote-kind.ts';
 import { resolveSources, type SourceEntry } from '../context/sources.ts';
 import { expandKeepingQuotes, type Lookup } from '../dockerfile/expand.ts';
 import { booleanFlag, flagValue } from '../dockerfile/flags.ts';
@@ -95,6 +95,8 @@ function fromHeredocs(heredocs: Heredoc[], lookup: Lookup): Promise<ResolvedSour
 
 /** `ADD https://…/repo.git#ref /dst`: the repository's files (its .git only with --keep-git-dir), cloned as a build context is. */
 async function fromGit(repository: string, keepGitDir: boolean): Promise<ResolvedSources> {
+  // loaded only here: cloning needs child_process, which costs every other build's start-up ~7 ms
+  const { cloneGitContext } = await import('../context/remote-context.ts');
   const fetched = await cloneGitContext(repository);
   try {
     if (!keepGitDir) rmSync(join(fetched.path, '.git'), { recursive: true, force: true });
