@@ -1,4 +1,4 @@
-// The content store's write: a source that fails before the write's pipeline is there is reported by the write itself.
+// The content store's write: a source that fails early is reported by the write itself; a good one is verified and committed.
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
@@ -7,7 +7,7 @@ import { tempDir } from '../../helpers/temp-dir.ts';
 
 describe('ContentStore.write', () => {
   // First in this file, so it is this process's first write, the one that loads the writer on its way.
-  it('rejects with the error of a source that fails while the writer is still loading, and leaves no temp file', async (t) => {
+  it('rejects with the error of a source that fails before its first byte, and leaves no temp file', async (t) => {
     const content = new ContentStore(tempDir(t));
     content.init();
     const source = new Readable({ read() {} });
