@@ -123,3 +123,11 @@ test('concurrent pushes of the same blob and of the same tag: one consistent res
   assert.ok(images.some((image) => image.manifest.digest === served.headers.get('docker-content-digest')));
   assert.deepEqual(readdirSync(join(registry.root, '_tmp')), []);
 });
+
+test("the server re-executes itself with its own heap sizes, leaving the CLI's short-run ones behind", async (t) => {
+  const registry = await startWharfRegistry(t);
+  const flags = readFileSync(`/proc/${registry.pid()}/cmdline`, 'utf8').split('\0');
+  assert.ok(flags.includes('--max-semi-space-size=2'), flags.join(' '));
+  assert.deepEqual(flags.filter((flag) => /^--(min-semi-space-size|initial-old-space-size)/.test(flag)), []);
+  assert.equal((await api(`${registry.url}/v2/`)).status, 200);
+});

@@ -4,11 +4,13 @@
 // load would grow to ~50 MB; the server re-executes itself with its own flags before it starts.
 
 const SERVER_FLAGS = ['--max-semi-space-size=2', '--expose-gc'];
+/** The CLI's heap sizes, which the server replaces with V8's defaults or its own. */
+const SIZED_BY_THE_CLI = ['--min-semi-space-size', '--max-semi-space-size', '--initial-old-space-size'];
 
 /** Replaces this process (same PID) with one running the server's V8 flags; returns only when they are in effect. */
 export function execWithServerFlags(): void {
   if (SERVER_FLAGS.every((flag) => process.execArgv.includes(flag))) return;
-  const inherited = process.execArgv.filter((flag) => !flag.startsWith('--min-semi-space-size') && !flag.startsWith('--max-semi-space-size'));
+  const inherited = process.execArgv.filter((flag) => !SIZED_BY_THE_CLI.some((name) => flag.startsWith(name)));
   // fsyncs of committed blobs hold libuv pool threads, so more than Node's four; and file writes go through the
   // pool, not io_uring, which may run a buffered write inline and so stall the event loop in dirty-page throttling
   const env = { UV_THREADPOOL_SIZE: '16', UV_USE_IO_URING: '0', ...process.env };
