@@ -25,12 +25,10 @@ export function createContext(options: { dataRoot?: string }): CliContext {
     },
     // A command that takes a stream writes through it; out() and err() then do too, so their order is kept.
     get stdout() {
-      streamed.add(1);
-      return process.stdout;
+      return takeStream(1);
     },
     get stderr() {
-      streamed.add(2);
-      return process.stderr;
+      return takeStream(2);
     },
     env: process.env,
     get dataRoot() {
@@ -45,8 +43,41 @@ export function createContext(options: { dataRoot?: string }): CliContext {
 
 /** Descriptors that have gone through their stream once, and must from then on, to keep the order of what is written. */
 const streamed = new Set<1 | 2>();
-/** Descriptors whose reader has gone (`wharf images | head -1`): what is left to write has nowhere to go. */
-const closed = new Set<1 | 2>();
+
+/** How a shell reports a process killed by SIGPIPE, as Docker's CLI is when the reader of its output has gone. */
+const SIGPIPE_STATUS = 141;
+
+function isBrokenPipe(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | null)?.code === 'EPIPE';
+}
+
+/**
+ * Whether a stream a command took for fd 1 or 2 failed because its reader has gone (`wharf save busybox | head -c 10`).
+ * An EPIPE from anywhere else (a registry's socket, a runtime's stdin) is a real error, told as one.
+ */
+export function stdioReaderGone(): boolean {
+  return [...streamed].some((fd) => isBrokenPipe((fd === 1 ? process.stdout : process.stderr).errored));
+}
+
+/**
+ * Ends the process as SIGPIPE ends Docker's CLI (Node ignores the signal): at once, quietly, status 141. What was
+ * being written has nowhere to go, and the store is safe to leave at any point, as after a kill.
+ */
+export function readerGone(): never {
+  process.exit(SIGPIPE_STATUS);
+}
+
+function takeStream(fd: 1 | 2): NodeJS.WriteStream {
+  const stream = fd === 1 ? process.stdout : process.stderr;
+  if (streamed.has(fd)) return stream;
+  streamed.add(fd);
+  // Unhandled, the error event of a closed pipe ends the process with a stack trace.
+  stream.on('error', (error) => {
+    if (isBrokenPipe(error)) readerGone();
+    throw error;
+  });
+  return stream;
+}
 
 /**
  * Writes straight to the descriptor, synchronously, as Node's own stdout and stderr do on Linux for files, pipes and
@@ -56,10 +87,8 @@ const closed = new Set<1 | 2>();
  * through the stream, which waits for it.
  */
 function writeStdio(fd: 1 | 2, text: string): void {
-  const stream = () => (fd === 1 ? process.stdout : process.stderr);
-  if (closed.has(fd)) return;
   if (streamed.has(fd)) {
-    stream().write(text);
+    takeStream(fd).write(text);
     return;
   }
   const bytes = Buffer.from(text);
@@ -67,9 +96,7 @@ function writeStdio(fd: 1 | 2, text: string): void {
   try {
     while (written < bytes.length) written += process.getBuiltinModule('node:fs').writeSync(fd, bytes, written);
   } catch (error) {
-    // Dropped, as a Unix tool would be by SIGPIPE, rather than thrown as an unhandled stream error with a stack.
-    if ((error as NodeJS.ErrnoException).code === 'EPIPE') return void closed.add(fd);
-    streamed.add(fd);
-    stream().write(bytes.subarray(written));
+    if (isBrokenPipe(error)) readerGone();
+    takeStream(fd).write(bytes.subarray(written));
   }
 }

@@ -1,6 +1,6 @@
 // Runs one command in this process: its context, and the one place its errors become output and an exit code.
 import { errorLine, WharfError } from '../errors.ts';
-import { createContext, type CliContext } from './context.ts';
+import { createContext, readerGone, stdioReaderGone, type CliContext } from './context.ts';
 import { HelpRequest } from './help/help-request.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -29,6 +29,8 @@ export async function runCli(command: CommandModule, request: CommandRequest): P
       context.out(renderHelp(error.commandPath, error.spec));
       return { code: 0, endsWhenDone };
     }
+    // a stream the command wrote its output through (save, logs, cp -) failed on the closed pipe before its event did
+    if (stdioReaderGone()) readerGone();
     context.err(`${error instanceof UsageError ? error.message : errorLine(error)}\n`);
     return { code: error instanceof WharfError ? error.exitCode : 1, endsWhenDone };
   }

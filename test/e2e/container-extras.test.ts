@@ -161,3 +161,16 @@ describe('restart', () => {
     }
   });
 });
+
+describe('a reader that goes away', () => {
+  it("ends logs, export and cp to stdout at once, quietly, with status 141, as SIGPIPE ends Docker's CLI", async (t) => {
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    // more than a pipe's 64 KiB, so the output cannot all be written before the reader goes
+    ok(await wharf.run(['run', '--name', 'chatty', 'busybox', 'sh', '-c', 'yes line | head -n 40000']));
+    for (const args of [['logs', 'chatty'], ['export', 'chatty'], ['cp', 'chatty:/bin', '-']]) {
+      assert.deepEqual(await wharf.runToGoneReader(args), { code: 141, signal: null, stderr: '' }, args.join(' '));
+    }
+    assert.equal(ok(await wharf.run(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', 'chatty'])).stdout, 'exited 0\n');
+  });
+});

@@ -172,6 +172,15 @@ describe('wharf save', () => {
     assert.deepEqual(readdirSync(dir).sort(), before);
   });
 
+  it("ends at once, quietly, with status 141 (as SIGPIPE ends Docker's CLI) when the reader goes mid-archive; the image stays", async (t) => {
+    const { wharf } = await withBusybox(t);
+    const before = await idAndLayers(wharf, 'busybox');
+    const gone = await wharf.runToGoneReader(['save', 'busybox']);
+    assert.deepEqual(gone, { code: 141, signal: null, stderr: '' });
+    assert.equal(await idAndLayers(wharf, 'busybox'), before);
+    ok(await wharf.run(['system', 'check']));
+  });
+
   it('wants at least one image (exit 125)', async (t) => {
     const wharf = makeWharf(t);
     const result = await wharf.run(['save', '-o', join(tempDir(t), 'x.tar')]);

@@ -1,5 +1,6 @@
 // Runs the repo's `bin/wharf` on a private temporary data root, without a TTY, for end-to-end tests.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -14,6 +15,8 @@ export interface Wharf {
   root: string;
   /** `env` is added to the inherited environment; stdin is a pipe, closed after `input`. */
   run(args: string[], options?: RunOptions): Promise<RunResult>;
+  /** Runs a command whose reader goes away (`wharf save busybox | head -c 1`): stdout closes after its first bytes, or before any when `closeAt` is 'start'. */
+  runToGoneReader(args: string[], closeAt?: 'start' | 'first-bytes'): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
   cleanup(): void;
 }
 
@@ -42,8 +45,19 @@ export function makeWharf(t?: Pick<TestContext, 'after'> & Partial<Pick<TestCont
   return {
     root,
     run: (args, options = {}) => runCommand(WHARF_BIN, args, { ...options, env: { ...baseEnv, ...options.env } }),
+    runToGoneReader: (args, closeAt = 'first-bytes') => runToGoneReader(args, baseEnv, closeAt),
     cleanup,
   };
+}
+
+async function runToGoneReader(args: string[], env: NodeJS.ProcessEnv, closeAt: 'start' | 'first-bytes') {
+  const child = spawn(WHARF_BIN, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  if (closeAt === 'start') child.stdout.destroy();
+  else child.stdout.once('data', () => child.stdout.destroy());
+  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+  return { code, signal, stderr };
 }
 
 /**
