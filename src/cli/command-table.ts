@@ -24,6 +24,7 @@ export const COMMAND_MODULES: Record<string, string> = {
   'system info': 'info',
   'registry serve': 'registry-serve',
   'registry gc': 'registry-gc',
+  serve: 'serve',
   version: 'version',
   'volume create': 'volume-create',
   'volume ls': 'volume-ls',

@@ -232,6 +232,13 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     summary: 'Display system-wide information',
     flags: {},
   },
+  serve: {
+    synopsis: '[OPTIONS]',
+    summary: "Serve Docker's Engine API on a unix socket, for the docker CLI and Docker's SDKs",
+    flags: {
+      host: { text: 'Unix socket to listen on (default "unix:///var/run/wharf.sock")' },
+    },
+  },
   'registry serve': {
     synopsis: '[OPTIONS]',
     summary: 'Run an OCI Distribution registry',

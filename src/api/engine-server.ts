@@ -1,0 +1,65 @@
+// The Docker Engine API on a unix socket (`wharf serve`): the real docker CLI and Docker's SDKs drive the same core
+// as wharf's own CLI. Lifecycle: startEngineApi(socket) → requests, each against the shared store → close().
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { chmod, rm } from 'node:fs/promises';
+import type { Store } from '../store/store.ts';
+import { ApiError, sendError } from './api-errors.ts';
+import { findRoute, type Route } from './api-routes.ts';
+import { IMAGE_ROUTES } from './image-routes.ts';
+import { API_VERSION, MIN_API_VERSION, SYSTEM_ROUTES } from './system-routes.ts';
+
+const ROUTES: Route[] = [...SYSTEM_ROUTES, ...IMAGE_ROUTES];
+
+export interface EngineApi {
+  socket: string;
+  close(): Promise<void>;
+}
+
+export async function startEngineApi(socket: string, store: Store, dataRoot: string): Promise<EngineApi> {
+  const server = createServer((request, response) => void serve(request, response, store, dataRoot));
+  // a socket file left by a server that was killed would refuse the bind
+  await rm(socket, { force: true });
+  await listen(server, socket);
+  // as dockerd's socket: root and the socket's group may connect
+  await chmod(socket, 0o660);
+  return { socket, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+function listen(server: Server, socket: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(socket, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+async function serve(request: IncomingMessage, response: ServerResponse, store: Store, dataRoot: string): Promise<void> {
+  try {
+    const url = new URL(request.url ?? '/', 'http://wharf');
+    const path = withoutVersion(url.pathname);
+    const found = findRoute(ROUTES, request.method ?? 'GET', path);
+    if (found === undefined) throw new ApiError(404, 'page not found');
+    if (found === 'wrong-method') throw new ApiError(405, `${request.method} is not allowed on ${path}`);
+    await found.route.handler({ request, response, query: url.searchParams, params: found.params, store, dataRoot });
+  } catch (error) {
+    sendError(response, error);
+  }
+}
+
+/** `/v1.47/images/json` → `/images/json`, refusing versions this server does not speak, in Docker's words. */
+function withoutVersion(pathname: string): string {
+  const match = /^\/v(\d+\.\d+)(\/.*)$/.exec(pathname);
+  if (!match) return pathname;
+  const [, version, rest] = match;
+  if (compareVersions(version, API_VERSION) > 0) throw new ApiError(400, `client version ${version} is too new. Maximum supported API version is ${API_VERSION}`);
+  if (compareVersions(version, MIN_API_VERSION) < 0) throw new ApiError(400, `client version ${version} is too old. Minimum supported API version is ${MIN_API_VERSION}, please upgrade your client to a newer version`);
+  return rest;
+}
+
+function compareVersions(a: string, b: string): number {
+  const [aMajor, aMinor] = a.split('.').map(Number);
+  const [bMajor, bMinor] = b.split('.').map(Number);
+  return aMajor - bMajor || aMinor - bMinor;
+}

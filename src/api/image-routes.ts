@@ -1,0 +1,126 @@
+// Image routes of the Engine API over the same core as the CLI: list, inspect, history, tag, remove, prune, save, load.
+import { pipeline } from 'node:stream/promises';
+import { imageHistory } from '../images/history.ts';
+import type { ImageRecord } from '../images/image-records.ts';
+import { inspectImage, readConfig } from '../images/inspect.ts';
+import { listImages } from '../images/list.ts';
+import { loadArchive } from '../images/load.ts';
+import { familiar } from '../images/names.ts';
+import type { ProgressMessage } from '../images/progress-message.ts';
+import { pruneImages } from '../images/prune.ts';
+import { pullImage } from '../images/pull.ts';
+import { removeImage } from '../images/remove.ts';
+import { resolveImage } from '../images/resolve.ts';
+import { saveImages } from '../images/save.ts';
+import { tagImage } from '../images/tag.ts';
+import { loadCredentials } from '../registry/client/auth/credentials.ts';
+import { RegistryAccess } from '../registry/client/registry-access.ts';
+import type { Store } from '../store/store.ts';
+import { ApiError, sendJson } from './api-errors.ts';
+import { queryFilters, queryFlag } from './api-query.ts';
+import type { ApiRequest, Route } from './api-routes.ts';
+
+const unixSeconds = (time: string | undefined) => (time ? Math.floor(Date.parse(time) / 1000) : 0);
+
+/** Docker's ImageSummary; counts it does not compute without being asked for are -1, as its daemon sends them. */
+async function imageSummary(store: Store, record: ImageRecord): Promise<Record<string, unknown>> {
+  const config = await readConfig(store, record.id);
+  return {
+    Containers: -1,
+    Created: unixSeconds(record.created),
+    Id: record.id,
+    Labels: config.config?.Labels ?? null,
+    ParentId: record.parent ?? '',
+    RepoDigests: record.repoDigests.map(familiar),
+    RepoTags: record.repoTags.map(familiar),
+    SharedSize: -1,
+    Size: record.size,
+  };
+}
+
+async function list({ response, query, store }: ApiRequest): Promise<void> {
+  const records = await listImages(store, { all: queryFlag(query, 'all'), filters: queryFilters(query) });
+  sendJson(response, 200, await Promise.all(records.map((record) => imageSummary(store, record))));
+}
+
+async function inspect({ response, params, store }: ApiRequest): Promise<void> {
+  sendJson(response, 200, await inspectImage(store, resolveImage(store, params[0]).id));
+}
+
+async function history({ response, params, store }: ApiRequest): Promise<void> {
+  const rows = await imageHistory(store, resolveImage(store, params[0]).id);
+  sendJson(response, 200, rows.map((row) => ({
+    Id: row.id, Created: unixSeconds(row.created), CreatedBy: row.createdBy, Tags: row.tags.length ? row.tags.map(familiar) : null, Size: row.size, Comment: row.comment,
+  })));
+}
+
+function tag({ response, params, query, store }: ApiRequest): void {
+  const repository = query.get('repo') ?? '';
+  const tagged = query.get('tag');
+  tagImage(store, params[0], tagged ? `${repository}:${tagged}` : repository);
+  response.writeHead(201).end();
+}
+
+function remove({ response, params, query, store }: ApiRequest): void {
+  sendJson(response, 200, removeImage(store, params[0], { force: queryFlag(query, 'force'), prune: !queryFlag(query, 'noprune') }));
+}
+
+async function prune({ response, query, store }: ApiRequest): Promise<void> {
+  const result = await pruneImages(store, { all: false, filters: queryFilters(query) });
+  sendJson(response, 200, { ImagesDeleted: result.records.length ? result.records : null, SpaceReclaimed: result.reclaimedBytes });
+}
+
+/** The archive streams out as it is written; an error past its first bytes can only cut it short. */
+async function save({ response, params, query, store }: ApiRequest): Promise<void> {
+  const names = params.length ? [params[0]] : query.getAll('names');
+  response.writeHead(200, { 'Content-Type': 'application/x-tar' });
+  await saveImages(store, names, response);
+}
+
+/** Docker's JSON message stream: one `{"stream": "Loaded image: …\n"}` per image. */
+async function load({ request, response, store }: ApiRequest): Promise<void> {
+  const messages = await loadArchive(store, request);
+  response.writeHead(200, { 'Content-Type': 'application/json' });
+  await pipeline(messages.map((message) => `${JSON.stringify({ stream: `${message}\n` })}\n`), response);
+}
+
+/**
+ * `docker pull`: Docker's JSON message stream. As dockerd does, the status line goes out with the first message, so an
+ * error before it (no such image, a dead registry) is an error response, and one after it the stream's last message.
+ * Credentials are the server's own (its ~/.docker/config.json), as wharf's CLI would use them.
+ */
+async function create({ response, query, store }: ApiRequest): Promise<void> {
+  const fromImage = query.get('fromImage');
+  if (!fromImage) throw new ApiError(400, 'importing from a source (fromSrc) is not supported; use wharf import');
+  const tag = query.get('tag') ?? '';
+  const name = !tag ? fromImage : tag.includes(':') ? `${fromImage}@${tag}` : `${fromImage}:${tag}`;
+  const send = (message: ProgressMessage | { error: string; errorDetail: { message: string } }) => {
+    if (!response.headersSent) response.writeHead(200, { 'Content-Type': 'application/json' });
+    response.write(`${JSON.stringify(message)}\n`);
+  };
+  const access = new RegistryAccess({ credentials: (registry) => loadCredentials(registry, process.env) });
+  try {
+    await pullImage(store, name, { access, platform: query.get('platform') || undefined, allTags: !tag, onProgress: send });
+  } catch (error) {
+    if (!response.headersSent) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    send({ error: message, errorDetail: { message } });
+  } finally {
+    access.close();
+  }
+  response.end();
+}
+
+export const IMAGE_ROUTES: Route[] = [
+  { method: 'POST', pattern: /^\/images\/create$/, handler: create },
+  { method: 'GET', pattern: /^\/images\/json$/, handler: list },
+  { method: 'GET', pattern: /^\/images\/get$/, handler: save },
+  { method: 'POST', pattern: /^\/images\/load$/, handler: load },
+  { method: 'POST', pattern: /^\/images\/prune$/, handler: prune },
+  { method: 'GET', pattern: /^\/images\/(.+)\/json$/, handler: inspect },
+  { method: 'GET', pattern: /^\/images\/(.+)\/history$/, handler: history },
+  { method: 'GET', pattern: /^\/images\/(.+)\/get$/, handler: save },
+  { method: 'POST', pattern: /^\/images\/(.+)\/tag$/, handler: tag },
+  { method: 'DELETE', pattern: /^\/images\/(.+)$/, handler: remove },
+];
+

@@ -1,0 +1,113 @@
+// `wharf serve`: the real docker CLI against wharf's Engine API, over the same store as wharf's own CLI.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { failsWithOneLine, lines, load, ok, writeArchive } from '../helpers/cli-fixtures.ts';
+import { startEngineApi } from '../helpers/engine-api.ts';
+import { busyboxFixture } from '../helpers/image-builder.ts';
+import { needPeers, startDistribution } from '../helpers/peers.ts';
+import { makeWharf, tempDir } from '../helpers/wharf-cli.ts';
+import type { TestContext } from 'node:test';
+
+async function servedBusybox(t: TestContext) {
+  if (!needPeers(t, 'docker')) return undefined;
+  const wharf = makeWharf(t);
+  const archive = await writeArchive(join(tempDir(t), 'busybox.tar'), 'classic', [{ image: await busyboxFixture(), repoTags: ['busybox:latest'] }]);
+  await load(wharf, archive);
+  return { wharf, api: await startEngineApi(t, wharf), archive };
+}
+
+describe('wharf serve (Engine API)', () => {
+  it('answers the docker CLI\'s version negotiation and its version and info', async (t) => {
+    const served = await servedBusybox(t);
+    if (!served) return;
+    const { api } = served;
+    const version = ok(await api.docker(['version', '--format', '{{.Server.Platform.Name}} {{.Server.APIVersion}} {{.Server.MinAPIVersion}} {{.Server.Os}}'])).stdout;
+    assert.equal(version, 'wharf 1.47 1.24 linux\n');
+    assert.equal(ok(await api.docker(['info', '--format', '{{.Images}} {{.Containers}} {{.Driver}} {{.OSType}}'])).stdout, '1 0 overlay2 linux\n');
+    const ping = await api.http('GET', '/_ping');
+    assert.equal(ping.status, 200);
+    assert.equal(ping.body, 'OK');
+    assert.equal(ping.headers['api-version'], '1.47');
+  });
+
+  it('lists, inspects and shows the history of images as wharf\'s own CLI does', async (t) => {
+    const served = await servedBusybox(t);
+    if (!served) return;
+    const { api, wharf } = served;
+    assert.equal(ok(await api.docker(['images'])).stdout, ok(await wharf.run(['images'])).stdout);
+    assert.equal(ok(await api.docker(['images', '--no-trunc', '--format', '{{.ID}} {{.Repository}}:{{.Tag}}'])).stdout, ok(await wharf.run(['images', '--no-trunc', '--format', '{{.ID}} {{.Repository}}:{{.Tag}}'])).stdout);
+    const fields = '{{.Id}} {{json .RepoTags}} {{.Size}} {{json .Config.Cmd}} {{json .RootFS.Layers}}';
+    assert.equal(ok(await api.docker(['image', 'inspect', '-f', fields, 'busybox'])).stdout, ok(await wharf.run(['image', 'inspect', '-f', fields, 'busybox'])).stdout);
+    assert.equal(ok(await api.docker(['history', '--no-trunc', 'busybox'])).stdout, ok(await wharf.run(['history', '--no-trunc', 'busybox'])).stdout);
+    assert.equal(ok(await api.docker(['images', '--filter', 'dangling=true', '-q'])).stdout, '');
+  });
+
+  it('tags and removes with Docker\'s messages and errors, seen at once by wharf\'s CLI', async (t) => {
+    const served = await servedBusybox(t);
+    if (!served) return;
+    const { api, wharf } = served;
+    ok(await api.docker(['tag', 'busybox', 'registry.example:5000/team/bb:v1']));
+    assert.deepEqual(lines(ok(await wharf.run(['images', '--format', '{{.Repository}}:{{.Tag}}'])).stdout).sort(), ['busybox:latest', 'registry.example:5000/team/bb:v1']);
+    assert.equal(ok(await api.docker(['rmi', 'registry.example:5000/team/bb:v1'])).stdout, 'Untagged: registry.example:5000/team/bb:v1\n');
+    assert.equal(failsWithOneLine(await api.docker(['rmi', 'nope'])), 'Error response from daemon: No such image: nope:latest');
+    ok(await wharf.run(['tag', 'busybox', 'second:1']));
+    const conflict = failsWithOneLine(await api.docker(['rmi', ok(await wharf.run(['images', '-q', 'busybox'])).stdout.trim()]));
+    assert.match(conflict, /^Error response from daemon: conflict: unable to delete [0-9a-f]{12} \(must be forced\) - image is referenced in multiple repositories$/);
+    const removed = lines(ok(await api.docker(['rmi', '-f', 'second:1', 'busybox'])).stdout);
+    assert.deepEqual(removed.slice(0, 2), ['Untagged: second:1', 'Untagged: busybox:latest']);
+    assert.ok(removed.some((line) => line.startsWith('Deleted: sha256:')), removed.join('\n'));
+    assert.equal(ok(await wharf.run(['images', '-q'])).stdout, '');
+  });
+
+  it('saves and loads archives through the API that wharf and Docker read alike', async (t) => {
+    const served = await servedBusybox(t);
+    if (!served) return;
+    const { api, wharf } = served;
+    const id = ok(await wharf.run(['images', '-q', '--no-trunc', 'busybox'])).stdout.trim();
+    const saved = join(tempDir(t), 'saved.tar');
+    ok(await api.docker(['save', '-o', saved, 'busybox']));
+    ok(await api.docker(['rmi', 'busybox']));
+    assert.equal(ok(await api.docker(['load', '-i', saved])).stdout, 'Loaded image: busybox:latest\n');
+    assert.equal(ok(await wharf.run(['images', '-q', '--no-trunc', 'busybox'])).stdout.trim(), id);
+    const other = makeWharf(t);
+    assert.equal(await load(other, saved), 'Loaded image: busybox:latest\n');
+    assert.match(failsWithOneLine(await api.docker(['load'], { input: 'not a tar archive at all' })), /^Error response from daemon: .*(tar|archive)/);
+    assert.equal(ok(await wharf.run(['system', 'check'])).code, 0);
+  });
+
+  it('pulls from a registry with Docker\'s progress, digest and errors', async (t) => {
+    const served = await servedBusybox(t);
+    if (!served) return;
+    const registry = await startDistribution(t);
+    if (!registry) return;
+    const { wharf } = served;
+    const name = `${registry.host}/team/bb:v1`;
+    ok(await wharf.run(['tag', 'busybox', name]));
+    const pushed = ok(await wharf.run(['push', name])).stdout;
+    const digest = /digest: (sha256:[0-9a-f]{64})/.exec(pushed)?.[1];
+    const puller = makeWharf(t);
+    const pullerApi = await startEngineApi(t, puller);
+    const pulled = ok(await pullerApi.docker(['pull', name])).stdout;
+    assert.match(pulled, /^v1: Pulling from team\/bb\n/);
+    assert.match(pulled, /Pull complete\n/);
+    assert.match(pulled, new RegExp(`Digest: ${digest}\\nStatus: Downloaded newer image for ${name}\\n${name}\\n$`));
+    assert.equal(ok(await puller.run(['images', '--format', '{{.Repository}}:{{.Tag}}'])).stdout, `${name}\n`);
+    assert.match(failsWithOneLine(await pullerApi.docker(['pull', `${registry.host}/team/nope:v1`])), /^Error response from daemon: manifest for .*team\/nope:v1 not found/);
+  });
+
+  it('refuses what it does not serve in Docker\'s words: newer API versions, unknown paths, bad filters', async (t) => {
+    const served = await servedBusybox(t);
+    if (!served) return;
+    const { api } = served;
+    const tooNew = await api.http('GET', '/v1.99/version');
+    assert.equal(tooNew.status, 400);
+    assert.deepEqual(JSON.parse(tooNew.body), { message: 'client version 1.99 is too new. Maximum supported API version is 1.47' });
+    assert.equal((await api.http('GET', '/v1.47/nothing/here')).status, 404);
+    assert.equal((await api.http('PUT', '/v1.47/images/json')).status, 405);
+    const badFilter = await api.http('GET', '/v1.47/images/json?filters=%7Bbad');
+    assert.equal(badFilter.status, 400);
+    assert.match(JSON.parse(badFilter.body).message, /invalid filter/);
+    assert.equal((await api.http('GET', '/v1.47/images/nope/json')).status, 404);
+  });
+});
