@@ -5,10 +5,11 @@ import { chmod, rm } from 'node:fs/promises';
 import type { Store } from '../store/store.ts';
 import { ApiError, sendError } from './api-errors.ts';
 import { findRoute, type Route } from './api-routes.ts';
+import { CONTAINER_ROUTES } from './container-routes.ts';
 import { IMAGE_ROUTES } from './image-routes.ts';
 import { API_VERSION, MIN_API_VERSION, SYSTEM_ROUTES } from './system-routes.ts';
 
-const ROUTES: Route[] = [...SYSTEM_ROUTES, ...IMAGE_ROUTES];
+const ROUTES: Route[] = [...SYSTEM_ROUTES, ...IMAGE_ROUTES, ...CONTAINER_ROUTES];
 
 export interface EngineApi {
   socket: string;

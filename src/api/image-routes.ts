@@ -1,4 +1,5 @@
 // Image routes of the Engine API over the same core as the CLI: list, inspect, history, tag, remove, prune, save, load.
+import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { imageHistory } from '../images/history.ts';
 import type { ImageRecord } from '../images/image-records.ts';
@@ -6,9 +7,10 @@ import { inspectImage, readConfig } from '../images/inspect.ts';
 import { listImages } from '../images/list.ts';
 import { loadArchive } from '../images/load.ts';
 import { familiar } from '../images/names.ts';
-import type { ProgressMessage } from '../images/progress-message.ts';
+import type { ProgressMessage, ProgressSink } from '../images/progress-message.ts';
 import { pruneImages } from '../images/prune.ts';
 import { pullImage } from '../images/pull.ts';
+import { pushImage } from '../images/push.ts';
 import { removeImage } from '../images/remove.ts';
 import { resolveImage } from '../images/resolve.ts';
 import { saveImages } from '../images/save.ts';
@@ -85,22 +87,18 @@ async function load({ request, response, store }: ApiRequest): Promise<void> {
 }
 
 /**
- * `docker pull`: Docker's JSON message stream. As dockerd does, the status line goes out with the first message, so an
- * error before it (no such image, a dead registry) is an error response, and one after it the stream's last message.
- * Credentials are the server's own (its ~/.docker/config.json), as wharf's CLI would use them.
+ * Runs a pull or push, answering with Docker's JSON message stream. As dockerd does, the status line goes out with the
+ * first message, so an error before it (no such image, a dead registry) is an error response, and one after it the
+ * stream's last message. Credentials are the server's own (its ~/.docker/config.json), as wharf's CLI would use them.
  */
-async function create({ response, query, store }: ApiRequest): Promise<void> {
-  const fromImage = query.get('fromImage');
-  if (!fromImage) throw new ApiError(400, 'importing from a source (fromSrc) is not supported; use wharf import');
-  const tag = query.get('tag') ?? '';
-  const name = !tag ? fromImage : tag.includes(':') ? `${fromImage}@${tag}` : `${fromImage}:${tag}`;
+async function withProgressStream(response: ServerResponse, work: (access: RegistryAccess, onProgress: ProgressSink) => Promise<unknown>): Promise<void> {
   const send = (message: ProgressMessage | { error: string; errorDetail: { message: string } }) => {
     if (!response.headersSent) response.writeHead(200, { 'Content-Type': 'application/json' });
     response.write(`${JSON.stringify(message)}\n`);
   };
   const access = new RegistryAccess({ credentials: (registry) => loadCredentials(registry, process.env) });
   try {
-    await pullImage(store, name, { access, platform: query.get('platform') || undefined, allTags: !tag, onProgress: send });
+    await work(access, send);
   } catch (error) {
     if (!response.headersSent) throw error;
     const message = error instanceof Error ? error.message : String(error);
@@ -109,6 +107,23 @@ async function create({ response, query, store }: ApiRequest): Promise<void> {
     access.close();
   }
   response.end();
+}
+
+/** `docker pull`: `fromImage` and `tag` (a tag or a digest; none means every tag). */
+async function create({ response, query, store }: ApiRequest): Promise<void> {
+  const fromImage = query.get('fromImage');
+  if (!fromImage) throw new ApiError(400, 'importing from a source (fromSrc) is not supported; use wharf import');
+  const tag = query.get('tag') ?? '';
+  const name = !tag ? fromImage : tag.includes(':') ? `${fromImage}@${tag}` : `${fromImage}:${tag}`;
+  const platform = query.get('platform') || undefined;
+  await withProgressStream(response, (access, onProgress) => pullImage(store, name, { access, platform, allTags: !tag, onProgress }));
+}
+
+/** `docker push`: the repository in the path, the tag in the query (none means every tag). */
+async function push({ response, params, query, store }: ApiRequest): Promise<void> {
+  const tag = query.get('tag') ?? '';
+  const name = tag ? `${params[0]}:${tag}` : params[0];
+  await withProgressStream(response, (access, onProgress) => pushImage(store, name, { access, allTags: !tag, onProgress }));
 }
 
 export const IMAGE_ROUTES: Route[] = [
@@ -121,6 +136,7 @@ export const IMAGE_ROUTES: Route[] = [
   { method: 'GET', pattern: /^\/images\/(.+)\/history$/, handler: history },
   { method: 'GET', pattern: /^\/images\/(.+)\/get$/, handler: save },
   { method: 'POST', pattern: /^\/images\/(.+)\/tag$/, handler: tag },
+  { method: 'POST', pattern: /^\/images\/(.+)\/push$/, handler: push },
   { method: 'DELETE', pattern: /^\/images\/(.+)$/, handler: remove },
 ];
 

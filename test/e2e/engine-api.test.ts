@@ -5,9 +5,14 @@ import { describe, it } from 'node:test';
 import { failsWithOneLine, lines, load, ok, writeArchive } from '../helpers/cli-fixtures.ts';
 import { startEngineApi } from '../helpers/engine-api.ts';
 import { busyboxFixture } from '../helpers/image-builder.ts';
+import { busyboxWharf, eventually } from '../helpers/busybox-wharf.ts';
 import { needPeers, startDistribution } from '../helpers/peers.ts';
+import { freePort } from '../helpers/registry-server.ts';
 import { makeWharf, tempDir } from '../helpers/wharf-cli.ts';
 import type { TestContext } from 'node:test';
+
+/** docker 28 prints the daemon's message for a 404; docker 20.10 (Debian's) its own. */
+const NO_SUCH_CONTAINER = /^(Error response from daemon|Error): No such container: nope$/;
 
 async function servedBusybox(t: TestContext) {
   if (!needPeers(t, 'docker')) return undefined;
@@ -77,16 +82,23 @@ describe('wharf serve (Engine API)', () => {
     assert.equal(ok(await wharf.run(['system', 'check'])).code, 0);
   });
 
-  it('pulls from a registry with Docker\'s progress, digest and errors', async (t) => {
+  it('pushes to and pulls from a registry with Docker\'s progress, digests and errors', async (t) => {
     const served = await servedBusybox(t);
     if (!served) return;
     const registry = await startDistribution(t);
     if (!registry) return;
-    const { wharf } = served;
+    const { api } = served;
     const name = `${registry.host}/team/bb:v1`;
-    ok(await wharf.run(['tag', 'busybox', name]));
-    const pushed = ok(await wharf.run(['push', name])).stdout;
-    const digest = /digest: (sha256:[0-9a-f]{64})/.exec(pushed)?.[1];
+    ok(await api.docker(['tag', 'busybox', name]));
+    const pushed = ok(await api.docker(['push', name])).stdout;
+    assert.match(pushed, /^The push refers to repository \[.*team\/bb\]\n/);
+    const digest = /^v1: digest: (sha256:[0-9a-f]{64}) size: \d+$/m.exec(pushed)?.[1];
+    assert.ok(digest, pushed);
+    // as from dockerd: the stream has begun, so the error is its last message, printed bare
+    const missing = await api.docker(['push', `${registry.host}/team/none:v1`]);
+    assert.equal(missing.code, 1);
+    assert.equal(missing.stdout, `The push refers to repository [${registry.host}/team/none]\n`);
+    assert.equal(missing.stderr, `An image does not exist locally with the tag: ${registry.host}/team/none\n`);
     const puller = makeWharf(t);
     const pullerApi = await startEngineApi(t, puller);
     const pulled = ok(await pullerApi.docker(['pull', name])).stdout;
@@ -110,5 +122,47 @@ describe('wharf serve (Engine API)', () => {
     assert.equal(badFilter.status, 400);
     assert.match(JSON.parse(badFilter.body).message, /invalid filter/);
     assert.equal((await api.http('GET', '/v1.47/images/nope/json')).status, 404);
+  });
+});
+
+describe('wharf serve (Engine API): containers', () => {
+  it('runs a detached container for the docker CLI: ps, a published port, logs by stream, stop, wait, rm', async (t) => {
+    if (!needPeers(t, 'docker')) return;
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const api = await startEngineApi(t, wharf);
+    const port = await freePort();
+    const script = 'echo started; echo oops >&2; exec httpd -f -p 80 -h /etc';
+    const id = ok(await api.docker(['run', '-d', '--name', 'web', '-p', `${port}:80`, 'busybox', 'sh', '-c', script])).stdout.trim();
+    assert.match(id, /^[0-9a-f]{64}$/);
+    assert.equal(ok(await api.docker(['ps', '--format', '{{.ID}} {{.Names}} {{.Ports}} {{.State}}'])).stdout, `${id.slice(0, 12)} web 0.0.0.0:${port}->80/tcp running\n`);
+    assert.equal(ok(await wharf.run(['ps', '-q', '--no-trunc'])).stdout, `${id}\n`, "wharf's own CLI sees the same container");
+    const page = await eventually(async () => (await fetch(`http://127.0.0.1:${port}/hostname`)).text(), 'the published port answers');
+    assert.equal(page, `${id.slice(0, 12)}\n`);
+    const logs = await eventually(async () => {
+      const result = ok(await api.docker(['logs', 'web']));
+      return result.stderr ? result : undefined;
+    }, 'both lines in the log');
+    assert.deepEqual([logs.stdout, logs.stderr], ['started\n', 'oops\n']);
+    const conflict = failsWithOneLine(await api.docker(['rm', 'web']));
+    assert.match(conflict, /^Error response from daemon: You cannot remove a running container [0-9a-f]{64}\. Stop the container before attempting removal or force remove$/);
+    assert.equal(ok(await api.docker(['stop', '-t', '1', 'web'])).stdout, 'web\n');
+    assert.equal(ok(await api.docker(['wait', 'web'])).stdout, '137\n');
+    assert.equal(ok(await api.docker(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', 'web'])).stdout, 'exited 137\n');
+    assert.equal(ok(await api.docker(['rm', 'web'])).stdout, 'web\n');
+    assert.equal(ok(await api.docker(['ps', '-a', '-q'])).stdout, '');
+  });
+
+  it("gives Docker's exit codes and errors for a command that exits non-zero or cannot be found", async (t) => {
+    if (!needPeers(t, 'docker')) return;
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const api = await startEngineApi(t, wharf);
+    ok(await api.docker(['run', '-d', '--name', 'three', 'busybox', 'sh', '-c', 'exit 3']));
+    assert.equal(ok(await api.docker(['wait', 'three'])).stdout, '3\n');
+    const missing = await api.docker(['run', '-d', '--name', 'missing', 'busybox', 'no-such-command']);
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /no-such-command.*(not found|no such file)/);
+    assert.match(failsWithOneLine(await api.docker(['logs', 'nope'])), NO_SUCH_CONTAINER);
   });
 });

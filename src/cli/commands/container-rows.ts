@@ -1,44 +1,15 @@
 // A container as `ps` shows it: docker/cli's ContainerContext fields (ID, Image, Command, RunningFor, Status, Ports, Names…) and Docker's status texts.
 import type { ContainerRecord } from '../../runtime/containers/container-store.ts';
+import { commandText, portsText, statusText } from '../../runtime/containers/container-texts.ts';
 import { goTimeString } from '../../go/time.ts';
 import { ellipsis } from '../format/ellipsis.ts';
-import { humanDuration, humanSize } from '../format/units.ts';
+import { humanSize } from '../format/units.ts';
+import { humanDuration } from '../../go/human-duration.ts';
 
 export const PS_HEADERS = {
   ID: 'CONTAINER ID', Image: 'IMAGE', Command: 'COMMAND', CreatedAt: 'CREATED AT', RunningFor: 'CREATED', Ports: 'PORTS',
   State: 'STATE', Status: 'STATUS', Size: 'SIZE', Names: 'NAMES', Labels: 'LABELS', Mounts: 'MOUNTS', Networks: 'NETWORKS', LocalVolumes: 'LOCAL VOLUMES',
 };
-
-/** Docker's State.String(). */
-export function statusText(record: ContainerRecord, now: number): string {
-  const since = (time: string | null) => humanDuration(now - Date.parse(time ?? new Date(now).toISOString()));
-  switch (record.state) {
-    case 'running':
-      return `Up ${since(record.startedAt)}`;
-    case 'restarting':
-      return `Restarting (${record.exitCode ?? 0}) ${since(record.finishedAt)} ago`;
-    case 'exited':
-      return `Exited (${record.exitCode ?? 0}) ${since(record.finishedAt)} ago`;
-    case 'removing':
-      return 'Removal In Progress';
-    case 'dead':
-      return 'Dead';
-    default:
-      return 'Created';
-  }
-}
-
-/** moby's list: an argument with a space in it is shown in single quotes (`sh -c 'echo hi'`). */
-export function commandText(record: ContainerRecord): string {
-  return [record.settings.path, ...record.settings.args.map((arg) => (arg.includes(' ') ? `'${arg}'` : arg))].join(' ');
-}
-
-export function portsText(record: ContainerRecord): string {
-  const published = (record.network?.ports ?? []).map((port) => `${port.hostIp}:${port.hostPort}->${port.containerPort}/${port.protocol}`);
-  const publishedKeys = new Set((record.network?.ports ?? []).map((port) => `${port.containerPort}/${port.protocol}`));
-  const exposed = record.state === 'running' ? Object.keys(record.settings.config.ExposedPorts ?? {}).filter((key) => !publishedKeys.has(key)) : [];
-  return [...exposed, ...published].join(', ');
-}
 
 export class ContainerRow {
   readonly #record: ContainerRecord;

@@ -7,7 +7,8 @@ import { filterArgs, parseFlags, requireArgs } from '../flags.ts';
 import { renderFormatted } from '../format/render.ts';
 import { GO_TYPE_NAME } from '../template/go-values.ts';
 import { goTimeString } from '../../go/time.ts';
-import { humanDuration, humanSize, humanSizePrecise } from '../format/units.ts';
+import { humanSize, humanSizePrecise } from '../format/units.ts';
+import { humanDuration } from '../../go/human-duration.ts';
 
 /** One clock reading for the whole listing, as one `docker images` call has; epoch ms, so no row builds a Date. */
 const LISTED_AT = Date.now();

@@ -1,18 +1,12 @@
 // `wharf logs [-f] [--tail N] [-t] [--since T] [--until T] CONTAINER`: the json-file log, stdout and stderr to their own streams.
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidArgumentError } from '../../errors.ts';
 import { containerDir, getContainer, isMonitorAlive, resolveContainer } from '../../runtime/containers/container-store.ts';
 import { isRunning } from '../../runtime/containers/signal.ts';
+import { type LogEntry, LogReader } from '../../runtime/containers/log-reader.ts';
 import { logFileName } from '../../runtime/monitor/monitor-plan.ts';
 import type { CliContext } from '../context.ts';
 import { parseFlags, requireArgs } from '../flags.ts';
-
-interface LogEntry {
-  log: string;
-  stream: 'stdout' | 'stderr';
-  time: string;
-}
 
 export async function run(context: CliContext, args: string[], path: string): Promise<number> {
   const { values, positionals } = parseFlags(args, {
@@ -45,37 +39,6 @@ export async function run(context: CliContext, args: string[], path: string): Pr
     for (const entry of reader.read()) print(entry);
     if (ended || until !== Infinity && Date.now() > until) return 0;
     await sleep(50);
-  }
-}
-
-/** Reads whole lines appended since the last call. */
-class LogReader {
-  private offset = 0;
-  private partial = '';
-  private readonly file: string;
-
-  constructor(file: string) {
-    this.file = file;
-  }
-
-  read(): LogEntry[] {
-    if (!existsSync(this.file)) return [];
-    const fd = openSync(this.file, 'r');
-    const chunks: string[] = [];
-    const buffer = Buffer.alloc(65536);
-    try {
-      for (;;) {
-        const read = readSync(fd, buffer, 0, buffer.length, this.offset);
-        if (read === 0) break;
-        this.offset += read;
-        chunks.push(buffer.toString('utf8', 0, read));
-      }
-    } finally {
-      closeSync(fd);
-    }
-    const lines = (this.partial + chunks.join('')).split('\n');
-    this.partial = lines.pop() ?? '';
-    return lines.filter(Boolean).map((line) => JSON.parse(line) as LogEntry);
   }
 }
 

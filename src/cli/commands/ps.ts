@@ -1,15 +1,12 @@
 // `wharf ps` / `container ls`: Docker's columns, -a -q -l -n -s --no-trunc, --filter status|name|id|label|ancestor|exited, --format.
-import { InvalidArgumentError } from '../../errors.ts';
-import { resolveImage } from '../../images/resolve.ts';
 import { containerDir, type ContainerRecord, listContainers } from '../../runtime/containers/container-store.ts';
 import type { Store } from '../../store/store.ts';
 import type { CliContext } from '../context.ts';
 import { filterArgs, parseFlags, requireArgs } from '../flags.ts';
 import { renderFormatted } from '../format/render.ts';
 import { ContainerRow, PS_HEADERS } from './container-rows.ts';
+import { containerMatcher } from '../../runtime/containers/list-filters.ts';
 import { directorySize } from '../../runtime/containers/directory-size.ts';
-
-const STATES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
 
 export async function run(context: CliContext, args: string[], path: string): Promise<number> {
   const { values, positionals } = parseFlags(args, {
@@ -28,7 +25,7 @@ export async function run(context: CliContext, args: string[], path: string): Pr
   const last = values.latest ? 1 : values.last !== undefined ? Number(values.last) : -1;
   const showAll = Boolean(values.all) || last > 0 || filters.some((filter) => /^(status|exited)=/.test(filter));
   let containers = listContainers(store).filter((record) => showAll || record.state === 'running' || record.state === 'restarting');
-  containers = containers.filter(matcher(store, filters));
+  containers = containers.filter(containerMatcher(store, filters));
   if (last > 0) containers = containers.slice(0, last);
   const now = Date.now();
   const format = values.quiet ? '{{.ID}}' : (values.format as string | undefined);
@@ -47,36 +44,4 @@ function sizeOf(store: Store, record: ContainerRecord): { rw: number; virtual: n
   const rw = directorySize(`${containerDir(store, record.id)}/upper`);
   const image = Number(store.db.get('SELECT size FROM images WHERE id = ?', record.imageId)?.size ?? 0);
   return { rw, virtual: rw + image };
-}
-
-/** Filters of one name OR together, different names AND, as the daemon's filters.Args do. */
-function matcher(store: Store, filters: string[]): (record: ContainerRecord) => boolean {
-  const byName = new Map<string, string[]>();
-  for (const filter of filters) {
-    const [name, value] = [filter.slice(0, filter.indexOf('=')), filter.slice(filter.indexOf('=') + 1)];
-    if (!['status', 'name', 'id', 'label', 'ancestor', 'exited'].includes(name)) throw new InvalidArgumentError(`invalid filter '${name}'`);
-    if (name === 'status' && !STATES.includes(value)) throw new InvalidArgumentError(`invalid filter 'status=${value}'`);
-    byName.set(name, [...(byName.get(name) ?? []), value]);
-  }
-  const tests: Record<string, (record: ContainerRecord, value: string) => boolean> = {
-    status: (record, value) => record.state === value,
-    name: (record, value) => new RegExp(value).test(record.name),
-    id: (record, value) => record.id.startsWith(value),
-    label: (record, value) => {
-      const [key, wanted] = value.split('=');
-      const labels = record.settings.config.Labels ?? {};
-      return key in labels && (wanted === undefined || labels[key] === wanted);
-    },
-    ancestor: (record, value) => record.imageName === value || record.imageId === ancestorId(store, value),
-    exited: (record, value) => record.state === 'exited' && record.exitCode === Number(value),
-  };
-  return (record) => [...byName].every(([name, values]) => values.some((value) => tests[name](record, value)));
-}
-
-function ancestorId(store: Store, value: string): string | undefined {
-  try {
-    return resolveImage(store, value).id;
-  } catch {
-    return undefined;
-  }
 }

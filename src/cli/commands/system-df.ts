@@ -8,7 +8,8 @@ import { familiar, splitFamiliar } from '../../images/names.ts';
 import type { CliContext } from '../context.ts';
 import { parseFlags, requireArgs } from '../flags.ts';
 import { renderFormatted } from '../format/render.ts';
-import { humanDuration, humanSize, humanSizePrecise, timeAgo } from '../format/units.ts';
+import { humanSize, humanSizePrecise, timeAgo } from '../format/units.ts';
+import { humanDuration } from '../../go/human-duration.ts';
 
 const SUMMARY_HEADERS = { Type: 'TYPE', TotalCount: 'TOTAL', Active: 'ACTIVE', Size: 'SIZE', Reclaimable: 'RECLAIMABLE' };
 const CONTAINER_HEADERS = { ID: 'CONTAINER ID', Image: 'IMAGE', Command: 'COMMAND', LocalVolumes: 'LOCAL VOLUMES', Size: 'SIZE', RunningFor: 'CREATED', Status: 'STATUS', Names: 'NAMES' };

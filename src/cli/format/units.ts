@@ -1,4 +1,5 @@
 // docker/go-units sizes and durations, digit for digit: `1.98MB`, `1.5MiB`, `About an hour`.
+import { humanDuration } from '../../go/human-duration.ts';
 import { formatFloat } from '../template/go-float.ts';
 
 const DECIMAL_UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];
@@ -46,27 +47,6 @@ export function bytesSize(bytes: number): string {
   return formatFloat(size, 'g', 4) + unit;
 }
 
-const SECOND = 1000;
-const MINUTE = 60 * SECOND;
-const HOUR = 60 * MINUTE;
-
-/** go-units HumanDuration of a span in milliseconds: hours round to nearest, everything else truncates. */
-export function humanDuration(milliseconds: number): string {
-  const seconds = Math.trunc(milliseconds / SECOND);
-  if (seconds < 1) return 'Less than a second';
-  if (seconds === 1) return '1 second';
-  if (seconds < 60) return `${seconds} seconds`;
-  const minutes = Math.trunc(milliseconds / MINUTE);
-  if (minutes === 1) return 'About a minute';
-  if (minutes < 60) return `${minutes} minutes`;
-  const hours = Math.trunc(milliseconds / HOUR + 0.5);
-  if (hours === 1) return 'About an hour';
-  if (hours < 48) return `${hours} hours`;
-  if (hours < 24 * 7 * 2) return `${Math.trunc(hours / 24)} days`;
-  if (hours < 24 * 30 * 2) return `${Math.trunc(hours / 24 / 7)} weeks`;
-  if (hours < 24 * 365 * 2) return `${Math.trunc(hours / 24 / 30)} months`;
-  return `${Math.trunc(Math.trunc(milliseconds / HOUR) / 24 / 365)} years`;
-}
 
 /** Docker's CreatedSince: the human duration from then to now, plus " ago". */
 export function timeAgo(then: Date, now: Date): string {

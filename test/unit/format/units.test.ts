@@ -1,7 +1,8 @@
 // go-units sizes and durations at every boundary, as `docker images`, `docker system df` and `docker ps` print them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bytesSize, humanDuration, humanSize, humanSizePrecise, timeAgo } from '../../../src/cli/format/units.ts';
+import { bytesSize, humanSize, humanSizePrecise, timeAgo } from '../../../src/cli/format/units.ts';
+import { humanDuration } from '../../../src/go/human-duration.ts';
 
 const sizes: Array<[number, string]> = [
   [0, '0B'], [81, '81B'], [999, '999B'], [1000, '1kB'], [1024, '1.02kB'], [1125, '1.12kB'], [1500, '1.5kB'],

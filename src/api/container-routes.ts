@@ -1,0 +1,168 @@
+// Container routes of the Engine API over the same core as the CLI: create, start, stop, kill, wait, remove, list, inspect, logs.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { text } from 'node:stream/consumers';
+import { containerDir, type ContainerRecord, getContainer, isMonitorAlive, listContainers, resolveContainer } from '../runtime/containers/container-store.ts';
+import { commandText, statusText } from '../runtime/containers/container-texts.ts';
+import { createContainer } from '../runtime/containers/create.ts';
+import { inspectContainer } from '../runtime/containers/inspect.ts';
+import { removeContainer, stopContainer, waitForExit } from '../runtime/containers/lifecycle.ts';
+import { containerMatcher } from '../runtime/containers/list-filters.ts';
+import { type LogEntry, LogReader } from '../runtime/containers/log-reader.ts';
+import { isRunning, signalContainer } from '../runtime/containers/signal.ts';
+import { startContainer } from '../runtime/containers/start.ts';
+import { waitForStart } from '../runtime/monitor/attach-client.ts';
+import { logFileName } from '../runtime/monitor/monitor-plan.ts';
+import { ApiError, sendJson } from './api-errors.ts';
+import { queryFilters, queryFlag } from './api-query.ts';
+import type { ApiRequest, Route } from './api-routes.ts';
+import { type CreateBody, createOptionsOf } from './container-create.ts';
+
+const POLL_MS = 50;
+
+/** Docker's ContainerSummary, as `docker ps` reads it. */
+function containerSummary(record: ContainerRecord, now: number): Record<string, unknown> {
+  return {
+    Id: record.id,
+    Names: [`/${record.name}`],
+    Image: record.imageName,
+    ImageID: record.imageId,
+    Command: commandText(record),
+    Created: Math.floor(Date.parse(record.created) / 1000),
+    Ports: (record.network?.ports ?? []).map((port) => ({ IP: port.hostIp, PrivatePort: port.containerPort, PublicPort: port.hostPort, Type: port.protocol })),
+    Labels: record.settings.config.Labels ?? {},
+    State: record.state,
+    Status: statusText(record, now),
+    HostConfig: { NetworkMode: record.settings.hostConfig.NetworkMode },
+    NetworkSettings: { Networks: {} },
+    Mounts: [],
+  };
+}
+
+function list({ response, query, store }: ApiRequest): void {
+  const filters = queryFilters(query);
+  const all = queryFlag(query, 'all') || filters.some((filter) => /^(status|exited)=/.test(filter));
+  const limit = Number(query.get('limit') ?? -1);
+  let records = listContainers(store).filter((record) => all || isRunning(record)).filter(containerMatcher(store, filters));
+  if (limit > 0) records = records.slice(0, limit);
+  const now = Date.now();
+  sendJson(response, 200, records.map((record) => containerSummary(record, now)));
+}
+
+function inspect({ response, params, store }: ApiRequest): void {
+  sendJson(response, 200, inspectContainer(store, resolveContainer(store, params[0])));
+}
+
+async function create({ request, response, query, store }: ApiRequest): Promise<void> {
+  let body: CreateBody;
+  try {
+    body = JSON.parse(await text(request)) as CreateBody;
+  } catch {
+    throw new ApiError(400, 'invalid JSON in the request body');
+  }
+  const created = await createContainer(store, createOptionsOf(body, query.get('name') || undefined), process.env);
+  sendJson(response, 201, { Id: created.id, Warnings: [] });
+}
+
+/** 204 once started, 304 when it already runs, as dockerd answers. */
+async function start({ response, params, store }: ApiRequest): Promise<void> {
+  const record = resolveContainer(store, params[0]);
+  if (isRunning(record)) return void response.writeHead(304).end();
+  await startContainer(store, record, { waitForAttach: false });
+  // answered once the runtime has the process, or has failed to start it (a command not found), as dockerd answers
+  const status = await waitForStart(containerDir(store, record.id));
+  if (status.error) throw new ApiError(400, status.error);
+  response.writeHead(204).end();
+}
+
+async function stop({ response, params, query, store }: ApiRequest): Promise<void> {
+  const record = resolveContainer(store, params[0]);
+  if (!isRunning(record)) return void response.writeHead(304).end();
+  const timeout = query.get('t');
+  await stopContainer(store, record, { timeoutSeconds: timeout === null ? undefined : Number(timeout), signal: query.get('signal') ?? undefined });
+  response.writeHead(204).end();
+}
+
+function kill({ response, params, query, store }: ApiRequest): void {
+  signalContainer(store, resolveContainer(store, params[0]), query.get('signal') || 'SIGKILL', params[0]);
+  response.writeHead(204).end();
+}
+
+/**
+ * `condition`: not-running (the default), next-exit (a run that starts after the call), or removed. The status line
+ * goes out at once: the docker CLI starts a container only once its wait is in place, so it cannot miss the exit.
+ */
+async function wait({ response, params, query, store }: ApiRequest): Promise<void> {
+  const record = resolveContainer(store, params[0]);
+  const condition = query.get('condition') || 'not-running';
+  response.writeHead(200, { 'Content-Type': 'application/json' });
+  response.flushHeaders();
+  if (condition === 'next-exit') await untilStartedAfter(store, record);
+  const final = await waitForExit(store, record.id);
+  if (condition === 'removed') while (getContainer(store, record.id)) await sleep(POLL_MS);
+  response.end(`${JSON.stringify({ StatusCode: final?.exitCode ?? record.exitCode ?? 0, Error: final?.error ? { Message: final.error } : null })}\n`);
+}
+
+async function untilStartedAfter(store: ApiRequest['store'], record: ContainerRecord): Promise<void> {
+  for (;;) {
+    const current = getContainer(store, record.id);
+    if (!current || isRunning(current) || current.startedAt !== record.startedAt) return;
+    await sleep(POLL_MS);
+  }
+}
+
+async function remove({ response, params, query, store }: ApiRequest): Promise<void> {
+  await removeContainer(store, resolveContainer(store, params[0]), { force: queryFlag(query, 'force'), removeVolumes: queryFlag(query, 'v') });
+  response.writeHead(204).end();
+}
+
+/**
+ * The json-file log: raw for a TTY container, else in Docker's multiplexed frames (stream byte, three zero bytes,
+ * big-endian length), which the docker CLI splits into its stdout and stderr.
+ */
+async function logs({ response, params, query, store }: ApiRequest): Promise<void> {
+  const record = resolveContainer(store, params[0]);
+  const streams = new Set([queryFlag(query, 'stdout') && 'stdout', queryFlag(query, 'stderr') && 'stderr']);
+  const since = Number(query.get('since') ?? 0) * 1000;
+  const until = Number(query.get('until') ?? 0) * 1000 || Infinity;
+  const tail = query.get('tail');
+  const timestamps = queryFlag(query, 'timestamps');
+  const tty = record.settings.config.Tty === true;
+  response.writeHead(200, { 'Content-Type': tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream' });
+  const send = (entry: LogEntry) => {
+    const time = Date.parse(entry.time);
+    if (!streams.has(entry.stream) || time < since || time > until) return;
+    const payload = Buffer.from(timestamps ? `${entry.time} ${entry.log}` : entry.log);
+    response.write(tty ? payload : Buffer.concat([frameHeader(entry.stream, payload.length), payload]));
+  };
+  const reader = new LogReader(`${containerDir(store, record.id)}/${logFileName(record.id)}`);
+  const entries = reader.read();
+  const count = tail === null || tail === 'all' || tail === '' ? entries.length : Number(tail);
+  entries.slice(entries.length - Math.min(count, entries.length)).forEach(send);
+  while (queryFlag(query, 'follow') && !response.destroyed) {
+    const current = getContainer(store, record.id);
+    const ended = !current || (!isRunning(current) && !isMonitorAlive(current));
+    reader.read().forEach(send);
+    if (ended) break;
+    await sleep(POLL_MS);
+  }
+  response.end();
+}
+
+function frameHeader(stream: 'stdout' | 'stderr', length: number): Buffer {
+  const header = Buffer.alloc(8);
+  header[0] = stream === 'stdout' ? 1 : 2;
+  header.writeUInt32BE(length, 4);
+  return header;
+}
+
+export const CONTAINER_ROUTES: Route[] = [
+  { method: 'GET', pattern: /^\/containers\/json$/, handler: list },
+  { method: 'POST', pattern: /^\/containers\/create$/, handler: create },
+  { method: 'GET', pattern: /^\/containers\/([^/]+)\/json$/, handler: inspect },
+  { method: 'POST', pattern: /^\/containers\/([^/]+)\/start$/, handler: start },
+  { method: 'POST', pattern: /^\/containers\/([^/]+)\/stop$/, handler: stop },
+  { method: 'POST', pattern: /^\/containers\/([^/]+)\/kill$/, handler: kill },
+  { method: 'POST', pattern: /^\/containers\/([^/]+)\/wait$/, handler: wait },
+  { method: 'GET', pattern: /^\/containers\/([^/]+)\/logs$/, handler: logs },
+  { method: 'DELETE', pattern: /^\/containers\/([^/]+)$/, handler: remove },
+];

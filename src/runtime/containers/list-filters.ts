@@ -1,0 +1,39 @@
+// Docker's container filters (status, name, id, label, ancestor, exited), for `ps` and the Engine API's list alike.
+import { InvalidArgumentError } from '../../errors.ts';
+import { resolveImage } from '../../images/resolve.ts';
+import type { Store } from '../../store/store.ts';
+import type { ContainerRecord } from './container-store.ts';
+
+const STATES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
+
+/** Filters of one name OR together, different names AND, as the daemon's filters.Args do. */
+export function containerMatcher(store: Store, filters: string[]): (record: ContainerRecord) => boolean {
+  const byName = new Map<string, string[]>();
+  for (const filter of filters) {
+    const [name, value] = [filter.slice(0, filter.indexOf('=')), filter.slice(filter.indexOf('=') + 1)];
+    if (!['status', 'name', 'id', 'label', 'ancestor', 'exited'].includes(name)) throw new InvalidArgumentError(`invalid filter '${name}'`);
+    if (name === 'status' && !STATES.includes(value)) throw new InvalidArgumentError(`invalid filter 'status=${value}'`);
+    byName.set(name, [...(byName.get(name) ?? []), value]);
+  }
+  const tests: Record<string, (record: ContainerRecord, value: string) => boolean> = {
+    status: (record, value) => record.state === value,
+    name: (record, value) => new RegExp(value).test(record.name),
+    id: (record, value) => record.id.startsWith(value),
+    label: (record, value) => {
+      const [key, wanted] = value.split('=');
+      const labels = record.settings.config.Labels ?? {};
+      return key in labels && (wanted === undefined || labels[key] === wanted);
+    },
+    ancestor: (record, value) => record.imageName === value || record.imageId === ancestorId(store, value),
+    exited: (record, value) => record.state === 'exited' && record.exitCode === Number(value),
+  };
+  return (record) => [...byName].every(([name, values]) => values.some((value) => tests[name](record, value)));
+}
+
+function ancestorId(store: Store, value: string): string | undefined {
+  try {
+    return resolveImage(store, value).id;
+  } catch {
+    return undefined;
+  }
+}
