@@ -18,6 +18,7 @@ export interface CreateBody {
   Hostname?: string;
   Tty?: boolean;
   OpenStdin?: boolean;
+  AttachStdin?: boolean;
   Labels?: Record<string, string> | null;
   ExposedPorts?: Record<string, unknown> | null;
   StopSignal?: string;
@@ -43,6 +44,8 @@ export interface CreateBody {
 
 export function createOptionsOf(body: CreateBody, name: string | undefined): CreateOptions {
   if (!body.Image) throw new ApiError(400, 'No image was specified');
+  // refused before anything is made: `docker run -i` would otherwise leave a container behind its error
+  if (body.AttachStdin) throw new ApiError(501, 'wharf serve does not attach stdin yet (docker run -i); wharf run -i does');
   const host = body.HostConfig ?? {};
   return {
     image: body.Image,

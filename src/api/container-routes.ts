@@ -10,11 +10,12 @@ import { containerMatcher } from '../runtime/containers/list-filters.ts';
 import { type LogEntry, LogReader } from '../runtime/containers/log-reader.ts';
 import { isRunning, signalContainer } from '../runtime/containers/signal.ts';
 import { startContainer } from '../runtime/containers/start.ts';
-import { waitForStart } from '../runtime/monitor/attach-client.ts';
+import { waitForExitStatus, waitForStart } from '../runtime/monitor/attach-client.ts';
 import { logFileName } from '../runtime/monitor/monitor-plan.ts';
 import { ApiError, sendJson } from './api-errors.ts';
 import { queryFilters, queryFlag } from './api-query.ts';
 import type { ApiRequest, Route } from './api-routes.ts';
+import { streamUntilExit, waitingAttach } from './container-attach.ts';
 import { type CreateBody, createOptionsOf } from './container-create.ts';
 
 const POLL_MS = 50;
@@ -67,9 +68,12 @@ async function create({ request, response, query, store }: ApiRequest): Promise<
 async function start({ response, params, store }: ApiRequest): Promise<void> {
   const record = resolveContainer(store, params[0]);
   if (isRunning(record)) return void response.writeHead(304).end();
-  await startContainer(store, record, { waitForAttach: false });
+  const attach = waitingAttach(record.id);
+  const dir = containerDir(store, record.id);
+  await startContainer(store, record, { waitForAttach: attach !== undefined });
+  if (attach) void streamUntilExit(dir, attach);
   // answered once the runtime has the process, or has failed to start it (a command not found), as dockerd answers
-  const status = await waitForStart(containerDir(store, record.id));
+  const status = await waitForStart(dir);
   if (status.error) throw new ApiError(400, status.error);
   response.writeHead(204).end();
 }
@@ -96,10 +100,15 @@ async function wait({ response, params, query, store }: ApiRequest): Promise<voi
   const condition = query.get('condition') || 'not-running';
   response.writeHead(200, { 'Content-Type': 'application/json' });
   response.flushHeaders();
-  if (condition === 'next-exit') await untilStartedAfter(store, record);
+  // the docker CLI asks for next-exit, or removed for an --rm container, before the start
+  if (condition !== 'not-running' && !isRunning(record)) await untilStartedAfter(store, record);
+  // the monitor tells the exit even of an --rm container, whose record goes with it
+  const told = await waitForExitStatus(containerDir(store, record.id)).catch(() => undefined);
   const final = await waitForExit(store, record.id);
   if (condition === 'removed') while (getContainer(store, record.id)) await sleep(POLL_MS);
-  response.end(`${JSON.stringify({ StatusCode: final?.exitCode ?? record.exitCode ?? 0, Error: final?.error ? { Message: final.error } : null })}\n`);
+  const exitCode = final?.exitCode ?? told?.exitCode ?? record.exitCode ?? 0;
+  const error = final?.error ?? told?.error;
+  response.end(`${JSON.stringify({ StatusCode: exitCode, Error: error ? { Message: error } : null })}\n`);
 }
 
 async function untilStartedAfter(store: ApiRequest['store'], record: ContainerRecord): Promise<void> {

@@ -5,6 +5,7 @@ import { chmod, rm } from 'node:fs/promises';
 import type { Store } from '../store/store.ts';
 import { ApiError, sendError } from './api-errors.ts';
 import { findRoute, type Route } from './api-routes.ts';
+import { takeAttach } from './container-attach.ts';
 import { CONTAINER_ROUTES } from './container-routes.ts';
 import { IMAGE_ROUTES } from './image-routes.ts';
 import { API_VERSION, MIN_API_VERSION, SYSTEM_ROUTES } from './system-routes.ts';
@@ -18,6 +19,10 @@ export interface EngineApi {
 
 export async function startEngineApi(socket: string, store: Store, dataRoot: string): Promise<EngineApi> {
   const server = createServer((request, response) => void serve(request, response, store, dataRoot));
+  // an attach hijacks its connection; no other request may
+  server.on('upgrade', (request, socket, head) => {
+    if (!takeAttach(request, socket, head, store)) socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+  });
   // a socket file left by a server that was killed would refuse the bind
   await rm(socket, { force: true });
   await listen(server, socket);

@@ -29,7 +29,17 @@ function open(containerDir: string): Promise<Socket> {
 }
 
 /** Resolves when the container has started or failed to: the first status other than `created` without an exit. */
-export async function waitForStart(containerDir: string): Promise<MonitorStatus> {
+export function waitForStart(containerDir: string): Promise<MonitorStatus> {
+  return followStatus(containerDir, (status) => status.state !== 'created' || status.exitCode !== undefined);
+}
+
+/** Resolves with the run's exit, as the monitor tells it before an --rm container's record is gone. */
+export function waitForExitStatus(containerDir: string): Promise<MonitorStatus> {
+  return followStatus(containerDir, (status) => status.exitCode !== undefined);
+}
+
+/** The monitor's status frames until one is `enough`, or the last before it closed the socket. */
+async function followStatus(containerDir: string, enough: (status: MonitorStatus) => boolean): Promise<MonitorStatus> {
   const socket = await open(containerDir);
   return new Promise((resolve) => {
     let last: MonitorStatus = { state: 'exited' };
@@ -37,7 +47,7 @@ export async function waitForStart(containerDir: string): Promise<MonitorStatus>
     const reader = new FrameReader((kind, payload) => {
       if (kind !== FRAME.status) return;
       last = JSON.parse(payload.toString()) as MonitorStatus;
-      if (last.state !== 'created' || last.exitCode !== undefined) done(last);
+      if (enough(last)) done(last);
     });
     socket.on('data', (chunk: Buffer) => reader.push(chunk));
     socket.on('close', () => resolve(last));

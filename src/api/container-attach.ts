@@ -1,0 +1,71 @@
+// POST /containers/{id}/attach over a hijacked connection (`Upgrade: tcp`), as `docker run` without -d uses it: the
+// attach arrives before the start, so it waits here, and the start then runs the container with it attached. Output
+// only: a create that asks to attach stdin is refused (see container-create.ts).
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Writable } from 'node:stream';
+import type { Store } from '../store/store.ts';
+import { containerDir, resolveContainer } from '../runtime/containers/container-store.ts';
+import { isRunning } from '../runtime/containers/signal.ts';
+import { attachContainer, type AttachStreams } from '../runtime/monitor/attach-client.ts';
+import { queryFlag } from './api-query.ts';
+
+/** Attaches waiting for their container's start, by container ID. */
+const waiting = new Map<string, AttachStreams & { socket: Duplex }>();
+
+const ATTACH_PATH = /^(?:\/v\d+\.\d+)?\/containers\/([^/]+)\/attach$/;
+
+/** Takes an upgrade request that is an attach; false for any other, which the caller refuses. */
+export function takeAttach(request: IncomingMessage, socket: Duplex, head: Buffer, store: Store): boolean {
+  const url = new URL(request.url ?? '/', 'http://wharf');
+  const match = ATTACH_PATH.exec(url.pathname);
+  if (!match || request.method !== 'POST') return false;
+  let record;
+  try {
+    record = resolveContainer(store, decodeURIComponent(match[1]));
+  } catch (error) {
+    socket.end(`HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n\r\n${JSON.stringify({ message: (error as Error).message })}\n`);
+    return true;
+  }
+  const tty = record.settings.config.Tty === true;
+  socket.write(`HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.${tty ? 'raw' : 'multiplexed'}-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n`);
+  if (head.length) socket.unshift(head);
+  const streams = {
+    socket,
+    tty,
+    stdout: queryFlag(url.searchParams, 'stdout') ? framed(socket, 1, tty) : undefined,
+    stderr: queryFlag(url.searchParams, 'stderr') ? framed(socket, 2, tty) : undefined,
+  };
+  if (isRunning(record)) void streamUntilExit(containerDir(store, record.id), streams);
+  else waiting.set(record.id, streams);
+  socket.on('close', () => waiting.delete(record.id));
+  return true;
+}
+
+/** The attach waiting for this container, if any; the start connects it once the monitor is up. */
+export function waitingAttach(id: string): (AttachStreams & { socket: Duplex }) | undefined {
+  const streams = waiting.get(id);
+  waiting.delete(id);
+  return streams;
+}
+
+export async function streamUntilExit(dir: string, streams: AttachStreams & { socket: Duplex }): Promise<void> {
+  try {
+    await attachContainer(dir, streams);
+  } finally {
+    streams.socket.end();
+  }
+}
+
+/** Docker's multiplexed frames (stream byte, three zeros, big-endian length), or the bytes as they are for a TTY. */
+function framed(socket: Duplex, stream: 1 | 2, tty: boolean): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      if (tty) return void socket.write(chunk, () => done());
+      const header = Buffer.alloc(8);
+      header[0] = stream;
+      header.writeUInt32BE(chunk.length, 4);
+      socket.write(Buffer.concat([header, chunk]), () => done());
+    },
+  });
+}
