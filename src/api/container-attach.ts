@@ -9,6 +9,7 @@ import { containerDir, resolveContainer } from '../runtime/containers/container-
 import { isRunning } from '../runtime/containers/signal.ts';
 import { attachContainer, type AttachStreams } from '../runtime/monitor/attach-client.ts';
 import { queryFlag } from './api-query.ts';
+import { framed, type StdStream } from './stream-frames.ts';
 
 /** Attaches waiting for their container's start, by container ID. */
 const waiting = new Map<string, AttachStreams & { socket: Duplex }>();
@@ -33,8 +34,8 @@ export function takeAttach(request: IncomingMessage, socket: Duplex, head: Buffe
   const streams = {
     socket,
     tty,
-    stdout: queryFlag(url.searchParams, 'stdout') ? framed(socket, 1, tty) : undefined,
-    stderr: queryFlag(url.searchParams, 'stderr') ? framed(socket, 2, tty) : undefined,
+    stdout: queryFlag(url.searchParams, 'stdout') ? streamWriter(socket, 'stdout', tty) : undefined,
+    stderr: queryFlag(url.searchParams, 'stderr') ? streamWriter(socket, 'stderr', tty) : undefined,
   };
   if (isRunning(record)) void streamUntilExit(containerDir(store, record.id), streams);
   else waiting.set(record.id, streams);
@@ -57,15 +58,11 @@ export async function streamUntilExit(dir: string, streams: AttachStreams & { so
   }
 }
 
-/** Docker's multiplexed frames (stream byte, three zeros, big-endian length), or the bytes as they are for a TTY. */
-function framed(socket: Duplex, stream: 1 | 2, tty: boolean): Writable {
+/** The output of one stream, framed (see stream-frames.ts), or the bytes as they are for a TTY. */
+function streamWriter(socket: Duplex, stream: StdStream, tty: boolean): Writable {
   return new Writable({
     write(chunk: Buffer, _encoding, done) {
-      if (tty) return void socket.write(chunk, () => done());
-      const header = Buffer.alloc(8);
-      header[0] = stream;
-      header.writeUInt32BE(chunk.length, 4);
-      socket.write(Buffer.concat([header, chunk]), () => done());
+      socket.write(tty ? chunk : framed(stream, chunk), () => done());
     },
   });
 }

@@ -17,6 +17,7 @@ import { queryFilters, queryFlag } from './api-query.ts';
 import type { ApiRequest, Route } from './api-routes.ts';
 import { streamUntilExit, waitingAttach } from './container-attach.ts';
 import { type CreateBody, createOptionsOf } from './container-create.ts';
+import { framed } from './stream-frames.ts';
 
 const POLL_MS = 50;
 
@@ -125,8 +126,8 @@ async function remove({ response, params, query, store }: ApiRequest): Promise<v
 }
 
 /**
- * The json-file log: raw for a TTY container, else in Docker's multiplexed frames (stream byte, three zero bytes,
- * big-endian length), which the docker CLI splits into its stdout and stderr.
+ * The json-file log: raw for a TTY container, else in Docker's multiplexed frames, which the docker CLI splits into
+ * its stdout and stderr.
  */
 async function logs({ response, params, query, store }: ApiRequest): Promise<void> {
   const record = resolveContainer(store, params[0]);
@@ -141,7 +142,7 @@ async function logs({ response, params, query, store }: ApiRequest): Promise<voi
     const time = Date.parse(entry.time);
     if (!streams.has(entry.stream) || time < since || time > until) return;
     const payload = Buffer.from(timestamps ? `${entry.time} ${entry.log}` : entry.log);
-    response.write(tty ? payload : Buffer.concat([frameHeader(entry.stream, payload.length), payload]));
+    response.write(tty ? payload : framed(entry.stream, payload));
   };
   const reader = new LogReader(`${containerDir(store, record.id)}/${logFileName(record.id)}`);
   const entries = reader.read();
@@ -155,13 +156,6 @@ async function logs({ response, params, query, store }: ApiRequest): Promise<voi
     await sleep(POLL_MS);
   }
   response.end();
-}
-
-function frameHeader(stream: 'stdout' | 'stderr', length: number): Buffer {
-  const header = Buffer.alloc(8);
-  header[0] = stream === 'stdout' ? 1 : 2;
-  header.writeUInt32BE(length, 4);
-  return header;
 }
 
 export const CONTAINER_ROUTES: Route[] = [

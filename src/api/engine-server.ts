@@ -8,7 +8,8 @@ import { findRoute, type Route } from './api-routes.ts';
 import { takeAttach } from './container-attach.ts';
 import { CONTAINER_ROUTES } from './container-routes.ts';
 import { IMAGE_ROUTES } from './image-routes.ts';
-import { API_VERSION, MIN_API_VERSION, SYSTEM_ROUTES } from './system-routes.ts';
+import { API_VERSION, MIN_API_VERSION } from './api-version.ts';
+import { SYSTEM_ROUTES } from './system-routes.ts';
 
 const ROUTES: Route[] = [...SYSTEM_ROUTES, ...IMAGE_ROUTES, ...CONTAINER_ROUTES];
 

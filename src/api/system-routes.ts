@@ -4,10 +4,9 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { hostArchitecture } from '../oci/platform.ts';
 import { engineInfo } from '../runtime/engine-info.ts';
 import { sendJson } from './api-errors.ts';
+import { API_VERSION, MIN_API_VERSION } from './api-version.ts';
 import type { ApiRequest, Route } from './api-routes.ts';
 
-export const API_VERSION = '1.47';
-export const MIN_API_VERSION = '1.24';
 
 /** The headers docker/cli's ping reads to negotiate the API version it speaks. */
 export const PING_HEADERS = { 'Api-Version': API_VERSION, 'Docker-Experimental': 'false', Ostype: 'linux', 'Builder-Version': '1', 'Cache-Control': 'no-cache, no-store, must-revalidate', Pragma: 'no-cache' };
