@@ -1,8 +1,8 @@
 // Containers through the CLI on runc: exit codes, stdout/stderr, env, workdir, user, -d + logs -f + stop, exec, ps formats, rm and rmi conflicts, a dead monitor.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { before, describe, it, type TestContext } from 'node:test';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { after, before, describe, it, type TestContext } from 'node:test';
 import { busyboxFixture, writeClassicArchive } from '../helpers/image-builder.ts';
 import { ok } from '../helpers/cli-fixtures.ts';
 import { runCommand } from '../helpers/run-command.ts';
@@ -15,6 +15,7 @@ before(async () => {
   archive = join(tempDir(undefined, 'wharf-containers-'), 'busybox.tar');
   await writeClassicArchive(archive, [{ image: await busyboxFixture(), repoTags: ['busybox:latest'] }]);
 });
+after(() => rmSync(dirname(archive), { recursive: true, force: true }));
 
 /** makeWharf's cleanup removes the containers a test left, running ones too, before the data root goes. */
 async function wharfWithBusybox(t: TestContext): Promise<Wharf> {

@@ -16,7 +16,7 @@ import {
   writeArchive,
 } from '../helpers/cli-fixtures.ts';
 import { type BuiltImage, buildImage, busyboxFixture } from '../helpers/image-builder.ts';
-import { makeWharf, tempDir, type Wharf } from '../helpers/wharf-cli.ts';
+import { makeWharf, tempDir, type Wharf, withTempDir } from '../helpers/wharf-cli.ts';
 
 const HEADER = ['REPOSITORY', 'TAG', 'IMAGE ID', 'CREATED', 'SIZE'];
 
@@ -43,17 +43,16 @@ describe('wharf images', () => {
 
   before(async () => {
     wharf = makeWharf();
-    const dir = tempDir(undefined, 'wharf-images-');
     newest = await fixture('new', 81, 3);
     middle = await fixture('mid', 2_000_000, 5, { tier: 'app', 'org.example.fixture': 'true' });
     dangling = await fixture('dangling', 10, 10);
     oldest = await fixture('old', 1500, 40, { tier: 'base' });
-    await load(wharf, await writeArchive(join(dir, 'all.tar'), 'classic', [
+    await withTempDir('wharf-images-', async (dir) => load(wharf, await writeArchive(join(dir, 'all.tar'), 'classic', [
       { image: oldest.image, repoTags: ['old:1'] },
       { image: middle.image, repoTags: ['busybox:v2', 'busybox:latest'] },
       { image: newest.image, repoTags: ['registry.example:5000/team/app:v1'] },
       { image: dangling.image },
-    ]));
+    ])));
   });
   after(() => wharf.cleanup());
 

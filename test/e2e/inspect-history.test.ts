@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { busyboxFixtureSize, daysAgo, dockerTable, failsWithOneLine, jsonLines, lines, load, ok, UTC, writeArchive } from '../helpers/cli-fixtures.ts';
 import { type BuiltImage, buildImage, busyboxFixture } from '../helpers/image-builder.ts';
 import { FIXED_CREATED } from '../helpers/tar-writer.ts';
-import { makeWharf, tempDir, type Wharf } from '../helpers/wharf-cli.ts';
+import { makeWharf, type Wharf, withTempDir } from '../helpers/wharf-cli.ts';
 
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const LONG_CREATED_BY = '/bin/sh -c #(nop) ADD file:0123456789abcdef0123456789abcdef in / ';
@@ -39,13 +39,13 @@ describe('wharf inspect and history', () => {
       layers: [[{ path: 'd', type: 'file', content: 'dd' }]],
       history: [{ created_by: 'no date here' }],
     });
-    await load(wharf, await writeArchive(join(tempDir(undefined, 'wharf-inspect-'), 'all.tar'), 'oci', [
+    await withTempDir('wharf-inspect-', async (dir) => load(wharf, await writeArchive(join(dir, 'all.tar'), 'oci', [
       { image: busybox, repoTags: ['busybox:latest'] },
       { image: layered, repoTags: ['layered:1'] },
       { image: offset, repoTags: ['offset:1'] },
       { image: noHistory, repoTags: ['nohistory:1'] },
       { image: noDates, repoTags: ['nodates:1'] },
-    ]));
+    ])));
   });
   after(() => wharf.cleanup());
 

@@ -10,7 +10,7 @@ import { buildImage, writeOciLayout } from '../helpers/image-builder.ts';
 import { type Distribution, skopeo, startDistribution, startDockerd } from '../helpers/peers.ts';
 import { suiteScope } from '../helpers/suite-scope.ts';
 import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
-import { makeWharf, type RunResult, tempDir, type Wharf } from '../helpers/wharf-cli.ts';
+import { makeWharf, type RunResult, tempDir, type Wharf, withTempDir } from '../helpers/wharf-cli.ts';
 
 const PASSWORD = 'pw-Zq81-secret';
 const UNENCRYPTED = (file: string) =>
@@ -34,9 +34,10 @@ function assertNoSecret(result: RunResult, secret = PASSWORD): void {
 /** Puts a small image into an authenticated registry with skopeo, the peer client. */
 async function seed(host: string, repository: string, credentials: string): Promise<void> {
   const image = await buildImage({ layers: [[{ path: 'hello.txt', type: 'file', content: `${repository}\n` }]] });
-  const layout = tempDir(undefined, 'wharf-auth-layout-');
-  await writeOciLayout(layout, [{ image, repoTags: ['seed:v1'] }]);
-  const result = await skopeo(['copy', '--dest-tls-verify=false', '--dest-creds', credentials, `oci:${layout}:v1`, `docker://${host}/${repository}:v1`]);
+  const result = await withTempDir('wharf-auth-layout-', async (layout) => {
+    await writeOciLayout(layout, [{ image, repoTags: ['seed:v1'] }]);
+    return skopeo(['copy', '--dest-tls-verify=false', '--dest-creds', credentials, `oci:${layout}:v1`, `docker://${host}/${repository}:v1`]);
+  });
   assert.equal(result.code, 0, result.stderr);
 }
 

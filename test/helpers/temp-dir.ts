@@ -10,3 +10,13 @@ export function tempDir(t?: Pick<TestContext, 'after'>, prefix = 'wharf-test-'):
   t?.after(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
+
+/** Runs `use` with a fresh directory and removes it afterwards, for fixtures that outlive no more than one step. */
+export async function withTempDir<T>(prefix: string, use: (dir: string) => Promise<T>): Promise<T> {
+  const dir = tempDir(undefined, prefix);
+  try {
+    return await use(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

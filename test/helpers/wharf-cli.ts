@@ -7,7 +7,7 @@ import type { TestContext } from 'node:test';
 import { type RunOptions, type RunResult, runCommand } from './run-command.ts';
 import { tempDir } from './temp-dir.ts';
 
-export { tempDir } from './temp-dir.ts';
+export { tempDir, withTempDir } from './temp-dir.ts';
 export type { RunOptions, RunResult } from './run-command.ts';
 
 export interface Wharf {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { runCommand } from '../../helpers/run-command.ts';
 import { credentialKey, DOCKER_HUB_KEY, eraseCredentials, getCredentials, loadCredentials, registryOfKey, storeCredentials } from '../../../src/registry/client/auth/credentials.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
@@ -24,14 +24,14 @@ describe('credentialKey', () => {
 });
 
 describe('config.json credentials', () => {
-  const configIn = (data: unknown) => {
-    const dir = tempDir(undefined, 'wharf-cred-unit-');
+  const configIn = (data: unknown, t: TestContext) => {
+    const dir = tempDir(t, 'wharf-cred-unit-');
     writeFileSync(join(dir, 'config.json'), JSON.stringify(data));
     return { dir, env: { DOCKER_CONFIG: dir } };
   };
   const b64 = (text: string) => Buffer.from(text).toString('base64');
 
-  it('reads base64 auth, Docker Hub under its URL, legacy spellings, identity and registry tokens', async () => {
+  it('reads base64 auth, Docker Hub under its URL, legacy spellings, identity and registry tokens', async (t) => {
     const { env } = configIn({
       auths: {
         [DOCKER_HUB_KEY]: { auth: b64('hubuser:hubpass') },
@@ -40,7 +40,7 @@ describe('config.json credentials', () => {
         'bearer.example': { registrytoken: 'tok' },
         'empty.example': {},
       },
-    });
+    }, t);
     assert.deepEqual(await loadCredentials('docker.io', env), { username: 'hubuser', password: 'hubpass' });
     assert.deepEqual(await loadCredentials('legacy.example:5000', env), { username: 'old', password: 'pa:ss' });
     assert.deepEqual(await loadCredentials('token.example', env), { username: 'bob', identityToken: 'refresh-1' });
@@ -49,22 +49,22 @@ describe('config.json credentials', () => {
     assert.equal(await loadCredentials('nowhere.example', env), undefined);
   });
 
-  it('treats a missing or malformed config as no credentials when reading', async () => {
-    const missing = { DOCKER_CONFIG: join(tempDir(undefined, 'wharf-cred-unit-'), 'absent') };
+  it('treats a missing or malformed config as no credentials when reading', async (t) => {
+    const missing = { DOCKER_CONFIG: join(tempDir(t, 'wharf-cred-unit-'), 'absent') };
     assert.equal(await getCredentials('x', missing), undefined);
-    const dir = tempDir(undefined, 'wharf-cred-unit-');
+    const dir = tempDir(t, 'wharf-cred-unit-');
     writeFileSync(join(dir, 'config.json'), '{not json');
     assert.equal(await getCredentials('x', { DOCKER_CONFIG: dir }), undefined);
     await assert.rejects(storeCredentials('x', { username: 'a', password: 'b' }, { DOCKER_CONFIG: dir }), { message: /^Error loading config file: .*config\.json: / });
     assert.equal(readFileSync(join(dir, 'config.json'), 'utf8'), '{not json', 'left as it was');
   });
 
-  it('writes 0600 through a symlinked config.json, keeping other keys, and erases every spelling', async () => {
-    const { dir } = configIn({});
+  it('writes 0600 through a symlinked config.json, keeping other keys, and erases every spelling', async (t) => {
+    const { dir } = configIn({}, t);
     const real = join(dir, 'real');
     mkdirSync(real);
     writeFileSync(join(real, 'config.json'), JSON.stringify({ detachKeys: 'ctrl-x', auths: { 'http://r.example': { auth: b64('a:b') } } }));
-    const linked = tempDir(undefined, 'wharf-cred-unit-');
+    const linked = tempDir(t, 'wharf-cred-unit-');
     symlinkSync(join(real, 'config.json'), join(linked, 'config.json'));
     const env = { DOCKER_CONFIG: linked };
     const where = await storeCredentials('r2.example', { username: 'u', password: 'p' }, env);
@@ -75,8 +75,8 @@ describe('config.json credentials', () => {
     assert.deepEqual(JSON.parse(readFileSync(join(real, 'config.json'), 'utf8')), { detachKeys: 'ctrl-x', auths: { 'r2.example': { auth: b64('u:p') } } });
   });
 
-  it('loses no entry when several processes store at once', async () => {
-    const { dir } = configIn({ auths: {} });
+  it('loses no entry when several processes store at once', async (t) => {
+    const { dir } = configIn({ auths: {} }, t);
     const module = new URL('../../../src/registry/client/auth/credentials.ts', import.meta.url).href;
     const keys = Array.from({ length: 10 }, (_, i) => `r${i}.example:5000`);
     const results = await Promise.all(keys.map((key) => runCommand(process.execPath, [
