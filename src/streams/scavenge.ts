@@ -6,12 +6,13 @@ const BYTES_PER_SCAVENGE = 8 << 20;
  * A chunk that waits out two scavenges (behind a slow write or a socket, say) is promoted to the old generation, where a
  * scavenge no longer frees it. In a process that asked for it (collectPromotedBuffers), a full collection runs when
  * buffer memory is over HELD_BUFFER_FLOOR and has grown PROMOTED_BUFFER_BYTES past what the last one left, at most once
- * per FULL_COLLECTION_GAP streamed: a 1 GB load's peak RSS 129-141 MB (135-150 without), a loaded image's push
- * 165-171 MB (184-187 without), no slower.
+ * per FULL_COLLECTION_GAP streamed. Interleaved runs of a 1 GB load: peak RSS 113-115 MB against 131-143 MB with a
+ * 48 MiB floor, 16 MiB of growth and a 64 MiB gap (and 135-150 MB with no full collections); a loaded image's push
+ * 161-169 MB against 176-184 MB; both as fast.
  */
-const HELD_BUFFER_FLOOR = 48 << 20;
-const PROMOTED_BUFFER_BYTES = 16 << 20;
-const FULL_COLLECTION_GAP = 64 << 20;
+const HELD_BUFFER_FLOOR = 16 << 20;
+const PROMOTED_BUFFER_BYTES = 8 << 20;
+const FULL_COLLECTION_GAP = 32 << 20;
 
 type Gc = (options: { type: 'minor' | 'major'; execution: 'sync' | 'async' }) => void;
 
