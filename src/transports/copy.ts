@@ -4,10 +4,12 @@
 import { Transform, type Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Digest } from '../digest/digest.ts';
+import { fillingLike } from '../streams/chunk-recycler.ts';
 import { InvalidContentError, WharfError } from '../errors.ts';
 import { isIndexMediaType, MediaType } from '../oci/media-types.ts';
 import { hostPlatform, selectManifest } from '../oci/platform.ts';
 import type { Descriptor, ImageIndex, ImageManifest, Platform } from '../oci/types.ts';
+import { BodyCutError } from '../registry/client/connection-errors.ts';
 import { ConnectionError } from '../registry/client/http-transport.ts';
 import { RegistryError, RegistryNotFoundError } from '../registry/client/registry-errors.ts';
 import type { ImageDestination, ImageSource, ManifestBytes, PutManifestOptions } from './image-transport.ts';
@@ -175,7 +177,7 @@ function isConnectionCut(error: unknown): boolean {
 /** Registry, network and content failures said without the blob they concern get its name; a cut body says what happened. */
 function namingBlob(error: unknown, descriptor: Descriptor, kind: BlobKind): unknown {
   const what = `${kind} ${descriptor.digest}`;
-  if (isConnectionCut(error) && !(error instanceof WharfError)) {
+  if (error instanceof BodyCutError || (isConnectionCut(error) && !(error instanceof WharfError))) {
     return new ConnectionError(`${what}: unexpected EOF: the connection closed before the whole blob arrived`, { cause: error, tls: false });
   }
   const named = error instanceof RegistryError || error instanceof RegistryNotFoundError || error instanceof ConnectionError || error instanceof InvalidContentError;
@@ -201,7 +203,7 @@ function counted(content: Readable, report: (bytes: number) => void): Readable {
   content.on('error', (error) => counter.destroy(error));
   // A resumed copy reads its file before this stream: a cut meanwhile must wait for that reader, not crash the process.
   counter.on('error', () => undefined);
-  return content.pipe(counter);
+  return fillingLike(content.pipe(counter), content);
 }
 
 async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {

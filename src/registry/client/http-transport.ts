@@ -4,6 +4,10 @@ import https from 'node:https';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WharfError } from '../../errors.ts';
+import { ConnectionError, connectionError, goRequest } from './connection-errors.ts';
+import { bulkGet } from './http1/bulk-get.ts';
+
+export { ConnectionError, goRequest } from './connection-errors.ts';
 
 export interface TlsSettings {
   /** Extra CA certificates (PEM), added to the system's. */
@@ -21,29 +25,18 @@ export interface HttpRequest {
   /** A Buffer can be sent again on a retry; a stream cannot, so a request with one is tried once. */
   body?: Buffer | Readable;
   tls?: TlsSettings;
+  /** A GET of a large body (a blob): read off a connection of its own in large chunks rather than through node:http. */
+  bulk?: boolean;
 }
 
 export interface HttpResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
-  body: http.IncomingMessage;
+  body: Readable;
   /** Where the response came from, after redirects. */
   url: URL;
   /** Reads the whole body, refusing more than `limit` bytes. */
   text(limit?: number): Promise<string>;
-}
-
-/** The connection failed, was cut, or TLS failed: nothing the registry said. */
-export class ConnectionError extends WharfError {
-  /** TLS failed (or the server speaks plain HTTP): an insecure registry is then tried over http://. */
-  readonly tls: boolean;
-  readonly retry: boolean;
-
-  constructor(message: string, options: { cause?: unknown; tls: boolean; retry?: boolean }) {
-    super(message, { cause: options.cause });
-    this.tls = options.tls;
-    this.retry = options.retry ?? true;
-  }
 }
 
 const RETRIES = 3;
@@ -106,6 +99,7 @@ export class HttpTransport {
   }
 
   private once(request: HttpRequest): Promise<HttpResponse> {
+    if (request.bulk && request.method === 'GET') return this.bulk(request);
     const { url } = request;
     const secure = url.protocol === 'https:';
     const module = secure ? https : http;
@@ -134,17 +128,26 @@ export class HttpTransport {
     });
   }
 
+  private async bulk(request: HttpRequest): Promise<HttpResponse> {
+    const { url } = request;
+    const options = { connectTimeoutMs: CONNECT_TIMEOUT_MS, idleTimeoutMs: IDLE_TIMEOUT_MS, tls: tlsOptions(request.tls) };
+    const { status, headers, body } = await bulkGet(request, options);
+    return { status, headers, body, url, text: (limit) => readText(body, limit) };
+  }
+
   private agentFor(url: URL, tls: TlsSettings | undefined): http.Agent {
     const key = `${url.protocol}//${url.host}`;
     let agent = this.agents.get(key);
     if (!agent) {
-      agent = url.protocol === 'https:'
-        ? new https.Agent({ keepAlive: true, ca: tls?.ca?.length ? [...tlsRootCertificates(), ...tls.ca] : undefined, cert: tls?.cert, key: tls?.key, rejectUnauthorized: tls?.verify ?? true })
-        : new http.Agent({ keepAlive: true });
+      agent = url.protocol === 'https:' ? new https.Agent({ keepAlive: true, ...tlsOptions(tls) }) : new http.Agent({ keepAlive: true });
       this.agents.set(key, agent);
     }
     return agent;
   }
+}
+
+function tlsOptions(tls: TlsSettings | undefined): { ca?: string[]; cert?: string; key?: string; rejectUnauthorized: boolean } {
+  return { ca: tls?.ca?.length ? [...tlsRootCertificates(), ...tls.ca] : undefined, cert: tls?.cert, key: tls?.key, rejectUnauthorized: tls?.verify ?? true };
 }
 
 function tlsRootCertificates(): readonly string[] {
@@ -160,43 +163,6 @@ function retryDelay(attempt: number, retryAfter?: string): number {
   if (Number.isFinite(seconds) && seconds > 0) return Math.min(seconds, 10) * 1000;
   return BACKOFF_MS * 2 ** attempt;
 }
-
-/** How Go's http client names a request in its errors: `Get "https://host/v2/"`. */
-export function goRequest(request: Pick<HttpRequest, 'method' | 'url'>): string {
-  const method = request.method.charAt(0) + request.method.slice(1).toLowerCase();
-  const url = new URL(request.url);
-  url.search = '';
-  return `${method} "${url.href}"`;
-}
-
-/** Network failures become ConnectionErrors, worded as Go words them; TLS failures are not retried: a retry cannot fix them. */
-function connectionError(request: HttpRequest, error: Error): Error {
-  if (error instanceof WharfError) return error;
-  const code = (error as NodeJS.ErrnoException).code ?? '';
-  const options = { cause: error, tls: false };
-  const host = request.url.port ? request.url.host : `${request.url.hostname}:${request.url.protocol === 'https:' ? 443 : 80}`;
-  // Nobody listening, or no such host: a retry a moment later would say the same.
-  if (code === 'ECONNREFUSED') return new ConnectionError(`${goRequest(request)}: dial tcp ${host}: connect: connection refused`, { ...options, retry: false });
-  if (code === 'ENOTFOUND') return new ConnectionError(`${goRequest(request)}: dial tcp: lookup ${request.url.hostname}: no such host`, { ...options, retry: false });
-  if (/^(ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN)$/.test(code)) return new ConnectionError(`${goRequest(request)}: ${error.message}`, options);
-  const verification = TLS_VERIFY_TEXT[code];
-  if (verification) {
-    const text = code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? `${verification} ${request.url.hostname}` : verification;
-    return new ConnectionError(`${goRequest(request)}: tls: failed to verify certificate: ${text}`, { ...options, tls: true, retry: false });
-  }
-  return new ConnectionError(`${goRequest(request)}: ${error.message}`, { ...options, tls: true, retry: false });
-}
-
-/** Node's certificate errors as Go's x509 package words them. */
-const TLS_VERIFY_TEXT: Record<string, string> = {
-  SELF_SIGNED_CERT_IN_CHAIN: 'x509: certificate signed by unknown authority',
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'x509: certificate signed by unknown authority',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'x509: certificate signed by unknown authority',
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'x509: certificate signed by unknown authority',
-  CERT_HAS_EXPIRED: 'x509: certificate has expired or is not yet valid',
-  CERT_NOT_YET_VALID: 'x509: certificate has expired or is not yet valid',
-  ERR_TLS_CERT_ALTNAME_INVALID: 'x509: certificate is not valid for',
-};
 
 async function readText(stream: Readable, limit = DEFAULT_TEXT_LIMIT): Promise<string> {
   const chunks: Buffer[] = [];

@@ -23,6 +23,8 @@ export interface RegistryRequest {
   headers?: Record<string, string>;
   /** A stream cannot be sent twice: send it only once the scopes are authorised (after an earlier request). */
   body?: Buffer | Readable;
+  /** A blob's GET: see HttpRequest.bulk. */
+  bulk?: boolean;
 }
 
 export class RegistryClient {
@@ -67,7 +69,7 @@ export class RegistryClient {
   private send(url: URL, request: RegistryRequest): Promise<HttpResponse> {
     const authorization = this.authenticator.authorization(request.scopes);
     const headers = { ...request.headers, ...(authorization ? { authorization } : {}) };
-    return this.options.transport.send({ method: request.method, url, headers, body: request.body, tls: this.endpoint.tls });
+    return this.options.transport.send({ method: request.method, url, headers, body: request.body, tls: this.endpoint.tls, bulk: request.bulk });
   }
 
   /**

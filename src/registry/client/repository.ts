@@ -63,7 +63,7 @@ export class Repository {
   /** A blob's bytes from `offset` on (a resumed download), or from 0 when the registry ignores the Range. */
   async blobFrom(descriptor: Descriptor, offset: number): Promise<{ stream: Readable; offset: number }> {
     const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
-    const response = await this.request('GET', `blobs/${descriptor.digest}`, headers);
+    const response = await this.client.request({ method: 'GET', path: this.path(`blobs/${descriptor.digest}`), scopes: this.scopes, headers, bulk: true });
     if (response.status === 206 && offset > 0 && contentRangeStart(response.headers['content-range']) === offset) return { stream: response.body, offset };
     if (response.status === 200) return { stream: response.body, offset: 0 };
     if (response.status === 416 && offset > 0) {
