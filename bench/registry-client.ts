@@ -1,9 +1,10 @@
-// Registry client rows of `npm run bench`: pull and push of the 1 GB image beside docker and skopeo, on local distribution registries.
+// Registry client rows of `npm run bench` (alone: `node bench/registry-client.ts`): pull and push of the 1 GB image beside docker and skopeo, on local distribution registries.
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { startDistribution, type Distribution } from '../test/helpers/peers.ts';
+import { benchAlone } from './alone.ts';
 import { measure, type Measurement } from './measure.ts';
 
 export interface BenchRow {
@@ -107,4 +108,8 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): void
 
 function quiet(command: string, args: string[], env: NodeJS.ProcessEnv): void {
   spawnSync(command, args, { env: { ...process.env, ...env }, stdio: 'ignore' });
+}
+
+if (import.meta.main) {
+  await benchAlone((context) => registryClientRows({ ...context, archive: path.join(context.work, 'big.tar'), settle: () => spawnSync('sync') }));
 }
