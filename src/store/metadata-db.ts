@@ -162,7 +162,12 @@ export class MetadataDb {
     this.file = file;
     const target = options.create === false ? `${pathToFileURL(file).href}?mode=rw` : file;
     this.db = new DatabaseSync(target, { timeout: BUSY_TIMEOUT_MS });
-    this.db.exec('PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;');
+    try {
+      this.db.exec('PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;');
+    } catch (error) {
+      this.db.close();
+      throw this.worded(error);
+    }
     // Switching a new file to WAL takes an exclusive lock that SQLite's busy handler does not wait for,
     // so two processes opening a fresh store at once retry here instead of failing.
     retryWhileBusy(() => this.db.exec('PRAGMA journal_mode = WAL'));
@@ -230,9 +235,21 @@ export class MetadataDb {
 
   /** A full disk in Go's words, naming the database, as the store's other writes say it; other errors as they are. */
   private worded(error: unknown): unknown {
-    if ((error as { errcode?: number })?.errcode !== SQLITE_FULL) return error;
-    return new SystemError(`write ${this.file}: no space left on device`, { cause: error });
+    const code = (error as { errcode?: number })?.errcode;
+    if (code === SQLITE_FULL) return new SystemError(`write ${this.file}: no space left on device`, { cause: error });
+    // The first connection makes the WAL's shared-memory file (32 KiB), which a full disk has no room for.
+    if (code === SQLITE_IOERR_SHMSIZE) return new SystemError(`write ${this.file}-shm: ${this.diskFull() ? 'no space left on device' : 'input/output error'}`, { cause: error });
+    return error;
+  }
+
+  private diskFull(): boolean {
+    try {
+      return process.getBuiltinModule('node:fs').statfsSync(this.file).bavail === 0;
+    } catch {
+      return false;
+    }
   }
 }
 
 const SQLITE_FULL = 13;
+const SQLITE_IOERR_SHMSIZE = 4874;

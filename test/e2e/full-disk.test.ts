@@ -80,4 +80,25 @@ describe('wharf on a full disk', () => {
     const manifest = await fetch(`${registry.url}/v2/full/busybox/manifests/v1`, { method: 'HEAD' });
     assert.equal(manifest.status, 404, 'no manifest reached the registry');
   });
+
+  it('a store on a disk already full fails every command with one line naming the WAL\'s shared-memory file, and works once there is room', async (t) => {
+    const small = await smallDisk(t, '4m');
+    if (!small) return;
+    const { dir, disk } = small;
+    const archive = await writeArchive(join(dir, 'busybox.tar'), 'classic', [{ image: await busyboxFixture(), repoTags: ['busybox:latest'] }]);
+    const root = join(disk, 'root');
+    const wharf = makeWharf(t);
+    const run = (args: string[]) => wharf.run(args, { env: { WHARF_ROOT: root } });
+    ok(await run(['images']));
+    // the last connection's close removed the shared-memory file, which the next one must make again
+    const filler = join(disk, 'filler');
+    writeFileSync(filler, Buffer.alloc(statfsSync(disk).bavail * statfsSync(disk).bsize));
+    assert.equal(statfsSync(disk).bavail, 0);
+    const shm = /^Error response from daemon: write \S+\/metadata\.db-shm: no space left on device$/;
+    failsWithOneLine(await run(['images']), shm);
+    failsWithOneLine(await run(['load', '-i', archive]), shm);
+    rmSync(filler);
+    ok(await run(['load', '-i', archive]));
+    assert.match(ok(await run(['images', '--format', '{{.Repository}}:{{.Tag}}'])).stdout, /^busybox:latest\n$/);
+  });
 });
