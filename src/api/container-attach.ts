@@ -14,12 +14,12 @@ import { framed, type StdStream } from './stream-frames.ts';
 /** Attaches waiting for their container's start, by container ID. */
 const waiting = new Map<string, AttachStreams & { socket: Duplex }>();
 
-const ATTACH_PATH = /^(?:\/v\d+\.\d+)?\/containers\/([^/]+)\/attach$/;
+const ATTACH_PATH = /^\/containers\/([^/]+)\/attach$/;
 
-/** Takes an upgrade request that is an attach; false for any other, which the caller refuses. */
-export function takeAttach(request: IncomingMessage, socket: Duplex, head: Buffer, store: Store): boolean {
+/** Takes an upgrade request that is an attach (`path` without its version); false for any other. */
+export function takeAttach(path: string, request: IncomingMessage, socket: Duplex, head: Buffer, store: Store): boolean {
   const url = new URL(request.url ?? '/', 'http://wharf');
-  const match = ATTACH_PATH.exec(url.pathname);
+  const match = ATTACH_PATH.exec(path);
   if (!match || request.method !== 'POST') return false;
   let record;
   try {

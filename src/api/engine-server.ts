@@ -7,11 +7,12 @@ import { ApiError, sendError } from './api-errors.ts';
 import { findRoute, type Route } from './api-routes.ts';
 import { takeAttach } from './container-attach.ts';
 import { CONTAINER_ROUTES } from './container-routes.ts';
+import { EXEC_ROUTES, takeExecStart } from './exec-routes.ts';
 import { IMAGE_ROUTES } from './image-routes.ts';
 import { API_VERSION, MIN_API_VERSION } from './api-version.ts';
 import { SYSTEM_ROUTES } from './system-routes.ts';
 
-const ROUTES: Route[] = [...SYSTEM_ROUTES, ...IMAGE_ROUTES, ...CONTAINER_ROUTES];
+const ROUTES: Route[] = [...SYSTEM_ROUTES, ...IMAGE_ROUTES, ...CONTAINER_ROUTES, ...EXEC_ROUTES];
 
 export interface EngineApi {
   socket: string;
@@ -20,9 +21,17 @@ export interface EngineApi {
 
 export async function startEngineApi(socket: string, store: Store, dataRoot: string): Promise<EngineApi> {
   const server = createServer((request, response) => void serve(request, response, store, dataRoot));
-  // an attach hijacks its connection; no other request may
+  // an attach or an exec's start hijacks its connection; no other request may
   server.on('upgrade', (request, socket, head) => {
-    if (!takeAttach(request, socket, head, store)) socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+    // a client that goes away mid-stream is no failure of the server's
+    socket.on('error', () => undefined);
+    let path: string;
+    try {
+      path = withoutVersion(new URL(request.url ?? '/', 'http://wharf').pathname);
+    } catch (error) {
+      return void socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n\r\n${JSON.stringify({ message: (error as Error).message })}\n`);
+    }
+    if (!takeAttach(path, request, socket, head, store) && !takeExecStart(path, request, socket, head, store)) socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
   });
   // a socket file left by a server that was killed would refuse the bind
   await rm(socket, { force: true });

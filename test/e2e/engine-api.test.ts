@@ -180,4 +180,28 @@ describe('wharf serve (Engine API): containers', () => {
     assert.match(interactive.stderr, /wharf serve does not attach stdin yet/);
     assert.equal(ok(await wharf.run(['ps', '-a', '--format', '{{.Names}}'])).stdout, 'kept\n');
   });
+
+  it('runs `docker exec` in a running container: output apart, stdin, exit codes, env, workdir and user, -d, and Docker\'s errors', async (t) => {
+    if (!needPeers(t, 'docker')) return;
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const api = await startEngineApi(t, wharf);
+    ok(await api.docker(['run', '-d', '--name', 'box', 'busybox', 'sleep', '300']));
+    assert.deepEqual(await api.docker(['exec', 'box', 'sh', '-c', 'echo out; echo err >&2; exit 3']), { code: 3, stdout: 'out\n', stderr: 'err\n' });
+    // stdin over the hijacked connection, to its end of file
+    assert.deepEqual(await api.docker(['exec', '-i', 'box', 'sh', '-c', 'cat; echo done'], { input: 'hello\n' }), { code: 0, stdout: 'hello\ndone\n', stderr: '' });
+    assert.equal(ok(await api.docker(['exec', '-e', 'A=1', '-w', '/tmp', '-u', 'nobody', 'box', 'sh', '-c', 'echo $A $(pwd) $(id -u)'])).stdout, '1 /tmp 65534\n');
+    const missing = await api.docker(['exec', 'box', 'nope']);
+    assert.equal(missing.code, 127);
+    assert.match(missing.stdout + missing.stderr, /^OCI runtime exec failed: exec failed: .*exec: "nope": executable file not found in \$PATH: unknown\r?\n$/);
+    ok(await api.docker(['exec', '-d', 'box', 'touch', '/tmp/detached']));
+    await eventually(async () => (await api.docker(['exec', 'box', 'test', '-e', '/tmp/detached'])).code === 0 || undefined, 'the detached exec ran');
+    assert.equal(ok(await wharf.run(['exec', 'box', 'cat', '/tmp/detached'])).stdout, '', "wharf's own exec sees the same container");
+    assert.match(failsWithOneLine(await api.docker(['exec', 'nope', 'true'])), NO_SUCH_CONTAINER);
+    ok(await api.docker(['stop', '-t', '0', 'box']));
+    assert.match(failsWithOneLine(await api.docker(['exec', 'box', 'true'])), /^Error response from daemon: Container [0-9a-f]{64} is not running$/);
+    // the hijacked start is checked for its API version as every other request
+    const tooNew = await api.http('POST', '/v1.99/exec/x/start', { Connection: 'Upgrade', Upgrade: 'tcp' });
+    assert.equal(tooNew.status, 400);
+  });
 });

@@ -1,0 +1,88 @@
+// Exec routes of the Engine API: create an exec instance, start it (detached, streamed in the response, or over a
+// hijacked connection that also carries its stdin, as `docker exec -i` uses it), and inspect it for its exit code.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { text } from 'node:stream/consumers';
+import { resolveContainer } from '../runtime/containers/container-store.ts';
+import { isRunning } from '../runtime/containers/signal.ts';
+import type { Store } from '../store/store.ts';
+import { ApiError, sendJson } from './api-errors.ts';
+import type { ApiRequest, Route } from './api-routes.ts';
+import { claimExec, createExec, type ExecBody, getExec, inspectExec, runExec } from './exec-instances.ts';
+import { ConflictError } from '../errors.ts';
+
+function parseBody<T>(bytes: string): T {
+  try {
+    return (bytes.trim() === '' ? {} : JSON.parse(bytes)) as T;
+  } catch {
+    throw new ApiError(400, 'invalid JSON in the request body');
+  }
+}
+
+async function create({ request, response, params, store }: ApiRequest): Promise<void> {
+  const record = resolveContainer(store, params[0]);
+  if (!isRunning(record)) throw new ConflictError(`Container ${record.id} is not running`);
+  const instance = createExec(record, parseBody<ExecBody>(await text(request)));
+  sendJson(response, 201, { Id: instance.id });
+}
+
+/** Without a hijack: detached, 200 once the runtime has started it; attached, its output framed in the response. */
+async function start({ request, response, params, store }: ApiRequest): Promise<void> {
+  const instance = getExec(params[0]);
+  const { Detach: detach } = parseBody<{ Detach?: boolean }>(await text(request));
+  const record = resolveContainer(store, instance.containerId);
+  claimExec(instance);
+  if (detach) {
+    await runExec(store, record, instance, { detach: true });
+    return void response.writeHead(200).end();
+  }
+  response.writeHead(200, { 'Content-Type': 'application/vnd.docker.multiplexed-stream' });
+  await runExec(store, record, instance, { output: response, detach: false });
+  response.end();
+}
+
+function inspect({ response, params }: ApiRequest): void {
+  sendJson(response, 200, inspectExec(getExec(params[0])));
+}
+
+/** A resize is for a TTY, which these execs do not have: nothing to do, as dockerd answers for a non-TTY exec. */
+function resize({ response, params }: ApiRequest): void {
+  getExec(params[0]);
+  response.writeHead(200).end();
+}
+
+export const EXEC_ROUTES: Route[] = [
+  { method: 'POST', pattern: /^\/containers\/([^/]+)\/exec$/, handler: create },
+  { method: 'POST', pattern: /^\/exec\/([^/]+)\/start$/, handler: start },
+  { method: 'POST', pattern: /^\/exec\/([^/]+)\/resize$/, handler: resize },
+  { method: 'GET', pattern: /^\/exec\/([^/]+)\/json$/, handler: inspect },
+];
+
+const START_PATH = /^\/exec\/([^/]+)\/start$/;
+
+/**
+ * Takes an upgrade request that starts an exec; false for any other. Node's parser has read the request's JSON body
+ * (`{"Detach":false}`: a hijack is never detached) before the upgrade: what follows on the connection is stdin.
+ */
+export function takeExecStart(path: string, request: IncomingMessage, socket: Duplex, head: Buffer, store: Store): boolean {
+  const match = START_PATH.exec(path);
+  if (!match || request.method !== 'POST') return false;
+  if (head.length > 0) socket.unshift(head);
+  void hijackedStart(decodeURIComponent(match[1]), socket, store).catch((error: unknown) => {
+    const status = error instanceof ApiError ? error.status : 500;
+    socket.end(`HTTP/1.1 ${status} Error\r\nContent-Type: application/json\r\n\r\n${JSON.stringify({ message: (error as Error).message })}\n`);
+  });
+  return true;
+}
+
+async function hijackedStart(id: string, socket: Duplex, store: Store): Promise<void> {
+  const instance = getExec(id);
+  const record = resolveContainer(store, instance.containerId);
+  claimExec(instance);
+  socket.write('HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.multiplexed-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n');
+  try {
+    await runExec(store, record, instance, { output: socket, input: socket, detach: false });
+  } finally {
+    socket.end();
+  }
+}
