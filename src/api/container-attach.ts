@@ -34,6 +34,8 @@ export function takeAttach(path: string, request: IncomingMessage, socket: Duple
   const streams = {
     socket,
     tty,
+    // the client half-closes its side when its stdin ends; the monitor then closes the container's
+    stdin: queryFlag(url.searchParams, 'stdin') ? socket : undefined,
     stdout: queryFlag(url.searchParams, 'stdout') ? streamWriter(socket, 'stdout', tty) : undefined,
     stderr: queryFlag(url.searchParams, 'stderr') ? streamWriter(socket, 'stderr', tty) : undefined,
   };

@@ -19,6 +19,8 @@ export interface CreateBody {
   Tty?: boolean;
   OpenStdin?: boolean;
   AttachStdin?: boolean;
+  AttachStdout?: boolean;
+  AttachStderr?: boolean;
   Labels?: Record<string, string> | null;
   ExposedPorts?: Record<string, unknown> | null;
   StopSignal?: string;
@@ -44,8 +46,6 @@ export interface CreateBody {
 
 export function createOptionsOf(body: CreateBody, name: string | undefined): CreateOptions {
   if (!body.Image) throw new ApiError(400, 'No image was specified');
-  // refused before anything is made: `docker run -i` would otherwise leave a container behind its error
-  if (body.AttachStdin) throw new ApiError(501, 'wharf serve does not attach stdin yet (docker run -i); wharf run -i does');
   const host = body.HostConfig ?? {};
   return {
     image: body.Image,
@@ -59,7 +59,8 @@ export function createOptionsOf(body: CreateBody, name: string | undefined): Cre
     hostname: body.Hostname || undefined,
     tty: body.Tty === true,
     interactive: body.OpenStdin === true,
-    attached: false,
+    // `docker run` without -d attaches, and with -i its stdin is closed once that client's ends (StdinOnce)
+    attached: body.AttachStdin === true || body.AttachStdout === true || body.AttachStderr === true,
     restart: restartOf(host.RestartPolicy),
     autoRemove: host.AutoRemove === true,
     publish: publishFlags(host.PortBindings ?? {}),

@@ -166,7 +166,7 @@ describe('wharf serve (Engine API): containers', () => {
     assert.match(failsWithOneLine(await api.docker(['logs', 'nope'])), NO_SUCH_CONTAINER);
   });
 
-  it('runs an attached --rm container for `docker run`: its stdout and stderr apart, its exit code, and no container left', async (t) => {
+  it('runs an attached --rm container for `docker run` (-i too): its stdout and stderr apart, its stdin, its exit code, and no container left', async (t) => {
     if (!needPeers(t, 'docker')) return;
     const wharf = await busyboxWharf(t);
     if (!wharf) return;
@@ -174,10 +174,8 @@ describe('wharf serve (Engine API): containers', () => {
     const attached = await api.docker(['run', '--rm', 'busybox', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
     assert.deepEqual(attached, { code: 3, stdout: 'out\n', stderr: 'err\n' });
     assert.deepEqual(await api.docker(['run', '--name', 'kept', 'busybox', 'echo', 'kept']), { code: 0, stdout: 'kept\n', stderr: '' });
-    // stdin is not attached yet: refused before a container is made
-    const interactive = await api.docker(['run', '-i', '--rm', 'busybox', 'cat'], { input: 'hello\n' });
-    assert.notEqual(interactive.code, 0);
-    assert.match(interactive.stderr, /wharf serve does not attach stdin yet/);
+    // stdin over the hijacked attach; the client's end of file closes the container's (StdinOnce)
+    assert.deepEqual(await api.docker(['run', '-i', '--rm', 'busybox', 'sh', '-c', 'cat; echo done; exit 2'], { input: 'hello\n' }), { code: 2, stdout: 'hello\ndone\n', stderr: '' });
     assert.equal(ok(await wharf.run(['ps', '-a', '--format', '{{.Names}}'])).stdout, 'kept\n');
   });
 
