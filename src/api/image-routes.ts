@@ -1,5 +1,5 @@
 // Image routes of the Engine API over the same core as the CLI: list, inspect, history, tag, remove, prune, save, load.
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { imageHistory } from '../images/history.ts';
 import type { ImageRecord } from '../images/image-records.ts';
@@ -15,8 +15,8 @@ import { removeImage } from '../images/remove.ts';
 import { resolveImage } from '../images/resolve.ts';
 import { saveImages } from '../images/save.ts';
 import { tagImage } from '../images/tag.ts';
-import { loadCredentials } from '../registry/client/auth/credentials.ts';
 import { RegistryAccess } from '../registry/client/registry-access.ts';
+import { requestCredentials } from './registry-auth.ts';
 import type { Store } from '../store/store.ts';
 import { ApiError, sendJson } from './api-errors.ts';
 import { queryFilters, queryFlag } from './api-query.ts';
@@ -89,14 +89,15 @@ async function load({ request, response, store }: ApiRequest): Promise<void> {
 /**
  * Runs a pull or push, answering with Docker's JSON message stream. As dockerd does, the status line goes out with the
  * first message, so an error before it (no such image, a dead registry) is an error response, and one after it the
- * stream's last message. Credentials are the server's own (its ~/.docker/config.json), as wharf's CLI would use them.
+ * stream's last message. Credentials are the client's (X-Registry-Auth), else the server's own (see registry-auth.ts).
  */
-async function withProgressStream(response: ServerResponse, work: (access: RegistryAccess, onProgress: ProgressSink) => Promise<unknown>): Promise<void> {
+async function withProgressStream(request: IncomingMessage, response: ServerResponse, work: (access: RegistryAccess, onProgress: ProgressSink) => Promise<unknown>): Promise<void> {
+  const credentials = requestCredentials(request.headers['x-registry-auth']);
   const send = (message: ProgressMessage | { error: string; errorDetail: { message: string } }) => {
     if (!response.headersSent) response.writeHead(200, { 'Content-Type': 'application/json' });
     response.write(`${JSON.stringify(message)}\n`);
   };
-  const access = new RegistryAccess({ credentials: (registry) => loadCredentials(registry, process.env) });
+  const access = new RegistryAccess({ credentials });
   try {
     await work(access, send);
   } catch (error) {
@@ -110,20 +111,20 @@ async function withProgressStream(response: ServerResponse, work: (access: Regis
 }
 
 /** `docker pull`: `fromImage` and `tag` (a tag or a digest; none means every tag). */
-async function create({ response, query, store }: ApiRequest): Promise<void> {
+async function create({ request, response, query, store }: ApiRequest): Promise<void> {
   const fromImage = query.get('fromImage');
   if (!fromImage) throw new ApiError(400, 'importing from a source (fromSrc) is not supported; use wharf import');
   const tag = query.get('tag') ?? '';
   const name = !tag ? fromImage : tag.includes(':') ? `${fromImage}@${tag}` : `${fromImage}:${tag}`;
   const platform = query.get('platform') || undefined;
-  await withProgressStream(response, (access, onProgress) => pullImage(store, name, { access, platform, allTags: !tag, onProgress }));
+  await withProgressStream(request, response, (access, onProgress) => pullImage(store, name, { access, platform, allTags: !tag, onProgress }));
 }
 
 /** `docker push`: the repository in the path, the tag in the query (none means every tag). */
-async function push({ response, params, query, store }: ApiRequest): Promise<void> {
+async function push({ request, response, params, query, store }: ApiRequest): Promise<void> {
   const tag = query.get('tag') ?? '';
   const name = tag ? `${params[0]}:${tag}` : params[0];
-  await withProgressStream(response, (access, onProgress) => pushImage(store, name, { access, allTags: !tag, onProgress }));
+  await withProgressStream(request, response, (access, onProgress) => pushImage(store, name, { access, allTags: !tag, onProgress }));
 }
 
 export const IMAGE_ROUTES: Route[] = [

@@ -109,6 +109,30 @@ describe('wharf serve (Engine API)', () => {
     assert.match(failsWithOneLine(await pullerApi.docker(['pull', `${registry.host}/team/nope:v1`])), /^Error response from daemon: manifest for .*team\/nope:v1 not found/);
   });
 
+  it('logs in through the API, then pushes and pulls with the client\'s credentials (X-Registry-Auth), never printing them', async (t) => {
+    const served = await servedBusybox(t);
+    if (!served) return;
+    const password = 'not-for-printing-42';
+    const registry = await startDistribution(t, { htpasswd: { alice: password } });
+    if (!registry) return;
+    const { api } = served;
+    const name = `${registry.host}/team/private:v1`;
+    ok(await api.docker(['tag', 'busybox', name]));
+    const anonymous = await api.docker(['push', name]);
+    assert.notEqual(anonymous.code, 0);
+    assert.match(anonymous.stderr, /no basic auth credentials/);
+    const wrong = await api.docker(['login', '-u', 'alice', '--password-stdin', registry.host], { input: 'wrong' });
+    assert.notEqual(wrong.code, 0);
+    assert.match(wrong.stderr, /Error response from daemon: login attempt to http:\/\/.*\/v2\/ failed with status: 401 Unauthorized/);
+    assert.match(ok(await api.docker(['login', '-u', 'alice', '--password-stdin', registry.host], { input: password })).stdout, /Login Succeeded/);
+    const pushed = ok(await api.docker(['push', name]));
+    assert.match(pushed.stdout, /^v1: digest: sha256:[0-9a-f]{64} size: \d+$/m);
+    ok(await api.docker(['rmi', name]));
+    assert.match(ok(await api.docker(['pull', name])).stdout, /Status: Downloaded newer image for /);
+    for (const result of [anonymous, wrong, pushed]) assert.ok(!`${result.stdout}${result.stderr}`.includes(password));
+    assert.equal((await api.http('POST', '/v1.47/images/create?fromImage=x&tag=1', { 'X-Registry-Auth': 'not base64 json' })).status, 400);
+  });
+
   it('refuses what it does not serve in Docker\'s words: newer API versions, unknown paths, bad filters', async (t) => {
     const served = await servedBusybox(t);
     if (!served) return;
