@@ -22,7 +22,7 @@ import { framed } from './stream-frames.ts';
 const POLL_MS = 50;
 
 /** Docker's ContainerSummary, as `docker ps` reads it. */
-function containerSummary(record: ContainerRecord, now: number): Record<string, unknown> {
+export function containerSummary(record: ContainerRecord, now: number): Record<string, unknown> {
   return {
     Id: record.id,
     Names: [`/${record.name}`],

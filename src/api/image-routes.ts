@@ -25,7 +25,7 @@ import type { ApiRequest, Route } from './api-routes.ts';
 const unixSeconds = (time: string | undefined) => (time ? Math.floor(Date.parse(time) / 1000) : 0);
 
 /** Docker's ImageSummary; counts it does not compute without being asked for are -1, as its daemon sends them. */
-async function imageSummary(store: Store, record: ImageRecord): Promise<Record<string, unknown>> {
+export async function imageSummary(store: Store, record: ImageRecord): Promise<Record<string, unknown>> {
   const config = await readConfig(store, record.id);
   return {
     Containers: -1,
@@ -37,6 +37,8 @@ async function imageSummary(store: Store, record: ImageRecord): Promise<Record<s
     RepoTags: record.repoTags.map(familiar),
     SharedSize: -1,
     Size: record.size,
+    // API 1.43 and older: docker 20.10's `system df` counts an image's size from it
+    VirtualSize: record.size,
   };
 }
 
