@@ -1,8 +1,9 @@
-// Container routes of the Engine API over the same core as the CLI: create, start, stop, kill, wait, remove, list, inspect, logs.
+// Container routes of the Engine API over the same core as the CLI: create, start, stop, kill, wait, remove, list, inspect, logs, commit.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { text } from 'node:stream/consumers';
 import { containerDir, type ContainerRecord, getContainer, isMonitorAlive, listContainers, resolveContainer } from '../runtime/containers/container-store.ts';
 import { commandText, statusText } from '../runtime/containers/container-texts.ts';
+import { commitContainer } from '../runtime/containers/commit-container.ts';
 import { createContainer } from '../runtime/containers/create.ts';
 import { inspectContainer } from '../runtime/containers/inspect.ts';
 import { removeContainer, stopContainer, waitForExit } from '../runtime/containers/lifecycle.ts';
@@ -158,7 +159,24 @@ async function logs({ response, params, query, store }: ApiRequest): Promise<voi
   response.end();
 }
 
+/** `docker commit`: the container, the name (repo and tag), author, comment, `changes` (repeated) and `pause` in the query. */
+async function commit({ request, response, query, store }: ApiRequest): Promise<void> {
+  request.resume();
+  const record = resolveContainer(store, query.get('container') ?? '');
+  const repo = query.get('repo') ?? '';
+  const tag = query.get('tag') ?? '';
+  const id = await commitContainer(store, record, {
+    author: query.get('author') || undefined,
+    message: query.get('comment') || undefined,
+    changes: query.getAll('changes').filter(Boolean),
+    tag: repo ? (tag ? `${repo}:${tag}` : repo) : undefined,
+    pause: query.get('pause') !== '0' && query.get('pause') !== 'false',
+  });
+  sendJson(response, 201, { Id: id });
+}
+
 export const CONTAINER_ROUTES: Route[] = [
+  { method: 'POST', pattern: /^\/commit$/, handler: commit },
   { method: 'GET', pattern: /^\/containers\/json$/, handler: list },
   { method: 'POST', pattern: /^\/containers\/create$/, handler: create },
   { method: 'GET', pattern: /^\/containers\/([^/]+)\/json$/, handler: inspect },

@@ -245,4 +245,20 @@ describe('wharf serve (Engine API): containers', () => {
     assert.match(verbose, /Local Volumes space usage:\n\nVOLUME NAME +LINKS +SIZE\ndata +1 +2B\n/);
     assert.equal(timeless(verbose), timeless(ok(await wharf.run(['system', 'df', '-v'])).stdout));
   });
+
+  it('commits a container for `docker commit`: its changes, author, message and --change, and Docker\'s error for a missing one', async (t) => {
+    if (!needPeers(t, 'docker')) return;
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const api = await startEngineApi(t, wharf);
+    ok(await api.docker(['run', '-d', '--name', 'maker', 'busybox', 'sh', '-c', 'echo made > /made; sleep 300']));
+    await eventually(async () => (await api.docker(['exec', 'maker', 'test', '-e', '/made'])).code === 0 || undefined, 'the file was made');
+    const id = ok(await api.docker(['commit', '-a', 'me', '-m', 'from the API', '-c', 'CMD ["cat", "/made"]', '-c', 'ENV X=1', 'maker', 'team/made:v1'])).stdout.trim();
+    assert.match(id, /^sha256:[0-9a-f]{64}$/);
+    assert.equal(ok(await wharf.run(['images', '--no-trunc', '-q', 'team/made:v1'])).stdout, `${id}\n`);
+    assert.deepEqual(await api.docker(['run', '--rm', 'team/made:v1']), { code: 0, stdout: 'made\n', stderr: '' });
+    // moby's merge: the change's Env first, then the container's
+    assert.equal(ok(await api.docker(['inspect', '-f', '{{.Author}}|{{.Comment}}|{{json .Config.Cmd}}|{{index .Config.Env 0}}', 'team/made:v1'])).stdout, 'me|from the API|["cat","/made"]|X=1\n');
+    assert.match(failsWithOneLine(await api.docker(['commit', 'nope', 'x:1'])), NO_SUCH_CONTAINER);
+  });
 });

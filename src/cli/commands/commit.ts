@@ -1,9 +1,6 @@
 // `wharf commit [-a AUTHOR] [-c CHANGE]... [-m MESSAGE] [-p=false] CONTAINER [REPOSITORY[:TAG]]`: an image from the container's changes; prints its ID.
-import type { Digest } from '../../digest/digest.ts';
-import { commitImage } from '../../images/commit.ts';
-import { containerDir, resolveContainer } from '../../runtime/containers/container-store.ts';
-import { whilePaused } from '../../runtime/containers/pause.ts';
-import { upperLayerTar } from '../../snapshots/overlay-upper.ts';
+import { commitContainer } from '../../runtime/containers/commit-container.ts';
+import { resolveContainer } from '../../runtime/containers/container-store.ts';
 import type { CliContext } from '../context.ts';
 import { parseFlags, requireArgs } from '../flags.ts';
 
@@ -17,17 +14,13 @@ export async function run(context: CliContext, args: string[], path: string): Pr
   requireArgs(positionals, { min: 1, max: 2 }, path, `${path} [OPTIONS] CONTAINER [REPOSITORY[:TAG]]`);
   const store = await context.store();
   const record = resolveContainer(store, positionals[0]);
-  const commit = async () => commitImage(store, {
-    baseImageId: record.imageId as Digest,
-    containerId: record.id,
-    containerConfig: { ...record.settings.config },
-    layer: await upperLayerTar(containerDir(store, record.id)),
+  const id = await commitContainer(store, record, {
     author: values.author as string | undefined,
     message: values.message as string | undefined,
     changes: (values.change as string[] | undefined) ?? [],
     tag: positionals[1],
+    pause: values.pause !== false,
   });
-  const id = values.pause === false ? await commit() : await whilePaused(store, record, commit);
   context.out(`${id}\n`);
   return 0;
 }
