@@ -15,7 +15,7 @@ export interface ApiRequest {
 export type ApiHandler = (api: ApiRequest) => Promise<void> | void;
 
 export interface Route {
-  method: 'GET' | 'HEAD' | 'POST' | 'DELETE';
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
   pattern: RegExp;
   handler: ApiHandler;
 }

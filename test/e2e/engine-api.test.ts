@@ -1,5 +1,6 @@
 // `wharf serve`: the real docker CLI against wharf's Engine API, over the same store as wharf's own CLI.
 import assert from 'node:assert/strict';
+import { readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { failsWithOneLine, lines, load, ok, writeArchive } from '../helpers/cli-fixtures.ts';
@@ -260,5 +261,36 @@ describe('wharf serve (Engine API): containers', () => {
     // moby's merge: the change's Env first, then the container's
     assert.equal(ok(await api.docker(['inspect', '-f', '{{.Author}}|{{.Comment}}|{{json .Config.Cmd}}|{{index .Config.Env 0}}', 'team/made:v1'])).stdout, 'me|from the API|["cat","/made"]|X=1\n');
     assert.match(failsWithOneLine(await api.docker(['commit', 'nope', 'x:1'])), NO_SUCH_CONTAINER);
+  });
+
+  it('copies with `docker cp` both ways: directories, renames, symlinks kept or followed, a tar on stdout, and Docker\'s errors', async (t) => {
+    if (!needPeers(t, 'docker')) return;
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const api = await startEngineApi(t, wharf);
+    const script = 'mkdir -p /d/sub; echo one > /d/one; echo two > /d/sub/two; ln -s /d/one /link; touch /ready; sleep 300';
+    ok(await api.docker(['run', '-d', '--name', 'files', 'busybox', 'sh', '-c', script]));
+    await eventually(async () => (await api.docker(['exec', 'files', 'test', '-e', '/ready'])).code === 0 || undefined, 'the files were made');
+    const host = tempDir(t, 'wharf-api-cp-');
+    ok(await api.docker(['cp', 'files:/d', `${host}/`]));
+    assert.equal(readFileSync(join(host, 'd/sub/two'), 'utf8'), 'two\n');
+    ok(await api.docker(['cp', 'files:/d/one', join(host, 'renamed')]));
+    assert.equal(readFileSync(join(host, 'renamed'), 'utf8'), 'one\n');
+    ok(await api.docker(['cp', 'files:/link', join(host, 'kept')]));
+    assert.equal(readlinkSync(join(host, 'kept')), '/d/one');
+    ok(await api.docker(['cp', '-L', 'files:/link', join(host, 'followed')]));
+    assert.equal(readFileSync(join(host, 'followed'), 'utf8'), 'one\n');
+    writeFileSync(join(host, 'h.txt'), 'host\n');
+    ok(await api.docker(['cp', join(host, 'h.txt'), 'files:/d/']));
+    ok(await api.docker(['cp', join(host, 'h.txt'), 'files:/d/new-name']));
+    assert.equal(ok(await wharf.run(['exec', 'files', 'cat', '/d/h.txt', '/d/new-name'])).stdout, 'host\nhost\n');
+    const tar = await api.docker(['cp', 'files:/d/sub', '-']);
+    assert.equal(tar.code, 0);
+    assert.match(tar.stdout, /^sub\/?\0/);
+    assert.ok(tar.stdout.includes('sub/two\0') && tar.stdout.includes('two\n'));
+    // docker 20.10's client words the 404 of its stat (HEAD) itself
+    const notFound = (path: string) => new RegExp(`^(Error response from daemon: Could not find the file ${path} in container files|Error: No such container:path: files:${path})$`);
+    assert.match(failsWithOneLine(await api.docker(['cp', 'files:/nope', `${host}/`])), notFound('/nope'));
+    assert.match(failsWithOneLine(await api.docker(['cp', join(host, 'h.txt'), 'files:/nodir/x'])), notFound('/nodir'));
   });
 });

@@ -38,6 +38,35 @@ interface ContainerView {
   locate(path: string): HostLocation;
 }
 
+/** Docker's PathStat, as the Engine API sends it in X-Docker-Container-Path-Stat: `mode` in Go's FileMode bits. */
+export interface PathStat {
+  name: string;
+  size: number;
+  mode: number;
+  mtime: string;
+  linkTarget: string;
+}
+
+/** A container path's stat, its last component not followed; a symlink's target named as the container sees it. */
+export async function statInContainer(store: Store, reference: string, path: string): Promise<PathStat> {
+  return withContainerView(store, reference, async (view) => {
+    const { source, location } = containerSource(view, path, false);
+    const linkTarget = source.stats.isSymbolicLink() ? containerPath(location, hostPath(location, { followLast: true })) : '';
+    const name = posix.basename(posix.normalize(path)) || '/';
+    return { name, size: source.stats.size, mode: goFileMode(source.stats), mtime: source.stats.mtime.toISOString(), linkTarget };
+  });
+}
+
+/** Go's os.FileMode: the permission bits, with the type and the special bits high up. */
+function goFileMode(stats: Stats): number {
+  const types: Array<[boolean, number]> = [
+    [stats.isDirectory(), 2 ** 31], [stats.isSymbolicLink(), 2 ** 27], [stats.isBlockDevice() || stats.isCharacterDevice(), 2 ** 26],
+    [stats.isFIFO(), 2 ** 25], [stats.isSocket(), 2 ** 24], [stats.isCharacterDevice(), 2 ** 21],
+    [(stats.mode & 0o4000) !== 0, 2 ** 23], [(stats.mode & 0o2000) !== 0, 2 ** 22], [(stats.mode & 0o1000) !== 0, 2 ** 20],
+  ];
+  return types.reduce((mode, [set, bit]) => (set ? mode + bit : mode), stats.mode & 0o777);
+}
+
 /** `CONTAINER:SRC -`: SRC as a tar on `output` (a followed symlink's entries carry its target's name, as Docker's do). */
 export async function archiveFromContainer(store: Store, reference: string, path: string, output: Writable, options: Pick<CopyOptions, 'followLink'>): Promise<void> {
   await withContainerView(store, reference, async (view) => {
@@ -79,6 +108,11 @@ export async function extractToContainer(store: Store, reference: string, tar: R
     if (!found.isDirectory) throw clientError(`destination "${reference}:${destination}" must be a directory`);
     await extractInto(view, found.path, tar, options);
   });
+}
+
+/** The daemon's side of `docker cp` in (PUT …/archive): the client has checked and renamed; `dir` must exist. */
+export async function extractInContainerDir(store: Store, reference: string, tar: Readable, dir: string, options: Pick<CopyOptions, 'keepOwners'>): Promise<void> {
+  await withContainerView(store, reference, (view) => extractInto(view, dir, tar, options));
 }
 
 async function withContainerView<T>(store: Store, reference: string, work: (view: ContainerView) => Promise<T>): Promise<T> {
