@@ -29,16 +29,24 @@ async function smallDisk(t: TestContext, size: string): Promise<{ dir: string; d
   return { dir, disk };
 }
 
+/** A store on a small tmpfs and a busybox archive (tagged `tag`) beside it; undefined when the test was skipped. */
+async function busyboxOnSmallDisk(t: TestContext, size: string, tag = 'busybox:latest') {
+  const small = await smallDisk(t, size);
+  if (!small) return undefined;
+  const { dir, disk } = small;
+  const archive = await writeArchive(join(dir, 'busybox.tar'), 'classic', [{ image: await busyboxFixture(), repoTags: [tag] }]);
+  const root = join(disk, 'root');
+  const wharf = makeWharf(t);
+  const run = (args: string[]) => wharf.run(args, { env: { WHARF_ROOT: root } });
+  return { disk, archive, root, wharf, run };
+}
+
 describe('wharf on a full disk', () => {
   it('a load that runs out of space fails with one line and leaves the store as it was', async (t) => {
     // smaller than busybox's 2 MB layer, big enough for the metadata DB
-    const small = await smallDisk(t, '1500k');
-    if (!small) return;
-    const { dir, disk } = small;
-    const archive = await writeArchive(join(dir, 'busybox.tar'), 'classic', [{ image: await busyboxFixture(), repoTags: ['busybox:latest'] }]);
-    const root = join(disk, 'root');
-    const wharf = makeWharf(t);
-    const run = (args: string[]) => wharf.run(args, { env: { WHARF_ROOT: root } });
+    const onDisk = await busyboxOnSmallDisk(t, '1500k');
+    if (!onDisk) return;
+    const { archive, root, wharf, run } = onDisk;
     ok(await run(['images']));
     const before = await storeState({ ...wharf, root, run });
     // whichever write meets the full disk first is named: the layer's temp file, or, on a loaded machine, the metadata
@@ -56,14 +64,10 @@ describe('wharf on a full disk', () => {
   it('a push that runs out of space as it gzips a layer fails with one line, pushes no manifest, and leaves the store as it was', async (t) => {
     const registry = await startDistribution(t);
     if (!registry) return;
-    const small = await smallDisk(t, '8m');
-    if (!small) return;
-    const { dir, disk } = small;
     const name = `${registry.host}/full/busybox:v1`;
-    const archive = await writeArchive(join(dir, 'busybox.tar'), 'classic', [{ image: await busyboxFixture(), repoTags: [name] }]);
-    const root = join(disk, 'root');
-    const wharf = makeWharf(t);
-    const run = (args: string[]) => wharf.run(args, { env: { WHARF_ROOT: root } });
+    const onDisk = await busyboxOnSmallDisk(t, '8m', name);
+    if (!onDisk) return;
+    const { disk, archive, root, wharf, run } = onDisk;
     ok(await run(['load', '-i', archive]));
     // leaves 100 KiB: less than the layer's gzip, enough for the database's journal
     const { bavail, bsize } = statfsSync(disk);
@@ -82,13 +86,9 @@ describe('wharf on a full disk', () => {
   });
 
   it('a store on a disk already full fails every command with one line naming the WAL\'s shared-memory file, and works once there is room', async (t) => {
-    const small = await smallDisk(t, '4m');
-    if (!small) return;
-    const { dir, disk } = small;
-    const archive = await writeArchive(join(dir, 'busybox.tar'), 'classic', [{ image: await busyboxFixture(), repoTags: ['busybox:latest'] }]);
-    const root = join(disk, 'root');
-    const wharf = makeWharf(t);
-    const run = (args: string[]) => wharf.run(args, { env: { WHARF_ROOT: root } });
+    const onDisk = await busyboxOnSmallDisk(t, '4m');
+    if (!onDisk) return;
+    const { disk, archive, run } = onDisk;
     ok(await run(['images']));
     // the last connection's close removed the shared-memory file, which the next one must make again
     const filler = join(disk, 'filler');
