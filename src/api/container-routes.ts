@@ -1,12 +1,12 @@
 // Container routes of the Engine API over the same core as the CLI: create, start, stop, kill, wait, remove, list, inspect, logs, commit.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { text } from 'node:stream/consumers';
-import { containerDir, type ContainerRecord, getContainer, isMonitorAlive, listContainers, resolveContainer } from '../runtime/containers/container-store.ts';
+import { containerDir, type ContainerRecord, getContainer, listContainers, resolveContainer } from '../runtime/containers/container-store.ts';
 import { commandText, statusText } from '../runtime/containers/container-texts.ts';
 import { commitContainer } from '../runtime/containers/commit-container.ts';
 import { createContainer } from '../runtime/containers/create.ts';
 import { inspectContainer } from '../runtime/containers/inspect.ts';
-import { removeContainer, stopContainer, waitForExit } from '../runtime/containers/lifecycle.ts';
+import { removeContainer, runEnded, stopContainer, waitForExit } from '../runtime/containers/lifecycle.ts';
 import { containerMatcher } from '../runtime/containers/list-filters.ts';
 import { type LogEntry, LogReader } from '../runtime/containers/log-reader.ts';
 import { isRunning, signalContainer } from '../runtime/containers/signal.ts';
@@ -150,8 +150,7 @@ async function logs({ response, params, query, store }: ApiRequest): Promise<voi
   const count = tail === null || tail === 'all' || tail === '' ? entries.length : Number(tail);
   entries.slice(entries.length - Math.min(count, entries.length)).forEach(send);
   while (queryFlag(query, 'follow') && !response.destroyed) {
-    const current = getContainer(store, record.id);
-    const ended = !current || (!isRunning(current) && !isMonitorAlive(current));
+    const ended = runEnded(getContainer(store, record.id));
     reader.read().forEach(send);
     if (ended) break;
     await sleep(POLL_MS);

@@ -1,8 +1,8 @@
 // `wharf logs [-f] [--tail N] [-t] [--since T] [--until T] CONTAINER`: the json-file log, stdout and stderr to their own streams.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidArgumentError } from '../../errors.ts';
-import { containerDir, getContainer, isMonitorAlive, resolveContainer } from '../../runtime/containers/container-store.ts';
-import { isRunning } from '../../runtime/containers/signal.ts';
+import { containerDir, getContainer, resolveContainer } from '../../runtime/containers/container-store.ts';
+import { runEnded } from '../../runtime/containers/lifecycle.ts';
 import { type LogEntry, LogReader } from '../../runtime/containers/log-reader.ts';
 import { logFileName } from '../../runtime/monitor/monitor-plan.ts';
 import type { CliContext } from '../context.ts';
@@ -34,8 +34,7 @@ export async function run(context: CliContext, args: string[], path: string): Pr
   for (const entry of tail === Infinity ? entries : tail === 0 ? [] : entries.slice(-tail)) print(entry);
   if (!values.follow) return 0;
   for (;;) {
-    const current = getContainer(store, record.id);
-    const ended = !current || (!isRunning(current) && !isMonitorAlive(current));
+    const ended = runEnded(getContainer(store, record.id));
     for (const entry of reader.read()) print(entry);
     if (ended || until !== Infinity && Date.now() > until) return 0;
     await sleep(50);

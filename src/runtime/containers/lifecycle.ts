@@ -9,11 +9,16 @@ import { isRunning, signalContainer } from './signal.ts';
 const POLL_MS = 25;
 
 /** Resolves with the final record (undefined once --rm removed it) when the container no longer runs and its monitor has finished. */
+/** The run is over: the container gone, or not running with its monitor gone too (so its last output is written). */
+export function runEnded(record: ContainerRecord | undefined): boolean {
+  return !record || (!isRunning(record) && !isMonitorAlive(record));
+}
+
 export async function waitForExit(store: Store, id: string, options: { timeoutMs?: number } = {}): Promise<ContainerRecord | undefined> {
   const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
   for (;;) {
     const record = getContainer(store, id);
-    if (!record || (!isRunning(record) && !isMonitorAlive(record))) return record;
+    if (runEnded(record)) return record;
     if (Date.now() >= deadline) return record;
     await sleep(POLL_MS);
   }
