@@ -1,6 +1,7 @@
 // `wharf serve`: the real docker CLI against wharf's Engine API, over the same store as wharf's own CLI.
 import assert from 'node:assert/strict';
 import { readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { failsWithOneLine, lines, load, ok, writeArchive } from '../helpers/cli-fixtures.ts';
@@ -292,5 +293,25 @@ describe('wharf serve (Engine API): containers', () => {
     const notFound = (path: string) => new RegExp(`^(Error response from daemon: Could not find the file ${path} in container files|Error: No such container:path: files:${path})$`);
     assert.match(failsWithOneLine(await api.docker(['cp', 'files:/nope', `${host}/`])), notFound('/nope'));
     assert.match(failsWithOneLine(await api.docker(['cp', join(host, 'h.txt'), 'files:/nodir/x'])), notFound('/nodir'));
+  });
+
+  it('ends an exec\'s stdin when its client goes away, so a process reading it ends', async (t) => {
+    if (!needPeers(t, 'docker')) return;
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const api = await startEngineApi(t, wharf);
+    ok(await api.docker(['run', '-d', '--name', 'reader', 'busybox', 'sleep', '300']));
+    const created = await api.http('POST', '/v1.47/containers/reader/exec', { 'Content-Type': 'application/json' }, JSON.stringify({ AttachStdin: true, AttachStdout: true, Cmd: ['cat'] }));
+    const { Id: id } = JSON.parse(created.body) as { Id: string };
+    const socket = connect(api.socket);
+    const body = '{"Detach":false}';
+    socket.write(`POST /v1.47/exec/${id}/start HTTP/1.1\r\nHost: wharf\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    await new Promise<void>((resolve) => socket.once('data', () => resolve()));
+    socket.destroy();
+    const ended = await eventually(async () => {
+      const state = JSON.parse((await api.http('GET', `/v1.47/exec/${id}/json`)).body) as { Running: boolean; ExitCode: number | null };
+      return state.Running ? undefined : state;
+    }, 'the exec ended');
+    assert.equal(ended.ExitCode, 0);
   });
 });

@@ -14,7 +14,7 @@ export interface EngineApi {
   socket: string;
   docker(args: string[], options?: { input?: Buffer | string }): Promise<RunResult>;
   /** A raw request, for what the docker CLI never sends. */
-  http(method: string, path: string, headers?: Record<string, string>): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }>;
+  http(method: string, path: string, headers?: Record<string, string>, body?: string): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }>;
 }
 
 export async function startEngineApi(t: Pick<TestContext, 'after'>, wharf: Wharf): Promise<EngineApi> {
@@ -35,14 +35,14 @@ export async function startEngineApi(t: Pick<TestContext, 'after'>, wharf: Wharf
   return {
     socket,
     docker: (args, options = {}) => runCommand('docker', args, { env, input: options.input }),
-    http: (method, path, headers) => new Promise((resolve, reject) => {
+    http: (method, path, headers, body) => new Promise((resolve, reject) => {
       const call = request({ socketPath: socket, method, path, headers }, (response) => {
         let body = '';
         response.on('data', (chunk: Buffer) => (body += chunk));
         response.on('end', () => resolve({ status: response.statusCode ?? 0, body, headers: response.headers }));
       });
       call.on('error', reject);
-      call.end();
+      call.end(body);
     }),
   };
 }
