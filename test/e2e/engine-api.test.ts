@@ -24,6 +24,14 @@ async function servedBusybox(t: TestContext) {
   return { wharf, api: await startEngineApi(t, wharf), archive };
 }
 
+/** wharf serve over a store with the busybox test image, for the container tests; undefined (skipped) without docker. */
+async function busyboxApi(t: TestContext) {
+  if (!needPeers(t, 'docker')) return undefined;
+  const wharf = await busyboxWharf(t);
+  if (!wharf) return undefined;
+  return { wharf, api: await startEngineApi(t, wharf) };
+}
+
 describe('wharf serve (Engine API)', () => {
   it('answers the docker CLI\'s version negotiation and its version and info', async (t) => {
     const served = await servedBusybox(t);
@@ -153,10 +161,9 @@ describe('wharf serve (Engine API)', () => {
 
 describe('wharf serve (Engine API): containers', () => {
   it('runs a detached container for the docker CLI: ps, a published port, logs by stream, stop, wait, rm', async (t) => {
-    if (!needPeers(t, 'docker')) return;
-    const wharf = await busyboxWharf(t);
-    if (!wharf) return;
-    const api = await startEngineApi(t, wharf);
+    const served = await busyboxApi(t);
+    if (!served) return;
+    const { wharf, api } = served;
     const port = await freePort();
     const script = 'echo started; echo oops >&2; exec httpd -f -p 80 -h /etc';
     const id = ok(await api.docker(['run', '-d', '--name', 'web', '-p', `${port}:80`, 'busybox', 'sh', '-c', script])).stdout.trim();
@@ -180,10 +187,9 @@ describe('wharf serve (Engine API): containers', () => {
   });
 
   it("gives Docker's exit codes and errors for a command that exits non-zero or cannot be found", async (t) => {
-    if (!needPeers(t, 'docker')) return;
-    const wharf = await busyboxWharf(t);
-    if (!wharf) return;
-    const api = await startEngineApi(t, wharf);
+    const served = await busyboxApi(t);
+    if (!served) return;
+    const { api } = served;
     ok(await api.docker(['run', '-d', '--name', 'three', 'busybox', 'sh', '-c', 'exit 3']));
     assert.equal(ok(await api.docker(['wait', 'three'])).stdout, '3\n');
     const missing = await api.docker(['run', '-d', '--name', 'missing', 'busybox', 'no-such-command']);
@@ -193,10 +199,9 @@ describe('wharf serve (Engine API): containers', () => {
   });
 
   it('runs an attached --rm container for `docker run` (-i too): its stdout and stderr apart, its stdin, its exit code, and no container left', async (t) => {
-    if (!needPeers(t, 'docker')) return;
-    const wharf = await busyboxWharf(t);
-    if (!wharf) return;
-    const api = await startEngineApi(t, wharf);
+    const served = await busyboxApi(t);
+    if (!served) return;
+    const { wharf, api } = served;
     const attached = await api.docker(['run', '--rm', 'busybox', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
     assert.deepEqual(attached, { code: 3, stdout: 'out\n', stderr: 'err\n' });
     assert.deepEqual(await api.docker(['run', '--name', 'kept', 'busybox', 'echo', 'kept']), { code: 0, stdout: 'kept\n', stderr: '' });
@@ -206,10 +211,9 @@ describe('wharf serve (Engine API): containers', () => {
   });
 
   it('runs `docker exec` in a running container: output apart, stdin, exit codes, env, workdir and user, -d, and Docker\'s errors', async (t) => {
-    if (!needPeers(t, 'docker')) return;
-    const wharf = await busyboxWharf(t);
-    if (!wharf) return;
-    const api = await startEngineApi(t, wharf);
+    const served = await busyboxApi(t);
+    if (!served) return;
+    const { wharf, api } = served;
     ok(await api.docker(['run', '-d', '--name', 'box', 'busybox', 'sleep', '300']));
     assert.deepEqual(await api.docker(['exec', 'box', 'sh', '-c', 'echo out; echo err >&2; exit 3']), { code: 3, stdout: 'out\n', stderr: 'err\n' });
     // stdin over the hijacked connection, to its end of file
@@ -230,10 +234,9 @@ describe('wharf serve (Engine API): containers', () => {
   });
 
   it('answers `docker system df` (and -v) with what wharf\'s own `system df` prints', async (t) => {
-    if (!needPeers(t, 'docker')) return;
-    const wharf = await busyboxWharf(t);
-    if (!wharf) return;
-    const api = await startEngineApi(t, wharf);
+    const served = await busyboxApi(t);
+    if (!served) return;
+    const { wharf, api } = served;
     ok(await api.docker(['run', '-d', '--name', 'writer', '-v', 'data:/data', 'busybox', 'sh', '-c', 'head -c 300000 /dev/zero > /big; echo v > /data/v; sleep 300']));
     ok(await api.docker(['run', '--name', 'stopped', 'busybox', 'true']));
     await eventually(async () => (await api.docker(['exec', 'writer', 'test', '-e', '/data/v'])).code === 0 || undefined, 'the writer wrote');
@@ -249,10 +252,9 @@ describe('wharf serve (Engine API): containers', () => {
   });
 
   it('commits a container for `docker commit`: its changes, author, message and --change, and Docker\'s error for a missing one', async (t) => {
-    if (!needPeers(t, 'docker')) return;
-    const wharf = await busyboxWharf(t);
-    if (!wharf) return;
-    const api = await startEngineApi(t, wharf);
+    const served = await busyboxApi(t);
+    if (!served) return;
+    const { wharf, api } = served;
     ok(await api.docker(['run', '-d', '--name', 'maker', 'busybox', 'sh', '-c', 'echo made > /made; sleep 300']));
     await eventually(async () => (await api.docker(['exec', 'maker', 'test', '-e', '/made'])).code === 0 || undefined, 'the file was made');
     const id = ok(await api.docker(['commit', '-a', 'me', '-m', 'from the API', '-c', 'CMD ["cat", "/made"]', '-c', 'ENV X=1', 'maker', 'team/made:v1'])).stdout.trim();
@@ -265,10 +267,9 @@ describe('wharf serve (Engine API): containers', () => {
   });
 
   it('copies with `docker cp` both ways: directories, renames, symlinks kept or followed, a tar on stdout, and Docker\'s errors', async (t) => {
-    if (!needPeers(t, 'docker')) return;
-    const wharf = await busyboxWharf(t);
-    if (!wharf) return;
-    const api = await startEngineApi(t, wharf);
+    const served = await busyboxApi(t);
+    if (!served) return;
+    const { wharf, api } = served;
     const script = 'mkdir -p /d/sub; echo one > /d/one; echo two > /d/sub/two; ln -s /d/one /link; touch /ready; sleep 300';
     ok(await api.docker(['run', '-d', '--name', 'files', 'busybox', 'sh', '-c', script]));
     await eventually(async () => (await api.docker(['exec', 'files', 'test', '-e', '/ready'])).code === 0 || undefined, 'the files were made');
@@ -296,10 +297,9 @@ describe('wharf serve (Engine API): containers', () => {
   });
 
   it('ends an exec\'s stdin when its client goes away, so a process reading it ends', async (t) => {
-    if (!needPeers(t, 'docker')) return;
-    const wharf = await busyboxWharf(t);
-    if (!wharf) return;
-    const api = await startEngineApi(t, wharf);
+    const served = await busyboxApi(t);
+    if (!served) return;
+    const { wharf, api } = served;
     ok(await api.docker(['run', '-d', '--name', 'reader', 'busybox', 'sleep', '300']));
     const created = await api.http('POST', '/v1.47/containers/reader/exec', { 'Content-Type': 'application/json' }, JSON.stringify({ AttachStdin: true, AttachStdout: true, Cmd: ['cat'] }));
     const { Id: id } = JSON.parse(created.body) as { Id: string };
