@@ -1,5 +1,6 @@
 // How a failed request is answered: the HTTP status Docker's daemon gives each kind of error, and its JSON body.
-import type { ServerResponse } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { ConflictError, InvalidArgumentError, InvalidContentError, LimitExceededError, NotFoundError, WharfError } from '../errors.ts';
 
 /** A request the API does not serve, or serves only in a form the client did not use. */
@@ -35,4 +36,11 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
   const bytes = Buffer.from(`${JSON.stringify(body)}\n`);
   response.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': bytes.length });
   response.end(bytes);
+}
+
+/** Refuses a request that asked to hijack its connection, before the upgrade: its status line and Docker's JSON message. */
+export function refuseUpgrade(socket: Duplex, error: unknown): void {
+  const status = statusOf(error);
+  const message = error instanceof Error ? error.message : String(error);
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify({ message })}\n`);
 }

@@ -1,6 +1,6 @@
 // POST /containers/{id}/attach over a hijacked connection (`Upgrade: tcp`), as `docker run` without -d uses it: the
-// attach arrives before the start, so it waits here, and the start then runs the container with it attached. Output
-// only: a create that asks to attach stdin is refused (see container-create.ts).
+// attach arrives before the start, so it waits here, and the start then runs the container with it attached; with
+// `stdin=1` the connection carries the container's stdin too (`docker run -i`).
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Writable } from 'node:stream';
@@ -8,6 +8,7 @@ import type { Store } from '../store/store.ts';
 import { containerDir, resolveContainer } from '../runtime/containers/container-store.ts';
 import { isRunning } from '../runtime/containers/signal.ts';
 import { attachContainer, type AttachStreams } from '../runtime/monitor/attach-client.ts';
+import { refuseUpgrade } from './api-errors.ts';
 import { queryFlag } from './api-query.ts';
 import { framed, type StdStream } from './stream-frames.ts';
 
@@ -25,7 +26,7 @@ export function takeAttach(path: string, request: IncomingMessage, socket: Duple
   try {
     record = resolveContainer(store, decodeURIComponent(match[1]));
   } catch (error) {
-    socket.end(`HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n\r\n${JSON.stringify({ message: (error as Error).message })}\n`);
+    refuseUpgrade(socket, error);
     return true;
   }
   const tty = record.settings.config.Tty === true;

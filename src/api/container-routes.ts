@@ -1,6 +1,5 @@
 // Container routes of the Engine API over the same core as the CLI: create, start, stop, kill, wait, remove, list, inspect, logs, commit.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { text } from 'node:stream/consumers';
 import { containerDir, type ContainerRecord, getContainer, listContainers, resolveContainer } from '../runtime/containers/container-store.ts';
 import { commandText, statusText } from '../runtime/containers/container-texts.ts';
 import { commitContainer } from '../runtime/containers/commit-container.ts';
@@ -13,6 +12,7 @@ import { isRunning, signalContainer } from '../runtime/containers/signal.ts';
 import { startContainer } from '../runtime/containers/start.ts';
 import { waitForExitStatus, waitForStart } from '../runtime/monitor/attach-client.ts';
 import { logFileName } from '../runtime/monitor/monitor-plan.ts';
+import { jsonBody } from './api-body.ts';
 import { ApiError, sendJson } from './api-errors.ts';
 import { queryFilters, queryFlag } from './api-query.ts';
 import type { ApiRequest, Route } from './api-routes.ts';
@@ -56,12 +56,7 @@ function inspect({ response, params, store }: ApiRequest): void {
 }
 
 async function create({ request, response, query, store }: ApiRequest): Promise<void> {
-  let body: CreateBody;
-  try {
-    body = JSON.parse(await text(request)) as CreateBody;
-  } catch {
-    throw new ApiError(400, 'invalid JSON in the request body');
-  }
+  const body = await jsonBody<CreateBody>(request);
   const created = await createContainer(store, createOptionsOf(body, query.get('name') || undefined), process.env);
   sendJson(response, 201, { Id: created.id, Warnings: [] });
 }
@@ -169,7 +164,8 @@ async function commit({ request, response, query, store }: ApiRequest): Promise<
     message: query.get('comment') || undefined,
     changes: query.getAll('changes').filter(Boolean),
     tag: repo ? (tag ? `${repo}:${tag}` : repo) : undefined,
-    pause: query.get('pause') !== '0' && query.get('pause') !== 'false',
+    // pausing is the default, as with dockerd: only a value that says no turns it off
+    pause: !query.get('pause') || queryFlag(query, 'pause'),
   });
   sendJson(response, 201, { Id: id });
 }

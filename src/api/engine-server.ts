@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { chmod, rm } from 'node:fs/promises';
 import type { Store } from '../store/store.ts';
-import { ApiError, sendError } from './api-errors.ts';
+import { ApiError, refuseUpgrade, sendError } from './api-errors.ts';
 import { findRoute, type Route } from './api-routes.ts';
 import { takeAttach } from './container-attach.ts';
 import { CONTAINER_ROUTES } from './container-routes.ts';
@@ -32,7 +32,7 @@ export async function startEngineApi(socket: string, store: Store, dataRoot: str
     try {
       path = withoutVersion(new URL(request.url ?? '/', 'http://wharf').pathname);
     } catch (error) {
-      return void socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n\r\n${JSON.stringify({ message: (error as Error).message })}\n`);
+      return refuseUpgrade(socket, error);
     }
     if (!takeAttach(path, request, socket, head, store) && !takeExecStart(path, request, socket, head, store)) socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
   });

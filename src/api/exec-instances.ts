@@ -1,10 +1,10 @@
 // Exec instances of the Engine API: made by POST /containers/{id}/exec, run by POST /exec/{id}/start, and kept, as
 // dockerd keeps them, in the server's memory for inspection (their exit code) until the server ends.
-import { randomBytes } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import { NotFoundError } from '../errors.ts';
 import type { ContainerRecord } from '../runtime/containers/container-store.ts';
 import { isRuntimeEcho, startExec, type ExecOptions } from '../runtime/containers/exec.ts';
+import { randomHex } from '../store/random-id.ts';
 import type { Store } from '../store/store.ts';
 import { ApiError } from './api-errors.ts';
 import { framed, type StdStream } from './stream-frames.ts';
@@ -38,7 +38,7 @@ export function createExec(record: ContainerRecord, body: ExecBody): ExecInstanc
   if (!Array.isArray(body.Cmd) || body.Cmd.length === 0) throw new ApiError(400, 'No exec command specified');
   // A TTY would need the runtime's console socket relayed; the CLI's `wharf exec -t` has one.
   if (body.Tty) throw new ApiError(501, 'wharf serve does not run an exec with a TTY yet: use wharf exec -t');
-  const instance = { id: randomBytes(32).toString('hex'), containerId: record.id, body, started: false, running: false, exitCode: null, pid: 0 };
+  const instance = { id: randomHex(32), containerId: record.id, body, started: false, running: false, exitCode: null, pid: 0 };
   instances.set(instance.id, instance);
   return instance;
 }

@@ -2,34 +2,26 @@
 // hijacked connection that also carries its stdin, as `docker exec -i` uses it), and inspect it for its exit code.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { text } from 'node:stream/consumers';
 import { resolveContainer } from '../runtime/containers/container-store.ts';
 import { isRunning } from '../runtime/containers/signal.ts';
+import { ConflictError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
-import { ApiError, sendJson } from './api-errors.ts';
+import { jsonBody } from './api-body.ts';
+import { refuseUpgrade, sendJson } from './api-errors.ts';
 import type { ApiRequest, Route } from './api-routes.ts';
 import { claimExec, createExec, type ExecBody, getExec, inspectExec, runExec } from './exec-instances.ts';
-import { ConflictError } from '../errors.ts';
-
-function parseBody<T>(bytes: string): T {
-  try {
-    return (bytes.trim() === '' ? {} : JSON.parse(bytes)) as T;
-  } catch {
-    throw new ApiError(400, 'invalid JSON in the request body');
-  }
-}
 
 async function create({ request, response, params, store }: ApiRequest): Promise<void> {
   const record = resolveContainer(store, params[0]);
   if (!isRunning(record)) throw new ConflictError(`Container ${record.id} is not running`);
-  const instance = createExec(record, parseBody<ExecBody>(await text(request)));
+  const instance = createExec(record, await jsonBody<ExecBody>(request, {}));
   sendJson(response, 201, { Id: instance.id });
 }
 
 /** Without a hijack: detached, 200 once the runtime has started it; attached, its output framed in the response. */
 async function start({ request, response, params, store }: ApiRequest): Promise<void> {
   const instance = getExec(params[0]);
-  const { Detach: detach } = parseBody<{ Detach?: boolean }>(await text(request));
+  const { Detach: detach } = await jsonBody<{ Detach?: boolean }>(request, {});
   const record = resolveContainer(store, instance.containerId);
   claimExec(instance);
   if (detach) {
@@ -68,10 +60,7 @@ export function takeExecStart(path: string, request: IncomingMessage, socket: Du
   const match = START_PATH.exec(path);
   if (!match || request.method !== 'POST') return false;
   if (head.length > 0) socket.unshift(head);
-  void hijackedStart(decodeURIComponent(match[1]), socket, store).catch((error: unknown) => {
-    const status = error instanceof ApiError ? error.status : 500;
-    socket.end(`HTTP/1.1 ${status} Error\r\nContent-Type: application/json\r\n\r\n${JSON.stringify({ message: (error as Error).message })}\n`);
-  });
+  void hijackedStart(decodeURIComponent(match[1]), socket, store).catch((error: unknown) => refuseUpgrade(socket, error));
   return true;
 }
 

@@ -1,9 +1,9 @@
 // The client's registry credentials: POST /auth checks them (`docker login` against wharf serve), and a pull or push
 // carries them in X-Registry-Auth (what the docker CLI stored), taken instead of the server's own.
-import { text } from 'node:stream/consumers';
 import type { Credentials } from '../registry/client/auth/authenticator.ts';
 import { credentialKey, loadCredentials, registryOfKey } from '../registry/client/auth/credentials.ts';
 import { verifyLogin } from '../registry/client/login.ts';
+import { jsonBody } from './api-body.ts';
 import { ApiError, sendJson } from './api-errors.ts';
 import type { ApiRequest, Route } from './api-routes.ts';
 
@@ -47,12 +47,7 @@ function decodeAuthHeader(header: string): AuthConfig {
 
 /** `docker login` against wharf serve: the registry is asked (GET /v2/ and its challenge); nothing is stored here. */
 async function auth({ request, response }: ApiRequest): Promise<void> {
-  let config: AuthConfig;
-  try {
-    config = JSON.parse(await text(request)) as AuthConfig;
-  } catch {
-    throw new ApiError(400, 'invalid JSON in the request body');
-  }
+  const config = await jsonBody<AuthConfig>(request);
   const credentials = credentialsOf(config);
   if (!credentials) throw new ApiError(400, 'no credentials in the request body');
   const registry = registryOfKey(credentialKey(config.serveraddress));
