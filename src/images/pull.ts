@@ -5,7 +5,7 @@ import { DigestMismatchError, InvalidArgumentError, InvalidContentError, LimitEx
 import { parsePlatform } from '../oci/platform.ts';
 import { canonicalString, familiarName, familiarString, fullName, parseReference, withDefaultTag, type Reference } from '../reference/reference.ts';
 import type { RegistryAccess } from '../registry/client/registry-access.ts';
-import { ConnectionError } from '../registry/client/http-transport.ts';
+import { ConnectionError } from '../registry/client/connection-errors.ts';
 import { RegistryError, RegistryNotFoundError } from '../registry/client/registry-errors.ts';
 import type { Store } from '../store/store.ts';
 import { withLease } from '../store/with-lease.ts';

@@ -9,8 +9,7 @@ import { InvalidContentError, WharfError } from '../errors.ts';
 import { isIndexMediaType, MediaType } from '../oci/media-types.ts';
 import { hostPlatform, selectManifest } from '../oci/platform.ts';
 import type { Descriptor, ImageIndex, ImageManifest, Platform } from '../oci/types.ts';
-import { BodyCutError } from '../registry/client/connection-errors.ts';
-import { ConnectionError } from '../registry/client/http-transport.ts';
+import { BodyCutError, ConnectionError } from '../registry/client/connection-errors.ts';
 import { RegistryError, RegistryNotFoundError } from '../registry/client/registry-errors.ts';
 import type { ImageDestination, ImageSource, ManifestBytes, PutManifestOptions } from './image-transport.ts';
 

@@ -7,8 +7,6 @@ import { WharfError } from '../../errors.ts';
 import { ConnectionError, connectionError, goRequest } from './connection-errors.ts';
 import { bulkGet } from './http1/bulk-get.ts';
 
-export { ConnectionError, goRequest } from './connection-errors.ts';
-
 export interface TlsSettings {
   /** Extra CA certificates (PEM), added to the system's. */
   ca?: string[];

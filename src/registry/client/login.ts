@@ -2,7 +2,8 @@
 import { WharfError } from '../../errors.ts';
 import { Authenticator, type Credentials } from './auth/authenticator.ts';
 import { endpointFor } from './endpoint.ts';
-import { ConnectionError, HttpTransport, type TlsSettings } from './http-transport.ts';
+import { ConnectionError } from './connection-errors.ts';
+import { HttpTransport, type TlsSettings } from './http-transport.ts';
 import { loadRegistryConfig, type RegistryConfig } from './registry-config.ts';
 
 export interface LoginResult {

@@ -2,7 +2,8 @@
 import type { Readable } from 'node:stream';
 import { Authenticator, type Credentials } from './auth/authenticator.ts';
 import { endpointFor, type Endpoint } from './endpoint.ts';
-import { ConnectionError, goRequest, type HttpResponse, type HttpTransport } from './http-transport.ts';
+import { ConnectionError, goRequest } from './connection-errors.ts';
+import type { HttpResponse, HttpTransport } from './http-transport.ts';
 import { MissingCredentialsError } from './registry-errors.ts';
 import type { RegistryConfig } from './registry-config.ts';
 

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConflictError, WharfError } from '../../errors.ts';
+import { randomHex } from '../../store/random-id.ts';
 import type { Store } from '../../store/store.ts';
 import { resolveUser } from '../spec/user.ts';
 import { containerDir, type ContainerRecord } from './container-store.ts';
@@ -40,7 +41,7 @@ export function startExec(store: Store, record: ContainerRecord, options: ExecOp
   if (!plan) throw new WharfError(`container ${record.id} has no runtime state`);
   const spec = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { root: { path: string }; process: { cwd: string } };
   const user = options.user === undefined ? undefined : resolveUser(spec.root.path, options.user);
-  const runtimeLog = join(dir, `exec-${process.pid}-${Math.random().toString(16).slice(2)}.log`);
+  const runtimeLog = join(dir, `exec-${randomHex(8)}.log`);
   const args = [
     '--root', plan.stateRoot, '--log', runtimeLog, '--log-format', 'json', 'exec',
     ...(options.tty ? ['--tty'] : []),
