@@ -10,12 +10,13 @@ import { CONTAINER_ROUTES } from './container-routes.ts';
 import { EXEC_ROUTES, takeExecStart } from './exec-routes.ts';
 import { AUTH_ROUTES } from './registry-auth.ts';
 import { ARCHIVE_ROUTES } from './archive-routes.ts';
+import { BUILD_ROUTES } from './build-route.ts';
 import { DISK_USAGE_ROUTES } from './disk-usage-route.ts';
 import { IMAGE_ROUTES } from './image-routes.ts';
 import { API_VERSION, MIN_API_VERSION } from './api-version.ts';
 import { SYSTEM_ROUTES } from './system-routes.ts';
 
-const ROUTES: Route[] = [...SYSTEM_ROUTES, ...DISK_USAGE_ROUTES, ...AUTH_ROUTES, ...IMAGE_ROUTES, ...CONTAINER_ROUTES, ...ARCHIVE_ROUTES, ...EXEC_ROUTES];
+const ROUTES: Route[] = [...SYSTEM_ROUTES, ...DISK_USAGE_ROUTES, ...AUTH_ROUTES, ...IMAGE_ROUTES, ...CONTAINER_ROUTES, ...ARCHIVE_ROUTES, ...EXEC_ROUTES, ...BUILD_ROUTES];
 
 export interface EngineApi {
   socket: string;

@@ -7,7 +7,7 @@ import { inspectImage, readConfig } from '../images/inspect.ts';
 import { listImages } from '../images/list.ts';
 import { loadArchive } from '../images/load.ts';
 import { familiar } from '../images/names.ts';
-import type { ProgressMessage, ProgressSink } from '../images/progress-message.ts';
+import type { ProgressSink } from '../images/progress-message.ts';
 import { pruneImages } from '../images/prune.ts';
 import { pullImage } from '../images/pull.ts';
 import { pushImage } from '../images/push.ts';
@@ -19,6 +19,7 @@ import { RegistryAccess } from '../registry/client/registry-access.ts';
 import { requestCredentials } from './registry-auth.ts';
 import type { Store } from '../store/store.ts';
 import { ApiError, sendJson } from './api-errors.ts';
+import { answerWithMessages } from './json-message-stream.ts';
 import { queryFilters, queryFlag } from './api-query.ts';
 import type { ApiRequest, Route } from './api-routes.ts';
 
@@ -88,28 +89,14 @@ async function load({ request, response, store }: ApiRequest): Promise<void> {
   await pipeline(messages.map((message) => `${JSON.stringify({ stream: `${message}\n` })}\n`), response);
 }
 
-/**
- * Runs a pull or push, answering with Docker's JSON message stream. As dockerd does, the status line goes out with the
- * first message, so an error before it (no such image, a dead registry) is an error response, and one after it the
- * stream's last message. Credentials are the client's (X-Registry-Auth), else the server's own (see registry-auth.ts).
- */
+/** A pull or push, with the client's credentials (X-Registry-Auth), else the server's own (see registry-auth.ts). */
 async function withProgressStream(request: IncomingMessage, response: ServerResponse, work: (access: RegistryAccess, onProgress: ProgressSink) => Promise<unknown>): Promise<void> {
-  const credentials = requestCredentials(request.headers['x-registry-auth']);
-  const send = (message: ProgressMessage | { error: string; errorDetail: { message: string } }) => {
-    if (!response.headersSent) response.writeHead(200, { 'Content-Type': 'application/json' });
-    response.write(`${JSON.stringify(message)}\n`);
-  };
-  const access = new RegistryAccess({ credentials });
+  const access = new RegistryAccess({ credentials: requestCredentials(request.headers['x-registry-auth']) });
   try {
-    await work(access, send);
-  } catch (error) {
-    if (!response.headersSent) throw error;
-    const message = error instanceof Error ? error.message : String(error);
-    send({ error: message, errorDetail: { message } });
+    await answerWithMessages(response, (send) => work(access, send));
   } finally {
     access.close();
   }
-  response.end();
 }
 
 /** `docker pull`: `fromImage` and `tag` (a tag or a digest; none means every tag). */

@@ -31,17 +31,27 @@ function credentialsOf(config: AuthConfig): Credentials | undefined {
  * none), else the server's own `~/.docker/config.json`, as wharf's CLI would use them.
  */
 export function requestCredentials(header: string | string[] | undefined): (registry: string) => Promise<Credentials | undefined> {
-  const fromClient = typeof header === 'string' && header !== '' ? credentialsOf(decodeAuthHeader(header)) : undefined;
+  const fromClient = typeof header === 'string' && header !== '' ? credentialsOf(decodeAuthHeader(header, 'X-Registry-Auth')) : undefined;
   return (registry) => (fromClient ? Promise.resolve(fromClient) : loadCredentials(registry, process.env));
 }
 
-function decodeAuthHeader(header: string): AuthConfig {
+/**
+ * The credentials a build's pulls use: X-Registry-Config, the CLI's whole `auths` as base64url JSON keyed by registry
+ * (`https://index.docker.io/v1/`, `127.0.0.1:5000`), else the server's own.
+ */
+export function buildCredentials(header: string | string[] | undefined): (registry: string) => Promise<Credentials | undefined> {
+  const configs = typeof header === 'string' && header !== '' ? decodeAuthHeader(header, 'X-Registry-Config') as Record<string, AuthConfig> : {};
+  const byRegistry = new Map(Object.entries(configs).map(([key, config]) => [registryOfKey(credentialKey(key)), credentialsOf(config)]));
+  return (registry) => (byRegistry.get(registry) ? Promise.resolve(byRegistry.get(registry)) : loadCredentials(registry, process.env));
+}
+
+function decodeAuthHeader(header: string, name: string): AuthConfig {
   try {
     const config = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as unknown;
     if (config === null || typeof config !== 'object' || Array.isArray(config)) throw new Error('not a JSON object');
     return config as AuthConfig;
   } catch (error) {
-    throw new ApiError(400, `invalid X-Registry-Auth header: ${(error as Error).message}`);
+    throw new ApiError(400, `invalid ${name} header: ${(error as Error).message}`);
   }
 }
 

@@ -5,9 +5,9 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { failsWithOneLine, lines, load, ok, writeArchive } from '../helpers/cli-fixtures.ts';
-import { startEngineApi } from '../helpers/engine-api.ts';
+import { busyboxApi, startEngineApi } from '../helpers/engine-api.ts';
 import { busyboxFixture } from '../helpers/image-builder.ts';
-import { busyboxWharf, eventually } from '../helpers/busybox-wharf.ts';
+import { eventually } from '../helpers/busybox-wharf.ts';
 import { needPeers, startDistribution } from '../helpers/peers.ts';
 import { freePort } from '../helpers/registry-server.ts';
 import { makeWharf, tempDir } from '../helpers/wharf-cli.ts';
@@ -22,14 +22,6 @@ async function servedBusybox(t: TestContext) {
   const archive = await writeArchive(join(tempDir(t), 'busybox.tar'), 'classic', [{ image: await busyboxFixture(), repoTags: ['busybox:latest'] }]);
   await load(wharf, archive);
   return { wharf, api: await startEngineApi(t, wharf), archive };
-}
-
-/** wharf serve over a store with the busybox test image, for the container tests; undefined (skipped) without docker. */
-async function busyboxApi(t: TestContext) {
-  if (!needPeers(t, 'docker')) return undefined;
-  const wharf = await busyboxWharf(t);
-  if (!wharf) return undefined;
-  return { wharf, api: await startEngineApi(t, wharf) };
 }
 
 describe('wharf serve (Engine API)', () => {

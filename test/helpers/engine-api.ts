@@ -9,10 +9,12 @@ import { WHARF_BIN } from './cli-fixtures.ts';
 import { type RunResult, runCommand } from './run-command.ts';
 import { tempDir } from './temp-dir.ts';
 import type { Wharf } from './wharf-cli.ts';
+import { busyboxWharf } from './busybox-wharf.ts';
+import { needPeers } from './peers.ts';
 
 export interface EngineApi {
   socket: string;
-  docker(args: string[], options?: { input?: Buffer | string }): Promise<RunResult>;
+  docker(args: string[], options?: { input?: Buffer | string; env?: Record<string, string> }): Promise<RunResult>;
   /** A raw request, for what the docker CLI never sends. */
   http(method: string, path: string, headers?: Record<string, string>, body?: string): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }>;
 }
@@ -34,7 +36,7 @@ export async function startEngineApi(t: Pick<TestContext, 'after'>, wharf: Wharf
   const env = { ...process.env, DOCKER_HOST: `unix://${socket}`, DOCKER_CONFIG: tempDir(t, 'wharf-api-docker-config-') };
   return {
     socket,
-    docker: (args, options = {}) => runCommand('docker', args, { env, input: options.input }),
+    docker: (args, options = {}) => runCommand('docker', args, { env: { ...env, ...options.env }, input: options.input }),
     http: (method, path, headers, body) => new Promise((resolve, reject) => {
       const call = request({ socketPath: socket, method, path, headers }, (response) => {
         let body = '';
@@ -45,4 +47,12 @@ export async function startEngineApi(t: Pick<TestContext, 'after'>, wharf: Wharf
       call.end(body);
     }),
   };
+}
+
+/** wharf serve over a store with the busybox test image, for the container tests; undefined (skipped) without docker or runc. */
+export async function busyboxApi(t: TestContext) {
+  if (!needPeers(t, 'docker')) return undefined;
+  const wharf = await busyboxWharf(t);
+  if (!wharf) return undefined;
+  return { wharf, api: await startEngineApi(t, wharf) };
 }

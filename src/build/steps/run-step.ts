@@ -22,6 +22,16 @@ import { commandArgs } from './config-steps.ts';
 import { runArgv, runCommand } from './run-command.ts';
 import { type PreparedMounts, removeMountStubs } from './run-mounts.ts';
 
+/** A RUN whose command exited non-zero; the classic builder's API passes the command's code on as the build's. */
+export class CommandFailedError extends WharfError {
+  readonly commandExitCode: number;
+
+  constructor(message: string, commandExitCode: number) {
+    super(message, { fromDaemon: false });
+    this.commandExitCode = commandExitCode;
+  }
+}
+
 
 export interface RunContext {
   /** The network RUN's container gets: the step's `--network`, else the build's (bridge, Docker's default). */
@@ -48,7 +58,7 @@ export async function runStep(store: Store, state: StageState, instruction: RunI
     // a command that could not start (not found, a bad working dir) is the runtime's error, as Docker reports it
     if (outcome.status.error) throw new WharfError(outcome.status.error);
     if (code !== 0) {
-      throw new WharfError(`The command '${argv.join(' ')}' returned a non-zero code: ${code}`, { fromDaemon: false });
+      throw new CommandFailedError(`The command '${argv.join(' ')}' returned a non-zero code: ${code}`, code);
     }
     removeMountStubs(containerDir(store, record.id), context.mounts.targets);
     const upper = containerPaths(containerDir(store, record.id)).upperDir;
