@@ -1,7 +1,9 @@
-// Image routes of the Engine API over the same core as the CLI: list, inspect, history, tag, remove, prune, save, load.
+// Image routes of the Engine API over the same core as the CLI: list, inspect, history, tag, remove, prune, save, load, pull, push, import, search.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { imageHistory } from '../images/history.ts';
+import { importImage } from '../images/import.ts';
+import { isImportUrl, openImportUrl } from '../images/import-url.ts';
 import type { ImageRecord } from '../images/image-records.ts';
 import { inspectImage, readConfig } from '../images/inspect.ts';
 import { listImages } from '../images/list.ts';
@@ -16,6 +18,7 @@ import { resolveImage } from '../images/resolve.ts';
 import { saveImages } from '../images/save.ts';
 import { tagImage } from '../images/tag.ts';
 import { RegistryAccess } from '../registry/client/registry-access.ts';
+import { searchRepositories } from '../registry/client/search.ts';
 import { requestCredentials } from './registry-auth.ts';
 import type { Store } from '../store/store.ts';
 import { ApiError, sendJson } from './api-errors.ts';
@@ -99,14 +102,51 @@ async function withProgressStream(request: IncomingMessage, response: ServerResp
   }
 }
 
-/** `docker pull`: `fromImage` and `tag` (a tag or a digest; none means every tag). */
-async function create({ request, response, query, store }: ApiRequest): Promise<void> {
+/** `docker pull` (`fromImage`, with `tag` a tag or a digest; none means every tag), or `docker import` (`fromSrc`). */
+async function create(api: ApiRequest): Promise<void> {
+  const { request, response, query, store } = api;
+  if (query.get('fromSrc') !== null) return importFrom(api);
   const fromImage = query.get('fromImage');
-  if (!fromImage) throw new ApiError(400, 'importing from a source (fromSrc) is not supported; use wharf import');
+  if (!fromImage) throw new ApiError(400, 'fromImage or fromSrc is required');
   const tag = query.get('tag') ?? '';
   const name = !tag ? fromImage : tag.includes(':') ? `${fromImage}@${tag}` : `${fromImage}:${tag}`;
   const platform = query.get('platform') || undefined;
   await withProgressStream(request, response, (access, onProgress) => pullImage(store, name, { access, platform, allTags: !tag, onProgress }));
+}
+
+/**
+ * `docker import`: the tarball is the body (`fromSrc=-`) or a URL the server fetches; `repo` may hold the tag itself,
+ * as the CLI sends it. The new image's ID is the stream's one message, as dockerd answers.
+ */
+async function importFrom({ request, response, query, store }: ApiRequest): Promise<void> {
+  const source = query.get('fromSrc')!;
+  if (source !== '-' && !isImportUrl(source)) throw new ApiError(400, `fromSrc must be - (the request body) or an http(s) URL, not ${JSON.stringify(source)}`);
+  const repository = query.get('repo') ?? '';
+  const tag = query.get('tag') ?? '';
+  const input = source === '-' ? request : await openImportUrl(source);
+  await answerWithMessages(response, async (send) => {
+    const id = await importImage(store, input, {
+      source,
+      tag: repository && tag ? `${repository}:${tag}` : repository || undefined,
+      changes: query.getAll('changes'),
+      message: query.get('message') || undefined,
+      platform: query.get('platform') || undefined,
+    });
+    send({ status: id });
+  });
+}
+
+/** `docker search`: Docker Hub's index, or a registry's own search or catalog, with the client's credentials. */
+async function search({ request, response, query }: ApiRequest): Promise<void> {
+  const results = await searchRepositories(query.get('term') ?? '', {
+    limit: Number(query.get('limit') ?? 0) || 0,
+    filters: queryFilters(query),
+    indexServer: process.env.WHARF_INDEX_SERVER || undefined,
+    credentials: requestCredentials(request.headers['x-registry-auth']),
+  });
+  sendJson(response, 200, results.map((result) => ({
+    star_count: result.starCount, is_official: result.isOfficial, name: result.name, is_automated: result.isAutomated, description: result.description,
+  })));
 }
 
 /** `docker push`: the repository in the path, the tag in the query (none means every tag). */
@@ -119,6 +159,7 @@ async function push({ request, response, params, query, store }: ApiRequest): Pr
 export const IMAGE_ROUTES: Route[] = [
   { method: 'POST', pattern: /^\/images\/create$/, handler: create },
   { method: 'GET', pattern: /^\/images\/json$/, handler: list },
+  { method: 'GET', pattern: /^\/images\/search$/, handler: search },
   { method: 'GET', pattern: /^\/images\/get$/, handler: save },
   { method: 'POST', pattern: /^\/images\/load$/, handler: load },
   { method: 'POST', pattern: /^\/images\/prune$/, handler: prune },

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ok } from '../helpers/cli-fixtures.ts';
 import { busyboxApi } from '../helpers/engine-api.ts';
+import { startSearchIndex } from '../helpers/search-index.ts';
+import { fromBuffer } from '../helpers/byte-source.ts';
+import { tarBuffer } from '../helpers/tar-writer.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
 /** The docker CLI without buildx falls back to the classic builder, which wharf serve's ping (Builder-Version 1) asks for. */
@@ -79,5 +82,40 @@ describe('wharf serve (Engine API): docker build', () => {
     const foreign = await api.docker(['build', '--platform', 'linux/s390x', contextDir(t, { Dockerfile: 'FROM busybox\n' })], { env: CLASSIC });
     assert.equal(foreign.code, 1);
     assert.match(foreign.stderr, /(^|\n)Error response from daemon: wharf builds for this host's platform only \(linux\/amd64\), not linux\/s390x\n$/);
+  });
+});
+
+describe('wharf serve (Engine API): docker import and docker search', () => {
+  it('imports a tarball from stdin with its tag, --change and -m, as wharf import does, and refuses a broken one', async (t) => {
+    const served = await busyboxApi(t);
+    if (!served) return;
+    const { wharf, api } = served;
+    const rootfs = await tarBuffer([{ name: 'etc/', type: 'directory' }, { name: 'etc/motd', type: 'file', body: fromBuffer(Buffer.from('imported\n')) }]);
+    const id = ok(await api.docker(['import', '-c', 'CMD ["cat", "/etc/motd"]', '-c', 'ENV A=1', '-m', 'by the API', '-', 'made:v1'], { input: rootfs })).stdout.trim();
+    assert.match(id, /^sha256:[0-9a-f]{64}$/);
+    assert.equal(ok(await wharf.run(['images', '--no-trunc', '-q', 'made:v1'])).stdout, `${id}\n`);
+    assert.equal(ok(await wharf.run(['inspect', '-f', '{{.Comment}}|{{json .Config.Cmd}}|{{json .Config.Env}}|{{len .RootFS.Layers}}', 'made:v1'])).stdout, 'by the API|["cat","/etc/motd"]|["A=1"]|1\n');
+    const broken = await api.docker(['import', '-', 'broken:v1'], { input: rootfs.subarray(0, 700) });
+    assert.equal(broken.code, 1);
+    assert.match(broken.stderr, /^Error response from daemon: .+\n$/);
+    assert.equal(ok(await wharf.run(['images', '-q', 'broken'])).stdout, '', 'nothing recorded');
+  });
+
+  it('searches a registry\'s index with --limit, --filter and --format, as wharf search does', async (t) => {
+    const served = await busyboxApi(t);
+    if (!served) return;
+    const { wharf, api } = served;
+    const index = await startSearchIndex(t, [
+      { name: 'team/busybox', description: 'The busybox of the team.', star_count: 7, is_official: false, is_automated: false },
+      { name: 'team/busybox-old', description: '', star_count: 1, is_official: false, is_automated: false },
+    ]);
+    const term = `${index.host}/busybox`;
+    const format = ['--format', '{{.Name}} {{.StarCount}} {{.Description}}'];
+    assert.equal(ok(await api.docker(['search', ...format, term])).stdout, ok(await wharf.run(['search', ...format, term])).stdout);
+    assert.equal(ok(await api.docker(['search', ...format, '--filter', 'stars=5', term])).stdout, 'team/busybox 7 The busybox of the team.\n');
+    assert.equal(index.requests.at(-1)?.n, '25');
+    ok(await api.docker(['search', '--limit', '3', term]));
+    assert.equal(index.requests.at(-1)?.n, '3');
+    assert.match((await api.docker(['search', '--filter', 'nope=1', term])).stderr, /Invalid filter 'nope'/);
   });
 });

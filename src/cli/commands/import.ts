@@ -1,8 +1,8 @@
 // `wharf import FILE|URL|- [REPOSITORY[:TAG]] [-c CHANGE] [-m MESSAGE] [--platform]`: prints the new image ID.
 import { open } from 'node:fs/promises';
-import { Readable } from 'node:stream';
-import { WharfError } from '../../errors.ts';
+import type { Readable } from 'node:stream';
 import { importImage } from '../../images/import.ts';
+import { isImportUrl, openImportUrl } from '../../images/import-url.ts';
 import type { CliContext } from '../context.ts';
 import { parseFlags, requireArgs, stringList } from '../flags.ts';
 
@@ -16,7 +16,7 @@ export async function run(context: CliContext, args: string[], path: string): Pr
   const [source, tag] = positionals;
   const input = await openSource(context, source);
   const id = await importImage(await context.store(), input, {
-    source: /^https?:\/\//.test(source) ? source : '-',
+    source: isImportUrl(source) ? source : '-',
     tag,
     changes: stringList(values.change),
     message: values.message as string | undefined,
@@ -28,11 +28,7 @@ export async function run(context: CliContext, args: string[], path: string): Pr
 
 async function openSource(context: CliContext, source: string): Promise<Readable> {
   if (source === '-') return context.stdin;
+  if (isImportUrl(source)) return openImportUrl(source);
   // opened first, so a missing file fails here with Go's wording instead of as an unhandled stream error
-  if (!/^https?:\/\//.test(source)) return (await open(source)).createReadStream();
-  const response = await fetch(source).catch((error: unknown) => {
-    throw new WharfError(`Get "${source}": ${(error as Error).message}`, { cause: error });
-  });
-  if (!response.ok || !response.body) throw new WharfError(`Get "${source}": unexpected status ${response.status}`);
-  return Readable.fromWeb(response.body as import('node:stream/web').ReadableStream);
+  return (await open(source)).createReadStream();
 }
