@@ -41,6 +41,7 @@ export interface CreateBody {
     Tmpfs?: Record<string, string> | null;
     Runtime?: string;
     SecurityOpt?: string[] | null;
+    ConsoleSize?: [number, number] | null;
   };
 }
 
@@ -58,6 +59,7 @@ export function createOptionsOf(body: CreateBody, name: string | undefined): Cre
     entrypoint: entrypointOf(body.Entrypoint),
     hostname: body.Hostname || undefined,
     tty: body.Tty === true,
+    consoleSize: host.ConsoleSize ?? undefined,
     interactive: body.OpenStdin === true,
     // `docker run` without -d attaches, and with -i its stdin is closed once that client's ends (StdinOnce)
     attached: body.AttachStdin === true || body.AttachStdout === true || body.AttachStderr === true,

@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { resolveContainer } from '../runtime/containers/container-store.ts';
 import { isRunning } from '../runtime/containers/signal.ts';
-import { ConflictError } from '../errors.ts';
+import { ConflictError, InvalidArgumentError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import { jsonBody } from './api-body.ts';
 import { refuseUpgrade, sendJson } from './api-errors.ts';
@@ -28,7 +28,7 @@ async function start({ request, response, params, store }: ApiRequest): Promise<
     await runExec(store, record, instance, { detach: true });
     return void response.writeHead(200).end();
   }
-  response.writeHead(200, { 'Content-Type': 'application/vnd.docker.multiplexed-stream' });
+  response.writeHead(200, { 'Content-Type': `application/vnd.docker.${instance.body.Tty ? 'raw' : 'multiplexed'}-stream` });
   await runExec(store, record, instance, { output: response, detach: false });
   response.end();
 }
@@ -37,9 +37,13 @@ function inspect({ response, params }: ApiRequest): void {
   sendJson(response, 200, inspectExec(getExec(params[0])));
 }
 
-/** A resize is for a TTY, which these execs do not have: nothing to do, as dockerd answers for a non-TTY exec. */
-function resize({ response, params }: ApiRequest): void {
-  getExec(params[0]);
+/** `h` rows and `w` columns for a TTY exec's terminal; for one without a TTY nothing to do, as dockerd answers. */
+function resize({ response, params, query }: ApiRequest): void {
+  const instance = getExec(params[0]);
+  const rows = Number(query.get('h'));
+  const columns = Number(query.get('w'));
+  if (!Number.isInteger(rows) || !Number.isInteger(columns) || rows < 0 || columns < 0) throw new InvalidArgumentError(`invalid terminal size ${query.get('h')}x${query.get('w')}`);
+  if (instance.body.Tty) instance.resize({ rows, columns });
   response.writeHead(200).end();
 }
 
@@ -68,7 +72,7 @@ async function hijackedStart(id: string, socket: Duplex, store: Store): Promise<
   const instance = getExec(id);
   const record = resolveContainer(store, instance.containerId);
   claimExec(instance);
-  socket.write('HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.multiplexed-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n');
+  socket.write(`HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.${instance.body.Tty ? 'raw' : 'multiplexed'}-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n`);
   try {
     await runExec(store, record, instance, { output: socket, input: socket, detach: false });
   } finally {

@@ -1,5 +1,6 @@
 // `wharf serve`: the real docker CLI against wharf's Engine API, over the same store as wharf's own CLI.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -223,6 +224,33 @@ describe('wharf serve (Engine API): containers', () => {
     // the hijacked start is checked for its API version as every other request
     const tooNew = await api.http('POST', '/v1.99/exec/x/start', { Connection: 'Upgrade', Upgrade: 'tcp' });
     assert.equal(tooNew.status, 400);
+  });
+
+  it('runs `docker exec -t` and `docker run -t` with a terminal: its size from the client\'s, TERM, typed input, the exit code', async (t) => {
+    const served = await busyboxApi(t);
+    if (!served || !needPeers(t, 'script')) return;
+    const { api } = served;
+    // script(1) lends the docker CLI a terminal (30 rows, 100 columns) and types into it
+    const inTerminal = (command: string, input: string) => {
+      try {
+        return { code: 0, output: execFileSync('script', ['-qec', `stty rows 30 cols 100; ${command}`, '/dev/null'], { env: { ...process.env, DOCKER_HOST: `unix://${api.socket}` }, encoding: 'utf8', input }) };
+      } catch (error) {
+        return { code: (error as { status: number }).status, output: (error as { stdout: string }).stdout };
+      }
+    };
+    ok(await api.docker(['run', '-d', '--name', 'box', 'busybox', 'sleep', '300']));
+    // clients of API 1.42 and later send the size with the request; older ones (docker 20.10) resize once it has started
+    const sendsSize = Number(ok(await api.docker(['version', '--format', '{{.Client.APIVersion}}'])).stdout.split('.')[1]) >= 42;
+    const size = sendsSize ? '30 100' : '(?:30 100|24 80)';
+    const exec = inTerminal(`docker exec -it box sh -c 'tty; stty size; echo $TERM; read line; echo got $line; exit 5'`, 'typed\n');
+    assert.equal(exec.code, 5);
+    // the terminal echoes what was typed whenever it arrives
+    assert.match(exec.output.replace(/^typed\r\n/gm, ''), new RegExp(`/dev/pts/\\d+\r\n${size}\r\nxterm\r\ngot typed\r\n`));
+    const run = inTerminal(`docker run -it --rm busybox sh -c 'tty; stty size; exit 4'`, '');
+    assert.equal(run.code, 4);
+    assert.match(run.output, new RegExp(`/dev/pts/\\d+\r\n${size}\r\n`));
+    const created = JSON.parse((await api.http('POST', '/v1.47/containers/box/exec', { 'Content-Type': 'application/json' }, JSON.stringify({ Tty: true, Cmd: ['true'] }))).body) as { Id: string };
+    assert.equal((await api.http('POST', `/v1.47/exec/${created.Id}/resize?h=x&w=80`)).status, 400);
   });
 
   it('answers `docker system df` (and -v) with what wharf\'s own `system df` prints', async (t) => {

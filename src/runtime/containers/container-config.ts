@@ -50,6 +50,8 @@ export interface HostConfig {
   /** `--security-opt` values, a seccomp profile file's as `seccomp=<its JSON>`; null when none were given. */
   SecurityOpt: string[] | null;
   LogConfig: { Type: 'json-file'; Config: Record<string, string> };
+  /** A TTY's first size, [rows, columns] (the Engine API's create since 1.42); [0, 0], or none in older records, is 24×80. */
+  ConsoleSize?: [number, number];
 }
 
 export interface ContainerSettings {

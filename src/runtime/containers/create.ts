@@ -51,6 +51,8 @@ export interface CreateOptions {
   securityOpt?: string[];
   stopSignal?: string;
   stopTimeout?: string;
+  /** A TTY's first [rows, columns]. */
+  consoleSize?: [number, number];
 }
 
 export interface CreatedContainer {
@@ -155,6 +157,7 @@ function hostConfigOf(options: CreateOptions): HostConfig {
     Runtime: options.runtime ?? 'runc',
     SecurityOpt: checkSecurityOpts(options.securityOpt ?? []),
     LogConfig: { Type: 'json-file', Config: Object.fromEntries(options.logOpts.map((opt) => [opt.split('=')[0], opt.slice(opt.indexOf('=') + 1)])) },
+    ConsoleSize: options.consoleSize ?? [0, 0],
   };
 }
 

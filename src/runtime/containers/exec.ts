@@ -1,10 +1,12 @@
 // Runs a process in a running container (`runc exec`), for the CLI's `exec` and the Engine API's exec instances alike.
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { ConflictError, WharfError } from '../../errors.ts';
 import { randomHex } from '../../store/random-id.ts';
 import type { Store } from '../../store/store.ts';
+import { builtFile } from '../built-file.ts';
 import { resolveUser } from '../spec/user.ts';
 import { containerDir, type ContainerRecord } from './container-store.ts';
 import { readPlan } from './release.ts';
@@ -35,15 +37,9 @@ export interface ExecProcess {
 
 /** Starts the process with the given stdio; the runtime's failure, if any, comes back in `finished`, not on stderr. */
 export function startExec(store: Store, record: ContainerRecord, options: ExecOptions, stdio: StdioOptions): ExecProcess {
-  if (!isRunning(record)) throw new ConflictError(`Container ${record.id} is not running`);
-  const dir = containerDir(store, record.id);
-  const plan = readPlan(dir);
-  if (!plan) throw new WharfError(`container ${record.id} has no runtime state`);
-  const spec = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { root: { path: string }; process: { cwd: string } };
-  const user = options.user === undefined ? undefined : resolveUser(spec.root.path, options.user);
-  const runtimeLog = join(dir, `exec-${randomHex(8)}.log`);
+  const { plan, spec, user, runtimeLog, global } = execContext(store, record, options);
   const args = [
-    '--root', plan.stateRoot, '--log', runtimeLog, '--log-format', 'json', 'exec',
+    ...global, 'exec',
     ...(options.tty ? ['--tty'] : []),
     ...(options.detach ? ['--detach'] : []),
     '--cwd', options.workdir ?? spec.process.cwd,
@@ -52,7 +48,63 @@ export function startExec(store: Store, record: ContainerRecord, options: ExecOp
     record.id,
     ...options.command,
   ];
-  const child = spawn(plan.runtimePath, args, { stdio });
+  return watchExec(spawn(plan.runtimePath, args, { stdio }), runtimeLog);
+}
+
+export interface TerminalSize {
+  rows: number;
+  columns: number;
+}
+
+/**
+ * A process with a terminal for a caller that has none to lend the runtime (the Engine API's `exec -t`): the exec relay
+ * (exec-relay.c) takes the terminal runc makes and relays it over the child's stdin and stdout; `resize` sets its size.
+ * The process is given to runc whole (`exec -p`), so its terminal has its first size before the command runs.
+ */
+export function startTerminalExec(store: Store, record: ContainerRecord, options: Omit<ExecOptions, 'tty' | 'detach'>, size: TerminalSize): ExecProcess & { resize(size: TerminalSize): void } {
+  const { plan, spec, user, runtimeLog, global } = execContext(store, record, options);
+  const dir = containerDir(store, record.id);
+  const name = `exec-${randomHex(8)}`;
+  const env = [...(spec.process.env ?? []), ...options.env];
+  const processSpec = {
+    ...spec.process,
+    terminal: true,
+    consoleSize: { height: size.rows, width: size.columns },
+    args: options.command,
+    // as dockerd does for an exec with a TTY
+    env: env.some((entry) => entry.startsWith('TERM=')) ? env : [...env, 'TERM=xterm'],
+    cwd: options.workdir ?? spec.process.cwd,
+    ...(user ? { user: { ...spec.process.user, uid: user.uid, gid: user.gid, additionalGids: user.additionalGids } } : {}),
+  };
+  writeFileSync(join(dir, `${name}.json`), JSON.stringify(processSpec));
+  // relative, in the container's directory: a socket's path must fit in 108 bytes
+  const runtime = [plan.runtimePath, ...global, 'exec', '--detach', '--console-socket', `${name}.sock`, '--pid-file', `${name}.pid`, '--process', `${name}.json`, record.id];
+  const child = spawn(builtFile('wharf-exec-relay'), [`${name}.sock`, `${name}.pid`, ...runtime], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
+  child.on('close', () => rmSync(join(dir, `${name}.json`), { force: true }));
+  const sizes = child.stdio[3] as Writable;
+  sizes.on('error', () => undefined);
+  return { ...watchExec(child, runtimeLog), resize: ({ rows, columns }) => void sizes.write(`${rows} ${columns}\n`) };
+}
+
+interface ProcessSpec {
+  cwd: string;
+  env?: string[];
+  user?: Record<string, unknown>;
+}
+
+/** What both kinds of exec need: the container's runtime plan and spec, the user resolved in its root, the runtime's global flags. */
+function execContext(store: Store, record: ContainerRecord, options: Pick<ExecOptions, 'user'>) {
+  if (!isRunning(record)) throw new ConflictError(`Container ${record.id} is not running`);
+  const dir = containerDir(store, record.id);
+  const plan = readPlan(dir);
+  if (!plan) throw new WharfError(`container ${record.id} has no runtime state`);
+  const spec = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { root: { path: string }; process: ProcessSpec };
+  const user = options.user === undefined ? undefined : resolveUser(spec.root.path, options.user);
+  const runtimeLog = join(dir, `exec-${randomHex(8)}.log`);
+  return { plan, spec, user, runtimeLog, global: ['--root', plan.stateRoot, '--log', runtimeLog, '--log-format', 'json'] };
+}
+
+function watchExec(child: ChildProcess, runtimeLog: string): ExecProcess {
   const finished = new Promise<ExecResult>((resolve) => {
     child.on('close', (exitCode, signal) => {
       const failure = runtimeFailure(runtimeLog);

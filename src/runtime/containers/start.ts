@@ -3,12 +3,12 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, writeFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { SystemError, WharfError } from '../../errors.ts';
 import { containerPaths, type MountSpec } from '../../snapshots/snapshotter.ts';
 import type { Store } from '../../store/store.ts';
 import { attachNetwork, type NetworkAttachment, parsePublish } from '../network/attach.ts';
 import { logFileName, type MonitorPlan, parseLogSize, PLAN_FILE } from '../monitor/monitor-plan.ts';
+import { builtFile } from '../built-file.ts';
 import { detectRuntime } from '../runtime-detect.ts';
 import { DEFAULT_PATH } from '../spec/defaults.ts';
 import { buildSpec } from '../spec/oci-spec.ts';
@@ -84,6 +84,7 @@ async function prepareRun(store: Store, record: ContainerRecord, options: StartO
       restartPolicy: hostConfig.RestartPolicy,
       autoRemove: hostConfig.AutoRemove,
       log: { maxSize: parseLogSize(hostConfig.LogConfig.Config['max-size']), maxFiles: Number(hostConfig.LogConfig.Config['max-file'] ?? 1) },
+      consoleSize: hostConfig.ConsoleSize,
     };
     writeFileSync(join(dir, PLAN_FILE), JSON.stringify(plan));
     return { plan, network };
@@ -131,12 +132,6 @@ function initBinary(): string {
   throw new WharfError('--init needs docker-init or tini on the host (apt-get install tini)', { exitCode: 125 });
 }
 
-/** Where wharf's build put a file: beside the bundle, or in dist/ when wharf runs from its sources (the tests). */
-function builtFile(name: string): string {
-  const bundled = fileURLToPath(new URL(`./${name}`, import.meta.url));
-  return existsSync(bundled) ? bundled : fileURLToPath(new URL(`../../../dist/${name}`, import.meta.url));
-}
-
 /** Node flags that keep the exit helper small and quick: a tiny young generation, no GC helper threads. */
 const HELPER_NODE_FLAGS = ['--max-semi-space-size=1', '--v8-pool-size=0', '--single-threaded-gc'];
 
@@ -149,6 +144,7 @@ function monitorArgs(plan: MonitorPlan, mount: MountSpec | undefined): string[] 
     '--id', plan.containerId, '--runtime', plan.runtimePath, '--state-root', plan.stateRoot, '--db', join(plan.root, 'metadata.db'),
     '--log-file', logFileName(plan.containerId), '--log-max-size', String(plan.log.maxSize), '--log-max-files', String(plan.log.maxFiles),
     '--restart', plan.restartPolicy.Name || 'no', '--max-retries', String(plan.restartPolicy.MaximumRetryCount ?? 0),
+    ...(plan.tty && plan.consoleSize?.[0] && plan.consoleSize[1] ? ['--console-size', plan.consoleSize.join('x')] : []),
     ...flag('tty', plan.tty), ...flag('open-stdin', plan.openStdin), ...flag('stdin-once', plan.stdinOnce), ...flag('wait-attach', plan.waitForAttach), ...flag('auto-remove', plan.autoRemove),
     '--', process.execPath, ...HELPER_NODE_FLAGS, builtFile('monitor-exit.js'),
   ];

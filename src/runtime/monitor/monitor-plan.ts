@@ -18,6 +18,8 @@ export interface MonitorPlan {
   restartPolicy: RestartPolicy;
   autoRemove: boolean;
   log: { maxSize: number; maxFiles: number };
+  /** A TTY's first [rows, columns]; [0, 0] or none is 24×80. */
+  consoleSize?: [number, number];
 }
 
 export const PLAN_FILE = 'monitor.json';

@@ -631,12 +631,12 @@ static void own_start_time(char out[32]) {
 }
 
 static void parse_options(int argc, char **argv) {
-  enum { ID = 1, RUNTIME, STATE_ROOT, DB, LOG_FILE, LOG_MAX_SIZE, LOG_MAX_FILES, RESTART, MAX_RETRIES, OVERLAY_CWD, OVERLAY_OPTIONS };
+  enum { ID = 1, RUNTIME, STATE_ROOT, DB, LOG_FILE, LOG_MAX_SIZE, LOG_MAX_FILES, RESTART, MAX_RETRIES, OVERLAY_CWD, OVERLAY_OPTIONS, CONSOLE_SIZE };
   static const struct option known[] = {
       {"id", required_argument, NULL, ID}, {"runtime", required_argument, NULL, RUNTIME}, {"state-root", required_argument, NULL, STATE_ROOT},
       {"db", required_argument, NULL, DB}, {"log-file", required_argument, NULL, LOG_FILE}, {"log-max-size", required_argument, NULL, LOG_MAX_SIZE},
       {"log-max-files", required_argument, NULL, LOG_MAX_FILES}, {"restart", required_argument, NULL, RESTART}, {"max-retries", required_argument, NULL, MAX_RETRIES},
-      {"overlay-cwd", required_argument, NULL, OVERLAY_CWD}, {"overlay-options", required_argument, NULL, OVERLAY_OPTIONS},
+      {"overlay-cwd", required_argument, NULL, OVERLAY_CWD}, {"overlay-options", required_argument, NULL, OVERLAY_OPTIONS}, {"console-size", required_argument, NULL, CONSOLE_SIZE},
       {"tty", no_argument, NULL, 't'}, {"open-stdin", no_argument, NULL, 'i'}, {"stdin-once", no_argument, NULL, 'o'},
       {"wait-attach", no_argument, NULL, 'w'}, {"auto-remove", no_argument, NULL, 'r'}, {"overlay-volatile", no_argument, NULL, 'v'}, {0},
   };
@@ -654,6 +654,7 @@ static void parse_options(int argc, char **argv) {
       case MAX_RETRIES: options.max_retries = atoi(optarg); break;
       case OVERLAY_CWD: options.overlay_cwd = optarg; break;
       case OVERLAY_OPTIONS: options.overlay_options = optarg; break;
+      case CONSOLE_SIZE: sscanf(optarg, "%hux%hu", &console_size.ws_row, &console_size.ws_col); break;
       case 't': options.tty = true; break;
       case 'i': options.open_stdin = true; break;
       case 'o': options.stdin_once = true; break;
