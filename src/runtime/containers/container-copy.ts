@@ -4,6 +4,7 @@ import { basename, dirname, join, posix, relative } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InvalidArgumentError, NotFoundError, SystemError } from '../../errors.ts';
+import { rfc3339Nano } from '../../go/time.ts';
 import { packEntries, type TreeEntry, walkTree } from '../../layers/directory-tar.ts';
 import { applyLayer } from '../../snapshots/layer-applier.ts';
 import type { Store } from '../../store/store.ts';
@@ -53,7 +54,7 @@ export async function statInContainer(store: Store, reference: string, path: str
     const { source, location } = containerSource(view, path, false);
     const linkTarget = source.stats.isSymbolicLink() ? containerPath(location, hostPath(location, { followLast: true })) : '';
     const name = posix.basename(posix.normalize(path)) || '/';
-    return { name, size: source.stats.size, mode: goFileMode(source.stats), mtime: source.stats.mtime.toISOString(), linkTarget };
+    return { name, size: source.stats.size, mode: goFileMode(source.stats), mtime: rfc3339Nano(source.stats.mtime), linkTarget };
   });
 }
 
