@@ -1,5 +1,6 @@
-// `docker build` against wharf serve: the classic builder's POST /build, the context as a tar body, progress as JSON messages.
+// `docker build` against wharf serve: the classic builder's POST /build, the context as a tar body, progress as JSON messages; and POST /build/prune.
 import { buildImage } from '../build/builder.ts';
+import { pruneCacheMounts } from '../build/cache-mounts.ts';
 import { openBuildContext } from '../build/context/build-context.ts';
 import { remoteKind } from '../build/context/remote-kind.ts';
 import { PlainProgress } from '../build/plain-progress.ts';
@@ -9,7 +10,7 @@ import { InvalidArgumentError } from '../errors.ts';
 import { familiar, tagName } from '../images/names.ts';
 import { pullImage } from '../images/pull.ts';
 import { RegistryAccess } from '../registry/client/registry-access.ts';
-import { ApiError } from './api-errors.ts';
+import { ApiError, sendJson } from './api-errors.ts';
 import { queryFlag } from './api-query.ts';
 import type { ApiRequest, Route } from './api-routes.ts';
 import { answerWithMessages, type SendMessage } from './json-message-stream.ts';
@@ -86,4 +87,13 @@ function jsonQuery<T>(query: URLSearchParams, name: string, fallback: T): T {
   }
 }
 
-export const BUILD_ROUTES: Route[] = [{ method: 'POST', pattern: /^\/build$/, handler: build }];
+/** `docker builder prune` (and `system prune`): the RUN --mount=type=cache directories no running build uses, as wharf builder prune removes them. */
+function pruneCache({ response, store }: ApiRequest): void {
+  const { removed, reclaimedBytes } = pruneCacheMounts(store);
+  sendJson(response, 200, { CachesDeleted: removed.length ? removed : null, SpaceReclaimed: reclaimedBytes });
+}
+
+export const BUILD_ROUTES: Route[] = [
+  { method: 'POST', pattern: /^\/build$/, handler: build },
+  { method: 'POST', pattern: /^\/build\/prune$/, handler: pruneCache },
+];

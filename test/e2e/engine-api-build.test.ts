@@ -59,6 +59,17 @@ describe('wharf serve (Engine API): docker build', () => {
     assert.equal(ok(await wharf.run(['inspect', '-f', '{{.Id}} {{index .Config.Env 1}}', 'piped'])).stdout, `${fromStdin.stdout.trim()} PIPED=1\n`);
   });
 
+  it('prunes the build cache for `docker builder prune`', async (t) => {
+    const served = await busyboxApi(t);
+    if (!served) return;
+    const { wharf, api } = served;
+    ok(await api.docker(['build', contextDir(t, { Dockerfile: 'FROM busybox\nRUN --mount=type=cache,target=/cache head -c 5000 /dev/zero > /cache/f\n' })], { env: CLASSIC }));
+    const pruned = ok(await api.docker(['builder', 'prune', '-f'])).stdout;
+    assert.match(pruned, /^Deleted build cache objects:\n\S+\n\nTotal reclaimed space: \d/);
+    assert.doesNotMatch(pruned, /Total reclaimed space: 0B/);
+    assert.equal(ok(await wharf.run(['builder', 'prune', '-f'])).stdout, 'Total reclaimed space: 0B\n', 'nothing left to prune');
+  });
+
   it('fails as Docker does: a failing RUN, a bad instruction, a bad tag, a missing base image', async (t) => {
     const served = await busyboxApi(t);
     if (!served) return;
