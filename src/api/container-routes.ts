@@ -78,9 +78,14 @@ async function start({ response, params, store }: ApiRequest): Promise<void> {
 async function stop({ response, params, query, store }: ApiRequest): Promise<void> {
   const record = resolveContainer(store, params[0]);
   if (!isRunning(record)) return void response.writeHead(304).end();
-  const timeout = query.get('t');
-  await stopContainer(store, record, { timeoutSeconds: timeout === null ? undefined : Number(timeout), signal: query.get('signal') ?? undefined });
+  await stopContainer(store, record, stopOptionsOf(query));
   response.writeHead(204).end();
+}
+
+/** A stop's or a restart's query: `t` seconds (the container's own timeout when absent) and `signal` (API 1.42). */
+export function stopOptionsOf(query: URLSearchParams): { timeoutSeconds?: number; signal?: string } {
+  const timeout = query.get('t');
+  return { timeoutSeconds: timeout ? Number(timeout) : undefined, signal: query.get('signal') || undefined };
 }
 
 function kill({ response, params, query, store }: ApiRequest): void {

@@ -6,6 +6,7 @@ import type { Store } from '../store/store.ts';
 import { ApiError, refuseUpgrade, sendError } from './api-errors.ts';
 import { findRoute, type Route } from './api-routes.ts';
 import { takeAttach } from './container-attach.ts';
+import { CONTAINER_ADMIN_ROUTES } from './container-admin-routes.ts';
 import { CONTAINER_ROUTES } from './container-routes.ts';
 import { EXEC_ROUTES, takeExecStart } from './exec-routes.ts';
 import { AUTH_ROUTES } from './registry-auth.ts';
@@ -16,7 +17,7 @@ import { IMAGE_ROUTES } from './image-routes.ts';
 import { API_VERSION, MIN_API_VERSION } from './api-version.ts';
 import { SYSTEM_ROUTES } from './system-routes.ts';
 
-const ROUTES: Route[] = [...SYSTEM_ROUTES, ...DISK_USAGE_ROUTES, ...AUTH_ROUTES, ...IMAGE_ROUTES, ...CONTAINER_ROUTES, ...ARCHIVE_ROUTES, ...EXEC_ROUTES, ...BUILD_ROUTES];
+const ROUTES: Route[] = [...SYSTEM_ROUTES, ...DISK_USAGE_ROUTES, ...AUTH_ROUTES, ...IMAGE_ROUTES, ...CONTAINER_ROUTES, ...CONTAINER_ADMIN_ROUTES, ...ARCHIVE_ROUTES, ...EXEC_ROUTES, ...BUILD_ROUTES];
 
 export interface EngineApi {
   socket: string;

@@ -1,9 +1,7 @@
 // `wharf restart [-t SECONDS] CONTAINER...`: stop (as `stop` does), then start again.
 import { errorLine } from '../../errors.ts';
-import { containerDir, resolveContainer } from '../../runtime/containers/container-store.ts';
-import { stopContainer } from '../../runtime/containers/lifecycle.ts';
-import { startContainer } from '../../runtime/containers/start.ts';
-import { waitForStart } from '../../runtime/monitor/attach-client.ts';
+import { resolveContainer } from '../../runtime/containers/container-store.ts';
+import { restartContainer } from '../../runtime/containers/restart.ts';
 import type { CliContext } from '../context.ts';
 import { parseFlags, requireArgs } from '../flags.ts';
 import { STOP_FLAGS, stopOptions } from './stop-flags.ts';
@@ -16,11 +14,7 @@ export async function run(context: CliContext, args: string[], path: string): Pr
   let failed = false;
   for (const reference of positionals) {
     try {
-      const record = resolveContainer(store, reference);
-      await stopContainer(store, record, options);
-      await startContainer(store, resolveContainer(store, record.id), { waitForAttach: false });
-      const status = await waitForStart(containerDir(store, record.id));
-      if (status.error) throw new Error(status.error);
+      await restartContainer(store, resolveContainer(store, reference), options, reference);
       context.out(`${reference}\n`);
     } catch (error) {
       context.err(`${errorLine(error)}\n`);

@@ -1,6 +1,8 @@
-// Container names: Docker's validation and its `adjective_surname` random names.
-import { InvalidArgumentError } from '../../errors.ts';
+// Container names: Docker's validation, its `adjective_surname` random names, and renaming.
+import { ConflictError, InvalidArgumentError } from '../../errors.ts';
 import { randomIndex } from '../../store/random-id.ts';
+import type { Store } from '../../store/store.ts';
+import { type ContainerRecord, nameConflict, updateContainer } from './container-store.ts';
 
 const VALID_NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
@@ -8,6 +10,17 @@ const VALID_NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 export function validName(name: string): string {
   if (!VALID_NAME.test(name)) throw new InvalidArgumentError(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`, { exitCode: 125 });
   return name.replace(/^\//, '');
+}
+
+/** `rename`, with dockerd's errors: its own name again (400), a name another container holds (409). */
+export function renameContainer(store: Store, record: ContainerRecord, newName: string): void {
+  const name = validName(newName);
+  if (name === record.name) throw new InvalidArgumentError('Renaming a container with the same name as its current name');
+  store.db.transaction(() => {
+    const holder = store.db.get('SELECT id FROM containers WHERE name = ?', name);
+    if (holder) throw new ConflictError(`Error when allocating new name: ${nameConflict(name, String(holder.id)).message}`);
+    updateContainer(store, record.id, { name });
+  });
 }
 
 const ADJECTIVES = ['admiring', 'affectionate', 'amazing', 'awesome', 'blissful', 'bold', 'brave', 'charming', 'clever', 'cool', 'compassionate', 'competent', 'confident', 'dazzling', 'determined', 'eager', 'ecstatic', 'elastic', 'elegant', 'epic', 'exciting', 'fervent', 'festive', 'focused', 'friendly', 'funny', 'gallant', 'gifted', 'goofy', 'gracious', 'happy', 'hopeful', 'hungry', 'inspiring', 'intelligent', 'jolly', 'kind', 'laughing', 'loving', 'lucid', 'magical', 'modest', 'musing', 'mystifying', 'nice', 'nifty', 'nostalgic', 'objective', 'optimistic', 'peaceful', 'pensive', 'practical', 'priceless', 'quirky', 'quizzical', 'relaxed', 'reverent', 'romantic', 'serene', 'sharp', 'silly', 'sleepy', 'stoic', 'strange', 'sweet', 'tender', 'thirsty', 'trusting', 'upbeat', 'vibrant', 'vigilant', 'vigorous', 'wizardly', 'wonderful', 'xenodochial', 'youthful', 'zealous', 'zen'];

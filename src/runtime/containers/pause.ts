@@ -1,15 +1,19 @@
-// Freezes a running container's processes and thaws them again (`runc pause`/`resume`), so a commit reads a filesystem nothing is writing.
+// Freezes a running container's processes and thaws them again (`runc pause`/`resume`): `pause`/`unpause`, and a commit
+// that reads a filesystem nothing is writing. Whether it is paused is the runtime's to say (`runc state`), not a record's.
 import { spawnSync } from 'node:child_process';
-import { WharfError } from '../../errors.ts';
+import { ConflictError, WharfError } from '../../errors.ts';
+import type { MonitorPlan } from '../monitor/monitor-plan.ts';
 import type { Store } from '../../store/store.ts';
 import { containerDir, type ContainerRecord } from './container-store.ts';
 import { readPlan } from './release.ts';
 import { isRunning } from './signal.ts';
 
-/** Runs `work` with the container paused when it is running; a stopped one needs no pause. */
+type RuntimePlan = Pick<MonitorPlan, 'runtimePath' | 'stateRoot'>;
+
+/** Runs `work` with the container paused when it is running; a stopped one, or one the user paused, is left as it is. */
 export async function whilePaused<T>(store: Store, record: ContainerRecord, work: () => Promise<T>): Promise<T> {
-  const plan = isRunning(record) ? readPlan(containerDir(store, record.id)) : undefined;
-  if (!plan) return work();
+  const plan = runningPlan(store, record);
+  if (!plan || isPaused(plan, record.id)) return work();
   runtime(plan, 'pause', record.id);
   try {
     return await work();
@@ -18,7 +22,32 @@ export async function whilePaused<T>(store: Store, record: ContainerRecord, work
   }
 }
 
-function runtime(plan: { runtimePath: string; stateRoot: string }, command: 'pause' | 'resume', id: string): void {
+/** `docker pause`, with dockerd's refusals (409) of a container that is not running or already paused. */
+export function pauseContainer(store: Store, record: ContainerRecord): void {
+  const plan = runningPlan(store, record);
+  if (!plan) throw new ConflictError(`container ${record.id} is not running`);
+  if (isPaused(plan, record.id)) throw new ConflictError(`container ${record.id} is already paused`);
+  runtime(plan, 'pause', record.id);
+}
+
+/** `docker unpause`; dockerd's plain error (500) for a container that is not paused, running or not. */
+export function unpauseContainer(store: Store, record: ContainerRecord): void {
+  const plan = runningPlan(store, record);
+  if (!plan || !isPaused(plan, record.id)) throw new WharfError(`Container ${record.id} is not paused`);
+  runtime(plan, 'resume', record.id);
+}
+
+/** The runtime that runs the container; undefined when it does not run. */
+function runningPlan(store: Store, record: ContainerRecord): RuntimePlan | undefined {
+  return isRunning(record) ? readPlan(containerDir(store, record.id)) : undefined;
+}
+
+function isPaused(plan: RuntimePlan, id: string): boolean {
+  const result = spawnSync(plan.runtimePath, ['--root', plan.stateRoot, 'state', id], { encoding: 'utf8' });
+  return result.status === 0 && (JSON.parse(result.stdout) as { status?: string }).status === 'paused';
+}
+
+function runtime(plan: RuntimePlan, command: 'pause' | 'resume', id: string): void {
   const result = spawnSync(plan.runtimePath, ['--root', plan.stateRoot, command, id], { encoding: 'utf8' });
   if (result.status !== 0) throw new WharfError(`Cannot ${command} container ${id}: ${result.stderr.trim()}`);
 }

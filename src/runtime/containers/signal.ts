@@ -26,4 +26,6 @@ export function signalContainer(store: Store, record: ContainerRecord, signal: s
   const result = spawnSync(plan.runtimePath, ['--root', plan.stateRoot, 'kill', record.id, name], { encoding: 'utf8' });
   // between a restart policy's runs there is no process to signal; that is not an error
   if (result.status !== 0 && !/not running|does not exist|container not created/.test(result.stderr)) throw new WharfError(`Cannot kill container: ${reference}: ${result.stderr.trim()}`);
+  // a paused (frozen) process takes no signal until thawed: as dockerd, a stop or a kill resumes it (the runtime refuses, harmlessly, one not paused)
+  if (name === 'SIGKILL' || name === normalizeSignal(record.settings.config.StopSignal ?? 'SIGTERM')) spawnSync(plan.runtimePath, ['--root', plan.stateRoot, 'resume', record.id], { stdio: 'ignore' });
 }

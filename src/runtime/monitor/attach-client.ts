@@ -131,9 +131,25 @@ function feedStdin(socket: Socket, streams: AttachStreams, detach: () => void): 
   };
 }
 
+/** Sets a TTY container's terminal size (`docker run -t`'s resize call), through its monitor. */
+export async function resizeTerminal(containerDir: string, size: TerminalSize): Promise<void> {
+  const socket = await open(containerDir);
+  socket.on('error', () => undefined);
+  await new Promise<void>((resolve) => socket.end(resizeFrame(size), resolve));
+}
+
+interface TerminalSize {
+  height: number;
+  width: number;
+}
+
+function resizeFrame(size: TerminalSize): Buffer {
+  return encodeFrame(FRAME.resize, JSON.stringify(size));
+}
+
 function forwardResizes(socket: Socket, stdout: AttachStreams['stdout']): () => void {
   if (!stdout?.columns || !stdout.rows) return () => {};
-  const send = () => socket.destroyed || socket.write(encodeFrame(FRAME.resize, JSON.stringify({ height: stdout.rows, width: stdout.columns })));
+  const send = () => socket.destroyed || socket.write(resizeFrame({ height: stdout.rows!, width: stdout.columns! }));
   send();
   process.on('SIGWINCH', send);
   return () => process.off('SIGWINCH', send);
