@@ -1,6 +1,5 @@
 // `wharf network ls [-q] [--no-trunc] [--format] [--filter]`: Docker's NETWORK ID / NAME / DRIVER / SCOPE table.
-import { InvalidArgumentError } from '../../errors.ts';
-import { builtinNetworks, type NetworkRecord } from '../../runtime/network/networks.ts';
+import { builtinNetworks, networkFilter } from '../../runtime/network/networks.ts';
 import type { CliContext } from '../context.ts';
 import { filterArgs, parseFlags, requireArgs } from '../flags.ts';
 import { renderFormatted } from '../format/render.ts';
@@ -34,23 +33,4 @@ export async function run(context: CliContext, args: string[], path: string): Pr
     rows,
   }));
   return 0;
-}
-
-/** dockerd's network filters for the built-in networks: name and id (substring / prefix), driver, type, scope. */
-function networkFilter(filters: string[]): (network: NetworkRecord) => boolean {
-  const checks = filters.map((filter) => {
-    const equals = filter.indexOf('=');
-    const key = filter.slice(0, equals);
-    const value = filter.slice(equals + 1);
-    if (key === 'name') return (network: NetworkRecord) => network.name.includes(value);
-    if (key === 'id') return (network: NetworkRecord) => network.id.startsWith(value);
-    if (key === 'driver') return (network: NetworkRecord) => network.driver === value;
-    if (key === 'scope') return () => value === 'local';
-    if (key === 'type') {
-      if (value !== 'builtin' && value !== 'custom') throw new InvalidArgumentError(`invalid filter: 'type'='${value}'`);
-      return () => value === 'builtin';
-    }
-    throw new InvalidArgumentError(`Invalid filter '${key}'`);
-  });
-  return (network) => checks.every((check) => check(network));
 }

@@ -1,10 +1,10 @@
 // `wharf volume prune [-a] [-f] [--filter]`: Docker's prompt, its `Deleted Volumes:` report and the space reclaimed.
+import { volumeFilter } from '../../runtime/volumes/volume-filter.ts';
 import { pruneVolumes } from '../../runtime/volumes/volume-store.ts';
 import { confirm } from '../confirm.ts';
 import type { CliContext } from '../context.ts';
 import { filterArgs, parseFlags, requireArgs } from '../flags.ts';
 import { humanSizePrecise } from '../format/units.ts';
-import { volumeFilter } from './volume-ls.ts';
 
 const WARN_ANONYMOUS = 'WARNING! This will remove anonymous local volumes not used by at least one container.';
 const WARN_ALL = 'WARNING! This will remove all local volumes not used by at least one container.';

@@ -1,6 +1,6 @@
-// The built-in networks (bridge, host, none) as `network ls` and `network inspect` show them, in Docker's shapes.
+// The built-in networks (bridge, host, none) as `network ls` (and its filters) and `network inspect` show them, in Docker's shapes.
 import { crypto } from '../../digest/digest.ts';
-import { NotFoundError } from '../../errors.ts';
+import { InvalidArgumentError, NotFoundError } from '../../errors.ts';
 import type { Store } from '../../store/store.ts';
 import { recordBridge, recordedBridge } from './bridge.ts';
 import { macFor } from './netns.ts';
@@ -33,6 +33,31 @@ export async function findNetwork(store: Store, reference: string): Promise<Netw
   const found = networks.find((network) => network.name === reference || network.id === reference) ?? networks.find((network) => reference.length > 0 && network.id.startsWith(reference));
   if (!found) throw new NotFoundError(`network ${reference} not found`);
   return found;
+}
+
+/**
+ * dockerd's network filters for the built-in networks: name and id (substring / prefix), driver, type, scope; each
+ * key's values are alternatives, keys must all match.
+ */
+export function networkFilter(filters: string[]): (network: NetworkRecord) => boolean {
+  const byKey = new Map<string, string[]>();
+  for (const filter of filters) {
+    const equals = filter.indexOf('=');
+    const key = filter.slice(0, equals);
+    const value = filter.slice(equals + 1);
+    if (!['name', 'id', 'driver', 'scope', 'type'].includes(key)) throw new InvalidArgumentError(`Invalid filter '${key}'`);
+    if (key === 'type' && value !== 'builtin' && value !== 'custom') throw new InvalidArgumentError(`invalid filter: 'type'='${value}'`);
+    byKey.set(key, [...(byKey.get(key) ?? []), value]);
+  }
+  return (network) => [...byKey].every(([key, wanted]) => wanted.some((value) => networkMatches(network, key, value)));
+}
+
+function networkMatches(network: NetworkRecord, key: string, value: string): boolean {
+  if (key === 'name') return network.name.includes(value);
+  if (key === 'id') return network.id.startsWith(value);
+  if (key === 'driver') return network.driver === value;
+  // every network wharf has is a local, built-in one
+  return value === (key === 'scope' ? 'local' : 'builtin');
 }
 
 /** dockerd's network inspect document. */
