@@ -14,7 +14,7 @@ import { ARCHIVE_ROUTES } from './archive-routes.ts';
 import { BUILD_ROUTES } from './build-route.ts';
 import { DISK_USAGE_ROUTES } from './disk-usage-route.ts';
 import { IMAGE_ROUTES } from './image-routes.ts';
-import { API_VERSION, MIN_API_VERSION } from './api-version.ts';
+import { API_VERSION, isOlderApiVersion, MIN_API_VERSION } from './api-version.ts';
 import { SYSTEM_ROUTES } from './system-routes.ts';
 import { VOLUME_ROUTES } from './volume-routes.ts';
 import { NETWORK_ROUTES } from './network-routes.ts';
@@ -76,13 +76,7 @@ function withoutVersion(pathname: string): string {
   const match = /^\/v(\d+\.\d+)(\/.*)$/.exec(pathname);
   if (!match) return pathname;
   const [, version, rest] = match;
-  if (compareVersions(version, API_VERSION) > 0) throw new ApiError(400, `client version ${version} is too new. Maximum supported API version is ${API_VERSION}`);
-  if (compareVersions(version, MIN_API_VERSION) < 0) throw new ApiError(400, `client version ${version} is too old. Minimum supported API version is ${MIN_API_VERSION}, please upgrade your client to a newer version`);
+  if (isOlderApiVersion(API_VERSION, version)) throw new ApiError(400, `client version ${version} is too new. Maximum supported API version is ${API_VERSION}`);
+  if (isOlderApiVersion(version, MIN_API_VERSION)) throw new ApiError(400, `client version ${version} is too old. Minimum supported API version is ${MIN_API_VERSION}, please upgrade your client to a newer version`);
   return rest;
-}
-
-function compareVersions(a: string, b: string): number {
-  const [aMajor, aMinor] = a.split('.').map(Number);
-  const [bMajor, bMinor] = b.split('.').map(Number);
-  return aMajor - bMajor || aMinor - bMinor;
 }
