@@ -166,6 +166,21 @@ describe('wharf serve (Engine API): container administration', () => {
     assert.match(failsWithOneLine(await api.docker(['container', 'prune', '-f', '--filter', 'nope=1'])), /^Error response from daemon: Invalid filter 'nope'$/i);
   });
 
+  it('prunes stopped containers, dangling images and build cache for `docker system prune`', async (t) => {
+    const served = await busyboxApi(t);
+    if (!served) return;
+    const { wharf, api } = served;
+    ok(await api.docker(['run', '--name', 'done', 'busybox', 'sh', '-c', 'echo x > /x']));
+    const stopped = ok(await api.docker(['inspect', '-f', '{{.Id}}', 'done'])).stdout.trim();
+    const dangling = ok(await api.docker(['commit', 'done'])).stdout.trim();
+    ok(await api.docker(['run', '-d', '--name', 'live', 'busybox', 'sleep', '300']));
+    const pruned = ok(await api.docker(['system', 'prune', '-f'])).stdout;
+    assert.match(pruned, new RegExp(`^Deleted Containers:\\n${stopped}\\n\\nDeleted Images:\\ndeleted: ${dangling}\\n(deleted: sha256:[0-9a-f]{64}\\n)*\\nTotal reclaimed space: `));
+    assert.equal(ok(await wharf.run(['ps', '-a', '--format', '{{.Names}}'])).stdout, 'live\n');
+    assert.equal(ok(await wharf.run(['images', '-q', '--filter', 'dangling=true'])).stdout, '');
+    assert.equal(ok(await wharf.run(['images', '--format', '{{.Repository}}'])).stdout, 'busybox\n', 'the image a container uses stays');
+  });
+
   it("lists published ports for `docker port` as wharf's own CLI does, and resizes a TTY container's terminal", async (t) => {
     const served = await busyboxApi(t);
     if (!served) return;
