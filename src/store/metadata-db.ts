@@ -5,7 +5,7 @@ import type { Digest } from '../digest/digest.ts';
 import { SystemError } from '../errors.ts';
 import { chainIds } from '../images/chain-ids.ts';
 
-const SCHEMA_VERSION = 4;
+const SCHEMA_VERSION = 5;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS images (
@@ -119,6 +119,14 @@ CREATE TABLE IF NOT EXISTS containers (
   network TEXT                      -- JSON: the attachment (address, ports) while it runs
 );
 CREATE INDEX IF NOT EXISTS containers_by_image ON containers(image_id);
+CREATE TABLE IF NOT EXISTS events (  -- the last events (src/events/event-log.ts), for docker events
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  time_micro INTEGER NOT NULL,      -- unix microseconds
+  type TEXT NOT NULL,               -- container, image, volume, network, builder
+  action TEXT NOT NULL,             -- create, start, die, tag, pull, …
+  actor_id TEXT NOT NULL,
+  attributes TEXT NOT NULL          -- JSON object of strings: name, image, labels, exitCode, …
+);
 `;
 
 const BUSY_TIMEOUT_MS = 30_000;

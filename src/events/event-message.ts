@@ -1,0 +1,18 @@
+// An event as Docker's Engine API sends it (events.Message), which `docker events --format` also renders.
+import type { EngineEvent } from './event-log.ts';
+
+/** `legacyFields`: status, id and from, which dockerd sent for container and image events until API 1.45. */
+export function eventMessage(event: EngineEvent, options: { legacyFields: boolean }): Record<string, unknown> {
+  const legacy = options.legacyFields && (event.type === 'container' || event.type === 'image')
+    ? { status: event.action, id: event.actor.id, from: event.type === 'container' ? event.actor.attributes.image : undefined }
+    : {};
+  return {
+    ...legacy,
+    Type: event.type,
+    Action: event.action,
+    Actor: { ID: event.actor.id, Attributes: event.actor.attributes },
+    scope: 'local',
+    time: Math.floor(event.timeMicro / 1e6),
+    timeNano: event.timeMicro * 1000,
+  };
+}
