@@ -13,13 +13,14 @@ import { AUTH_ROUTES } from './registry-auth.ts';
 import { ARCHIVE_ROUTES } from './archive-routes.ts';
 import { BUILD_ROUTES } from './build-route.ts';
 import { DISK_USAGE_ROUTES } from './disk-usage-route.ts';
+import { EVENT_ROUTES } from './events-route.ts';
 import { IMAGE_ROUTES } from './image-routes.ts';
 import { API_VERSION, isOlderApiVersion, MIN_API_VERSION } from './api-version.ts';
 import { SYSTEM_ROUTES } from './system-routes.ts';
 import { VOLUME_ROUTES } from './volume-routes.ts';
 import { NETWORK_ROUTES } from './network-routes.ts';
 
-const ROUTES: Route[] = [...SYSTEM_ROUTES, ...DISK_USAGE_ROUTES, ...AUTH_ROUTES, ...IMAGE_ROUTES, ...CONTAINER_ROUTES, ...CONTAINER_ADMIN_ROUTES, ...ARCHIVE_ROUTES, ...EXEC_ROUTES, ...BUILD_ROUTES, ...VOLUME_ROUTES, ...NETWORK_ROUTES];
+const ROUTES: Route[] = [...SYSTEM_ROUTES, ...DISK_USAGE_ROUTES, ...AUTH_ROUTES, ...IMAGE_ROUTES, ...CONTAINER_ROUTES, ...CONTAINER_ADMIN_ROUTES, ...ARCHIVE_ROUTES, ...EXEC_ROUTES, ...BUILD_ROUTES, ...EVENT_ROUTES, ...VOLUME_ROUTES, ...NETWORK_ROUTES];
 
 export interface EngineApi {
   socket: string;

@@ -1,5 +1,5 @@
 // The engine's event log (`docker events`): every process that changes the store appends to one table of metadata.db,
-// the monitor included, so a reader sees what any wharf did. Lifecycle: recordEvent → readEvents / followEvents.
+// the monitor included, so a reader sees what any wharf did. Lifecycle: recordEvent → readEvents / streamEvents.
 import type { Store } from '../store/store.ts';
 
 export type EventType = 'container' | 'image' | 'volume' | 'network' | 'builder';
@@ -53,21 +53,36 @@ export function readEvents(store: Store, range: EventRange): EngineEvent[] {
   }));
 }
 
-/** The position a follower starts from: events from now on (those already logged are read with readEvents). */
-export function lastSeq(store: Store): number {
+function lastSeq(store: Store): number {
   return Number(store.db.get('SELECT COALESCE(MAX(seq), 0) AS seq FROM events')?.seq ?? 0);
 }
 
+type OnEvent = (event: EngineEvent) => void | Promise<void>;
+
 /**
- * Calls `onEvent` for each event after `afterSeq` as it is logged, until `untilMicro` has passed or `signal` aborts.
- * Polled: writers are other processes (the CLI, each container's monitor), and SQLite tells a reader nothing.
+ * What `docker events` shows: with `sinceMicro`, the logged events from then (without, none of the past, as dockerd);
+ * then, unless `untilMicro` has passed, each new one as it is logged, until it does or `signal` aborts.
  */
-export async function followEvents(store: Store, range: EventRange & { afterSeq: number }, onEvent: (event: EngineEvent) => void, signal: AbortSignal): Promise<void> {
+export async function streamEvents(store: Store, range: Omit<EventRange, 'afterSeq'>, onEvent: OnEvent, signal: AbortSignal): Promise<void> {
+  const now = nowMicro();
+  let after = range.sinceMicro === undefined ? lastSeq(store) : 0;
+  if (range.sinceMicro !== undefined) {
+    for (const event of readEvents(store, range)) {
+      after = event.seq;
+      await onEvent(event);
+    }
+  }
+  if (range.untilMicro !== undefined && range.untilMicro <= now) return;
+  await followEvents(store, { ...range, afterSeq: after }, onEvent, signal);
+}
+
+/** Polled: writers are other processes (the CLI, each container's monitor), and SQLite tells a reader nothing. */
+async function followEvents(store: Store, range: EventRange & { afterSeq: number }, onEvent: OnEvent, signal: AbortSignal): Promise<void> {
   let after = range.afterSeq;
   while (!signal.aborted) {
     for (const event of readEvents(store, { ...range, afterSeq: after })) {
       after = event.seq;
-      onEvent(event);
+      await onEvent(event);
     }
     if (range.untilMicro !== undefined && nowMicro() > range.untilMicro) return;
     await new Promise<void>((resolve) => {

@@ -10,9 +10,14 @@ export function eventMessage(event: EngineEvent, options: { legacyFields: boolea
     ...legacy,
     Type: event.type,
     Action: event.action,
-    Actor: { ID: event.actor.id, Attributes: event.actor.attributes },
+    Actor: { ID: event.actor.id, Attributes: Object.fromEntries(sortedAttributes(event)) },
     scope: 'local',
     time: Math.floor(event.timeMicro / 1e6),
     timeNano: event.timeMicro * 1000,
   };
+}
+
+/** Go marshals a map, and docker/cli prints an event's attributes, with the keys sorted bytewise. */
+export function sortedAttributes(event: EngineEvent): Array<[string, string]> {
+  return Object.entries(event.actor.attributes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }

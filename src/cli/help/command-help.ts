@@ -210,6 +210,16 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       verbose: { text: 'Show detailed information on space usage' },
     },
   },
+  'system events': {
+    synopsis: '[OPTIONS]',
+    summary: 'Get real time events from the server',
+    flags: {
+      filter: { text: 'Filter output based on conditions provided', type: 'filter' },
+      format: { text: FORMAT_JSON },
+      since: { text: 'Show all events created since timestamp' },
+      until: { text: 'Stream events until this timestamp' },
+    },
+  },
   'system check': {
     synopsis: '[OPTIONS]',
     summary: 'Verify every blob against its digest and every image record against the blobs',
