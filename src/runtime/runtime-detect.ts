@@ -1,6 +1,6 @@
 // Finds the OCI runtime (runc or crun) and proves it can start a container on this host; --runtime, WHARF_RUNTIME and daemon.json override the choice.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { WharfError } from '../errors.ts';
 import { DEFAULT_CONFIG_FILE, readDaemonConfig } from '../store/data-root.ts';
@@ -76,19 +76,22 @@ function probe(path: string, root: string): Verdict {
   } catch {
     // not probed yet
   }
-  const verdict = { path, mtimeMs, ...tryCreate(path) };
   mkdirSync(join(root, 'runtimes'), { recursive: true, mode: 0o700 });
+  const verdict = { path, mtimeMs, ...tryCreate(path, root) };
   writeFileSync(`${cacheFile}.${process.pid}`, JSON.stringify(verdict));
   process.getBuiltinModule('node:fs').renameSync(`${cacheFile}.${process.pid}`, cacheFile);
   return verdict;
 }
 
-function tryCreate(path: string): { ok: boolean; error?: string } {
-  const bundle = mkdtempSync('/tmp/wharf-probe-');
+/** The probe's bundle lives in the data root, `probe-<pid>`, so one a killed probe left is found and removed by the next. */
+function tryCreate(path: string, root: string): { ok: boolean; error?: string } {
+  const dir = join(root, 'runtimes');
+  for (const pid of leftProbes(dir)) removeProbe(path, dir, pid);
+  const bundle = join(dir, `probe-${process.pid}`);
   const state = join(bundle, 'state');
   const id = `wharf-probe-${process.pid}`;
   try {
-    mkdirSync(join(bundle, 'rootfs'));
+    mkdirSync(join(bundle, 'rootfs'), { recursive: true });
     writeFileSync(join(bundle, 'config.json'), JSON.stringify(probeSpec()));
     const created = spawnSync(path, ['--root', state, 'create', '--bundle', bundle, id], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
     const said = `${created.stderr ?? ''}${created.stdout ?? ''}`;
@@ -96,9 +99,27 @@ function tryCreate(path: string): { ok: boolean; error?: string } {
     if (created.status === 0 || /nonexistent.*no such file or directory/.test(said)) return { ok: true };
     return { ok: false, error: lastMessage(said) || `exit status ${created.status}` };
   } finally {
-    spawnSync(path, ['--root', state, 'delete', '--force', id], { stdio: 'ignore' });
-    rmSync(bundle, { recursive: true, force: true });
+    removeProbe(path, dir, process.pid);
   }
+}
+
+/** The pids of probes whose process is gone. */
+function leftProbes(dir: string): number[] {
+  const pids = readdirSync(dir).map((name) => /^probe-(\d+)$/.exec(name)?.[1]).filter((pid) => pid !== undefined).map(Number);
+  return pids.filter((pid) => {
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'ESRCH';
+    }
+  });
+}
+
+function removeProbe(runtimePath: string, dir: string, pid: number): void {
+  const bundle = join(dir, `probe-${pid}`);
+  spawnSync(runtimePath, ['--root', join(bundle, 'state'), 'delete', '--force', `wharf-probe-${pid}`], { stdio: 'ignore' });
+  rmSync(bundle, { recursive: true, force: true });
 }
 
 function lastMessage(output: string): string {

@@ -1,6 +1,6 @@
 // Containers through the CLI on runc: exit codes, stdout/stderr, env, workdir, user, -d + logs -f + stop, exec, ps formats, rm and rmi conflicts, a dead monitor.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { busyboxFixture, writeClassicArchive } from '../helpers/image-builder.ts';
@@ -31,6 +31,18 @@ describe('wharf run', { skip: canRun }, () => {
     assert.deepEqual([result.code, result.stdout, result.stderr], [3, 'out\n', 'err\n']);
     assert.equal(ok(await wharf.run(['ps', '-aq'])).stdout, '', '--rm removed it');
     assert.deepEqual((await wharf.run(['run', '--rm', 'busybox', 'echo', 'hi'])).stdout, 'hi\n');
+  });
+
+  it('probes the runtime once per data root, in the data root, and clears what a killed probe left there', async (t) => {
+    const wharf = await wharfWithBusybox(t);
+    const runtimes = join(wharf.root, 'runtimes');
+    // a probe of a process that is gone (pid 2^22 + 1 is past Linux's pid_max)
+    mkdirSync(join(runtimes, 'probe-4194305', 'rootfs'), { recursive: true });
+    ok(await wharf.run(['run', '--rm', 'busybox', 'true']));
+    const left = readdirSync(runtimes);
+    assert.ok(left.every((name) => !name.startsWith('probe-')), `no probe left: ${left.join(', ')}`);
+    const verdicts = left.filter((name) => name.endsWith('.json')).map((name) => JSON.parse(readFileSync(join(runtimes, name), 'utf8')) as { ok: boolean });
+    assert.ok(verdicts.some((verdict) => verdict.ok), 'a working runtime is recorded');
   });
 
   it('gives 127 for a command not found and 126 for one that cannot run, with the runtime error', async (t) => {
