@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The demo on built-in defaults: builds a busybox image without network, starts a local registry (wharf's own), pushes to it,
 # pulls it back, runs containers from it (--rm, -d, ps, exec, logs, stop, rm, diff, commit), builds an image from a Dockerfile on it
-# (and again, from the cache), then saves, removes and prunes, on a throwaway
-# data root.
+# (and again, from the cache), saves and loads, lets the docker CLI (if installed) in through `wharf serve`, then removes
+# and prunes, on a throwaway data root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 registry_pid=
+serve_pid=
 cleanup() {
+  [[ -n $serve_pid ]] && kill "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null
   [[ -n $registry_pid ]] && kill "$registry_pid" 2>/dev/null && wait "$registry_pid" 2>/dev/null
   rm -rf "$work"
 }
@@ -60,6 +62,19 @@ step save -o "$work/out.tar" "$registry/demo/busybox:v1"
 ls -l "$work/out.tar"
 step rmi "$registry/demo/busybox:v1"
 step load -i "$work/out.tar"
+
+# the real docker CLI, when there is one, against the same store through wharf's Engine API
+if command -v docker >/dev/null; then
+  printf '\n$ wharf serve -H unix://%s &\n' "$work/wharf.sock"
+  bin/wharf serve -H "unix://$work/wharf.sock" >"$work/serve.log" 2>&1 &
+  serve_pid=$!
+  for _ in $(seq 100); do [[ -S $work/wharf.sock ]] && break; sleep 0.1; done
+  docker_step() { printf '\n$ docker %s\n' "$*"; DOCKER_HOST="unix://$work/wharf.sock" docker "$@"; }
+  docker_step version --format '{{.Server.Platform.Name}} speaks Engine API {{.Server.APIVersion}}'
+  docker_step images
+  docker_step run --rm "$registry/demo/busybox:v1" echo hello through the Engine API
+  docker_step events --since 1m --until 0s --filter type=container --format '{{.Action}} {{.Actor.Attributes.name}}'
+fi
 step system df
 step image prune -a -f
 step images
