@@ -3,6 +3,8 @@ import type { Digest } from '../digest/digest.ts';
 import { chainIds } from './chain-ids.ts';
 import type { Row } from '../store/metadata-db.ts';
 import type { Store } from '../store/store.ts';
+import { imageEvent } from './image-events.ts';
+import { familiar } from './names.ts';
 
 export interface LayerRecord {
   diffId: Digest;
@@ -55,12 +57,16 @@ export function insertImage(store: Store, image: NewImage): void {
   });
 }
 
-/** Points a tag at an image; returns the image it pointed at before, when that was another. Call inside a transaction. */
-export function setTag(store: Store, name: string, imageId: Digest, options: { touch: boolean }): Digest | undefined {
+/**
+ * Points a tag at an image and logs dockerd's `tag` event (a pull logs only its `pull`: `quiet`); returns the image it
+ * pointed at before, when that was another. Call inside a transaction.
+ */
+export function setTag(store: Store, name: string, imageId: Digest, options: { touch: boolean; quiet?: boolean }): Digest | undefined {
   const previous = store.db.get('SELECT image_id FROM tags WHERE name = ?', name)?.image_id as Digest | undefined;
   const now = new Date().toISOString();
   store.db.run('INSERT OR REPLACE INTO tags (name, image_id, created) VALUES (?, ?, ?)', name, imageId, now);
   if (options.touch) store.db.run('UPDATE images SET last_tag_time = ? WHERE id = ?', now, imageId);
+  if (!options.quiet) imageEvent(store, 'tag', imageId, { name: familiar(name) });
   return previous && previous !== imageId ? previous : undefined;
 }
 

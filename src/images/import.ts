@@ -9,6 +9,7 @@ import type { Store } from '../store/store.ts';
 import { withLease } from '../store/with-lease.ts';
 import { applyChanges } from './changes.ts';
 import { insertImage, setTag } from './image-records.ts';
+import { imageEvent } from './image-events.ts';
 import { tagName } from './names.ts';
 import { parsePlatform } from '../oci/platform.ts';
 
@@ -37,6 +38,7 @@ export async function importImage(store: Store, input: Readable, options: Import
     store.db.transaction(() => {
       insertImage(store, { id, created: config.created, layers: [{ diffId: blob.digest, size: scan.size, tarSize: blob.size, blob: { ...blob, mediaType: MediaType.ociLayer } }] });
       if (name) setTag(store, name, id, { touch: true });
+      imageEvent(store, 'import', id);
       lease.releaseWithin();
     });
     return id;

@@ -7,6 +7,7 @@ import { MAX_ARCHIVE_JSON_BYTES, readArchive } from '../transports/archive-reade
 import type { Digest } from '../digest/digest.ts';
 import { LimitExceededError } from '../errors.ts';
 import { insertImage, setTag } from './image-records.ts';
+import { imageEvent } from './image-events.ts';
 import { familiar, tagName } from './names.ts';
 
 /** Returns Docker's messages, in Docker's order. */
@@ -32,16 +33,22 @@ async function readMetadataBlob(store: Store, digest: Digest): Promise<Buffer> {
   return store.content.readBytes(digest);
 }
 
+/** dockerd logs `load` for each name loaded (after its `tag`), or once by ID for an image without one. */
 function recordLoaded(store: Store, image: ArchiveImage, tags: string[]): string[] {
+  const id = image.configDigest;
   insertImage(store, {
-    id: image.configDigest,
+    id,
     created: image.config.created,
     manifestDigest: image.manifestDigest,
     layers: image.layers.map((layer) => ({ diffId: layer.diffId, size: layer.size, tarSize: layer.tarSize, blob: layer.blob })),
   });
-  if (tags.length === 0) return [`Loaded image ID: ${image.configDigest}`];
+  if (tags.length === 0) {
+    imageEvent(store, 'load', id);
+    return [`Loaded image ID: ${id}`];
+  }
   return tags.flatMap((tag) => {
-    const previous = setTag(store, tag, image.configDigest, { touch: false });
+    const previous = setTag(store, tag, id, { touch: false });
+    imageEvent(store, 'load', id, { name: familiar(tag) });
     const loaded = `Loaded image: ${familiar(tag)}`;
     return previous ? [`The image ${familiar(tag)} already exists, renaming the old one with ID ${previous} to empty string`, loaded] : [loaded];
   });

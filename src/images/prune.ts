@@ -3,6 +3,7 @@ import type { Digest } from '../digest/digest.ts';
 import { sweepSnapshots } from '../snapshots/snapshot-store.ts';
 import type { Store } from '../store/store.ts';
 import { booleanFilter, matchLabels, parseFilters } from './filters.ts';
+import { imageEvent } from './image-events.ts';
 import { listImageRecords } from './image-records.ts';
 import { readConfig } from './inspect.ts';
 import { removeImageRecords, type DeleteRecord } from './remove.ts';
@@ -37,7 +38,10 @@ export async function pruneImages(store: Store, options: { all: boolean; filters
   // One sweep of the blobs for the whole prune, not one per image removed.
   collectGarbage(store);
   sweepSnapshots(store);
-  return { records, reclaimedBytes: sizesBefore - layerBytes(store) };
+  const reclaimedBytes = sizesBefore - layerBytes(store);
+  // dockerd's `prune` event has no actor, only the bytes
+  imageEvent(store, 'prune', '', { reclaimed: String(reclaimedBytes) });
+  return { records, reclaimedBytes };
 }
 
 /** `label=` must all match; `label!=` must all miss. Only these filters need the image's config. */

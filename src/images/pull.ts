@@ -13,6 +13,7 @@ import { copyImage, type CopyEvent } from '../transports/copy.ts';
 import type { ImageSource } from '../transports/image-transport.ts';
 import { registrySource } from '../transports/registry-source.ts';
 import { storeDestination } from '../transports/store-destination.ts';
+import { imageEvent } from './image-events.ts';
 import type { ProgressSink } from './progress-message.ts';
 
 export interface PullOptions {
@@ -69,7 +70,10 @@ async function copyReference(store: Store, reference: Reference, options: PullOp
   options.onProgress({ status: `Pulling from ${reference.path}`, id: tagOrDigest });
   return withLease(store, async (lease) => {
     const tag = reference.digest ? undefined : canonicalString(reference);
-    const destination = storeDestination(store, { lease, tag, repository: fullName(reference) });
+    // dockerd's `pull` event names the reference as pulled, in its familiar form, as actor and name
+    const pulled = familiarString(reference);
+    const onRecorded = () => imageEvent(store, 'pull', pulled, { name: pulled });
+    const destination = storeDestination(store, { lease, tag, repository: fullName(reference), onRecorded });
     const repoDigestName = `${fullName(reference)}@${top.digest}`;
     const knownBefore = store.db.get(tag ? 'SELECT image_id FROM tags WHERE name = ?' : 'SELECT image_id FROM repo_digests WHERE name = ?', tag ?? repoDigestName);
     const concurrency = options.access.config.maxConcurrentDownloads;

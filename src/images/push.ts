@@ -10,6 +10,7 @@ import { registryDestination } from '../transports/registry-destination.ts';
 import { storeSource } from '../transports/store-source.ts';
 import type { Descriptor } from '../oci/types.ts';
 import { getImageRecord } from './image-records.ts';
+import { imageEvent } from './image-events.ts';
 import type { ProgressSink } from './progress-message.ts';
 
 export interface PushOptions {
@@ -56,6 +57,7 @@ async function pushTags(store: Store, parsed: Reference, options: PushOptions): 
     );
     store.db.transaction(() => {
       store.db.run('INSERT OR REPLACE INTO repo_digests (name, image_id) VALUES (?, ?)', `${fullName(reference)}@${pushed.digest}`, imageId);
+      imageEvent(store, 'push', familiarString(reference), { name: familiarString(reference) });
     });
     options.onProgress({ status: `${reference.tag}: digest: ${pushed.digest} size: ${pushed.bytes.length}` });
   }

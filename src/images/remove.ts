@@ -6,6 +6,7 @@ import { parseReference } from '../reference/reference.ts';
 import { collectGarbage } from '../store/gc.ts';
 import { sweepSnapshots } from '../snapshots/snapshot-store.ts';
 import type { Store } from '../store/store.ts';
+import { imageEvent } from './image-events.ts';
 import { familiar } from './names.ts';
 import { resolveImage } from './resolve.ts';
 
@@ -37,7 +38,7 @@ function removeWithin(store: Store, input: string, options: RemoveOptions): Dele
     if (user) {
       throw new ConflictError(`conflict: unable to remove repository reference "${input}" (must force) - container ${user.id.slice(0, 12)} is using its referenced image ${shortId(id)}`);
     }
-    untag(store, reference, records);
+    untag(store, id, reference, records);
     untagDigestsOfRepositoryWithoutTags(store, id, reference, records);
     if (referencesOf(store, id).length > 0) return records;
     // Docker: with the reference gone, a container still using the image keeps it, quietly, unless forced past a stopped one
@@ -45,7 +46,7 @@ function removeWithin(store: Store, input: string, options: RemoveOptions): Dele
   } else if (isSingleRepository(referencesOf(store, id))) {
     const conflict = containerConflict(store, id, options.force);
     if (conflict) throw conflict;
-    for (const name of referencesOf(store, id)) untag(store, name, records);
+    for (const name of referencesOf(store, id)) untag(store, id, name, records);
   }
   const conflict = containerConflict(store, id, options.force);
   if (conflict) throw conflict;
@@ -59,16 +60,17 @@ function untagDigestsOfRepositoryWithoutTags(store: Store, id: Digest, removed: 
   const repository = repositoryOf(removed);
   const refs = referencesOf(store, id).filter((name) => repositoryOf(name) === repository);
   if (refs.some((name) => !parseReference(name).digest)) return;
-  for (const name of refs) untag(store, name, records);
+  for (const name of refs) untag(store, id, name, records);
 }
 
 function deleteImage(store: Store, id: Digest, records: DeleteRecord[], options: { force: boolean; prune: boolean }): void {
   const conflict = deleteConflict(store, id, options.force);
   if (conflict) throw conflict;
-  for (const name of referencesOf(store, id)) untag(store, name, records);
+  for (const name of referencesOf(store, id)) untag(store, id, name, records);
   const parent = store.db.get('SELECT parent FROM images WHERE id = ?', id)?.parent as Digest | null;
   const released = releasedChains(store, id);
   store.db.run('DELETE FROM images WHERE id = ?', id);
+  imageEvent(store, 'delete', id);
   records.push({ Deleted: id });
   for (const chain of released) records.push({ Deleted: chain });
   if (!options.prune || !parent) return;
@@ -124,9 +126,11 @@ export function referencesOf(store: Store, id: Digest): string[] {
   return names.sort();
 }
 
-function untag(store: Store, name: string, records: DeleteRecord[]): void {
+/** dockerd's `untag` event names the image by its ID, not by the name that went. */
+function untag(store: Store, id: Digest, name: string, records: DeleteRecord[]): void {
   const table = parseReference(name).digest ? 'repo_digests' : 'tags';
   store.db.run(`DELETE FROM ${table} WHERE name = ?`, name);
+  imageEvent(store, 'untag', id);
   records.push({ Untagged: familiar(name) });
 }
 

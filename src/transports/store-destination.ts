@@ -22,6 +22,8 @@ export interface StoreDestinationOptions {
   tag?: string;
   /** Canonical repository (`127.0.0.1:5000/team/busybox`): the image's repo digest is `<repository>@<digest>`. */
   repository?: string;
+  /** Called inside the transaction that records the top-level image, so what it logs (a pull's event) lands with it. */
+  onRecorded?: () => void;
 }
 
 export interface StoredImage {
@@ -116,8 +118,9 @@ async function putImageManifest(
   return store.db.transaction(() => {
     insertImage(store, { id, created: config.created, manifestDigest: manifest.digest, layers });
     const before = options.tag && putOptions.topLevel ? store.db.get('SELECT image_id FROM tags WHERE name = ?', options.tag)?.image_id : undefined;
-    const previousTagTarget = options.tag && putOptions.topLevel ? setTag(store, options.tag, id, { touch: true }) : undefined;
+    const previousTagTarget = options.tag && putOptions.topLevel ? setTag(store, options.tag, id, { touch: true, quiet: true }) : undefined;
     if (repoDigest && putOptions.topLevel) store.db.run('INSERT OR REPLACE INTO repo_digests (name, image_id) VALUES (?, ?)', repoDigest, id);
+    if (putOptions.topLevel) options.onRecorded?.();
     options.lease.releaseWithin();
     return { id, manifestDigest: manifest.digest, previousTagTarget, upToDate: before === id };
   });

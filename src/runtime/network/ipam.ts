@@ -1,5 +1,6 @@
 // IPv4 address management: subnet arithmetic, and allocations recorded in SQLite so concurrent wharf processes never hand out one address twice.
 import { WharfError } from '../../errors.ts';
+import { recordEvent } from '../../events/event-log.ts';
 import type { Store } from '../../store/store.ts';
 
 export interface Subnet {
@@ -40,10 +41,10 @@ export function gatewayOf(subnet: Subnet): string {
 }
 
 /**
- * Takes the lowest free host address of the network for the container, in one write transaction:
- * BEGIN IMMEDIATE serialises this against every other wharf process on the same store.
+ * Takes the lowest free host address of the network for the container, in one write transaction with dockerd's
+ * `connect` event: BEGIN IMMEDIATE serialises this against every other wharf process on the same store.
  */
-export function allocateAddress(store: Store, network: { name: string; subnet: string; gateway: string }, containerId: string): string {
+export function allocateAddress(store: Store, network: { name: string; id: string; subnet: string; gateway: string }, containerId: string): string {
   const subnet = parseCidr(network.subnet);
   return store.db.transaction(() => {
     const existing = store.db.get('SELECT address FROM ip_allocations WHERE network = ? AND container_id = ?', network.name, containerId);
@@ -55,12 +56,27 @@ export function allocateAddress(store: Store, network: { name: string; subnet: s
       const address = numberToIp(candidate);
       if (taken.has(address)) continue;
       store.db.run('INSERT INTO ip_allocations (network, address, container_id) VALUES (?, ?, ?)', network.name, address, containerId);
+      networkEvent(store, 'connect', { ...network, driver: 'bridge' }, containerId);
       return address;
     }
     throw new WharfError(`no available IPv4 addresses on this network's address pools: ${network.name}`);
   });
 }
 
+/** Gives the container's addresses back, with dockerd's `disconnect` event from each network it held one on. */
 export function releaseAddresses(store: Store, containerId: string): void {
-  store.db.transaction(() => store.db.run('DELETE FROM ip_allocations WHERE container_id = ?', containerId));
+  store.db.transaction(() => {
+    const held = store.db.all('SELECT n.name, n.id, n.driver FROM ip_allocations a JOIN networks n ON n.name = a.network WHERE a.container_id = ?', containerId);
+    store.db.run('DELETE FROM ip_allocations WHERE container_id = ?', containerId);
+    for (const row of held) networkEvent(store, 'disconnect', { name: String(row.name), id: String(row.id), driver: String(row.driver) }, containerId);
+  });
+}
+
+/** dockerd's network events: the network's ID as actor; informational, so a failure to log one is ignored. */
+function networkEvent(store: Store, action: string, network: { name: string; id: string; driver: string }, containerId: string): void {
+  try {
+    recordEvent(store, 'network', action, network.id, { container: containerId, name: network.name, type: network.driver });
+  } catch {
+    // the change stands without its event
+  }
 }

@@ -73,7 +73,7 @@ async function resolveOne(store: Store, containerId: string, request: MountReque
   }
   const name = request.name ?? anonymousVolumeName(containerId, request.target);
   const { volume } = createVolume(store, { name, anonymous: request.name === undefined, labels: request.labels });
-  addVolumeUser(store, volume.name, containerId);
+  addVolumeUser(store, volume.name, containerId, { destination: request.target, readOnly: request.readOnly });
   if (rootfs && !request.noCopy) await copyImageContent({ rootfs, target: request.target, volumeDir: volume.mountpoint });
   return bindMount(volume.mountpoint, request.target, { readOnly: request.readOnly });
 }

@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { crypto } from '../../digest/digest.ts';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../../errors.ts';
+import { recordEvent } from '../../events/event-log.ts';
 import type { Store } from '../../store/store.ts';
 
 export interface Volume {
@@ -57,12 +58,14 @@ export function createVolume(store: Store, request: CreateVolumeOptions = {}): {
   const existing = findVolume(store, name);
   if (existing) return { volume: existing, created: false };
   mkdirSync(mountpointOf(store, name), { recursive: true, mode: 0o755 });
-  const created = store.db.transaction(() =>
-    store.db.run(
+  const created = store.db.transaction(() => {
+    const inserted = store.db.run(
       'INSERT OR IGNORE INTO volumes (name, driver, labels, options, anonymous, created) VALUES (?, ?, ?, ?, ?, ?)',
       name, driver, jsonOrNull(request.labels), jsonOrNull(request.options), request.anonymous ? 1 : 0, new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-    ) === 1,
-  );
+    ) === 1;
+    if (inserted) volumeEvent(store, 'create', name);
+    return inserted;
+  });
   return { volume: findVolume(store, name)!, created };
 }
 
@@ -122,6 +125,7 @@ export function removeVolume(store: Store, name: string, options: { force?: bool
     const users = usersOf(store, name);
     if (users.length > 0) throw new ConflictError(`remove ${name}: volume is in use - [${users.join(' ')}]`);
     store.db.run('DELETE FROM volumes WHERE name = ?', name);
+    volumeEvent(store, 'destroy', name);
     return true;
   });
   if (removed) removeVolumeDir(store, name);
@@ -158,6 +162,7 @@ export function pruneVolumes(store: Store, options: { all: boolean; filter?: (vo
     names.push(volume.name);
     reclaimedBytes += size;
   }
+  volumeEvent(store, 'prune', '', { reclaimed: String(reclaimedBytes) });
   return { names, reclaimedBytes };
 }
 
@@ -173,8 +178,24 @@ function directorySize(dir: string): number {
   return total;
 }
 
-export function addVolumeUser(store: Store, name: string, containerId: string): void {
-  store.db.transaction(() => store.db.run('INSERT OR IGNORE INTO volume_users (volume, container_id) VALUES (?, ?)', name, containerId));
+/** Records the container as a user of the volume as it starts, with dockerd's `mount` event. */
+export function addVolumeUser(store: Store, name: string, containerId: string, mount: { destination: string; readOnly: boolean }): void {
+  store.db.transaction(() => {
+    store.db.run('INSERT OR IGNORE INTO volume_users (volume, container_id) VALUES (?, ?)', name, containerId);
+    volumeEvent(store, 'mount', name, { container: containerId, destination: mount.destination, driver: 'local', propagation: '', 'read/write': String(!mount.readOnly) });
+  });
+}
+
+/**
+ * dockerd's volume events: the actor is the volume's name (none for a prune). Call inside the transaction of the change;
+ * an event is informational, so a failure to log it is ignored.
+ */
+function volumeEvent(store: Store, action: string, name: string, attributes: Record<string, string> = { driver: 'local' }): void {
+  try {
+    recordEvent(store, 'volume', action, name, attributes);
+  } catch {
+    // the change stands without its event
+  }
 }
 
 /** Forgets the container's uses; returns its anonymous volumes nobody else uses now. */
