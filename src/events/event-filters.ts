@@ -1,5 +1,6 @@
 // `docker events --filter`: which events a reader wants, by dockerd's rules (names and IDs by prefix, images exactly, labels as key or key=value).
 import { InvalidArgumentError } from '../errors.ts';
+import { familiarName, parseReference } from '../reference/reference.ts';
 import type { EngineEvent } from './event-log.ts';
 
 const KEYS = ['container', 'event', 'image', 'label', 'type', 'volume', 'network', 'scope', 'daemon'];
@@ -31,16 +32,19 @@ export function eventMatcher(filters: string[]): EventMatcher {
     (values.get('label') ?? []).every((label) => matchesLabel(event.actor.attributes, label));
 }
 
-/** An image event names its image as `name`, a container event as `image`; either matches with or without its tag. */
+/** An image event names its image as `name`, a container event as `image`; either matches as it is or as its repository. */
 function matchesImage(event: EngineEvent, exact: (key: string, ...sources: string[]) => boolean): boolean {
   const name = event.actor.attributes[event.type === 'image' ? 'name' : 'image'] ?? '';
   return exact('image', event.actor.id, name, withoutTag(event.actor.id), withoutTag(name));
 }
 
+/** dockerd's stripTag: the familiar repository name, without tag or digest; what does not parse as a name stays as it is. */
 function withoutTag(name: string): string {
-  const slash = name.lastIndexOf('/');
-  const colon = name.lastIndexOf(':');
-  return colon > slash && !name.includes('@') ? name.slice(0, colon) : name;
+  try {
+    return familiarName(parseReference(name));
+  } catch {
+    return name;
+  }
 }
 
 function matchesLabel(attributes: Record<string, string>, label: string): boolean {

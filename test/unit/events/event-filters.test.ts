@@ -66,6 +66,13 @@ describe('eventMatcher', () => {
     assert.deepEqual(matching('image=busybox:1.36'), []);
   });
 
+  it('image: a pull by digest, or a name in full, matches its familiar repository, as dockerd strips it', () => {
+    const byDigest = event('image', 'pull', `127.0.0.1:5000/team/bb@${IMAGE_ID}`, { name: `127.0.0.1:5000/team/bb@${IMAGE_ID}` });
+    const canonical = event('image', 'tag', IMAGE_ID, { name: 'docker.io/library/busybox:latest' });
+    const match = eventMatcher(['image=127.0.0.1:5000/team/bb', 'image=busybox']);
+    assert.deepEqual([byDigest, canonical, tag].filter(match), [byDigest, canonical]);
+  });
+
   it('label: a key present, or key=value; every label must match', () => {
     assert.deepEqual(matching('label=com.example.tier'), [start]);
     assert.deepEqual(matching('label=com.example.tier=front'), [start]);
