@@ -58,7 +58,7 @@ export function insertImage(store: Store, image: NewImage): void {
 }
 
 /**
- * Points a tag at an image and logs dockerd's `tag` event (a pull logs only its `pull`: `quiet`); returns the image it
+ * Points a tag at an image and logs dockerd's `tag` event (a pull or load logs only its own: `quiet`); returns the image it
  * pointed at before, when that was another. Call inside a transaction.
  */
 export function setTag(store: Store, name: string, imageId: Digest, options: { touch: boolean; quiet?: boolean }): Digest | undefined {

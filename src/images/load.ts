@@ -33,7 +33,7 @@ async function readMetadataBlob(store: Store, digest: Digest): Promise<Buffer> {
   return store.content.readBytes(digest);
 }
 
-/** dockerd logs `load` for each name loaded (after its `tag`), or once by ID for an image without one. */
+/** dockerd logs one `load` per image, by its ID, and no `tag` for the names it comes with. */
 function recordLoaded(store: Store, image: ArchiveImage, tags: string[]): string[] {
   const id = image.configDigest;
   insertImage(store, {
@@ -42,13 +42,10 @@ function recordLoaded(store: Store, image: ArchiveImage, tags: string[]): string
     manifestDigest: image.manifestDigest,
     layers: image.layers.map((layer) => ({ diffId: layer.diffId, size: layer.size, tarSize: layer.tarSize, blob: layer.blob })),
   });
-  if (tags.length === 0) {
-    imageEvent(store, 'load', id);
-    return [`Loaded image ID: ${id}`];
-  }
+  imageEvent(store, 'load', id);
+  if (tags.length === 0) return [`Loaded image ID: ${id}`];
   return tags.flatMap((tag) => {
-    const previous = setTag(store, tag, id, { touch: false });
-    imageEvent(store, 'load', id, { name: familiar(tag) });
+    const previous = setTag(store, tag, id, { touch: false, quiet: true });
     const loaded = `Loaded image: ${familiar(tag)}`;
     return previous ? [`The image ${familiar(tag)} already exists, renaming the old one with ID ${previous} to empty string`, loaded] : [loaded];
   });

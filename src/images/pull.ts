@@ -41,6 +41,7 @@ export async function pullImage(store: Store, name: string, options: PullOptions
     options.onProgress({ status: `Digest: ${outcome.digest}` });
     changed ||= outcome.changed;
   }
+  imageEvent(store, 'pull', familiarName(parsed), { name: familiarName(parsed) });
   options.onProgress({ status: `Status: ${changed ? 'Downloaded newer image' : 'Image is up to date'} for ${familiarName(parsed)}` });
   return fullName(parsed);
 }
@@ -70,9 +71,8 @@ async function copyReference(store: Store, reference: Reference, options: PullOp
   options.onProgress({ status: `Pulling from ${reference.path}`, id: tagOrDigest });
   return withLease(store, async (lease) => {
     const tag = reference.digest ? undefined : canonicalString(reference);
-    // dockerd's `pull` event names the reference as pulled, in its familiar form, as actor and name
-    const pulled = familiarString(reference);
-    const onRecorded = () => imageEvent(store, 'pull', pulled, { name: pulled });
+    // dockerd's `pull` event: the reference as pulled as actor, its repository as name; `pull -a` logs one, for the repository
+    const onRecorded = options.allTags ? undefined : () => imageEvent(store, 'pull', familiarString(reference), { name: familiarName(reference) });
     const destination = storeDestination(store, { lease, tag, repository: fullName(reference), onRecorded });
     const repoDigestName = `${fullName(reference)}@${top.digest}`;
     const knownBefore = store.db.get(tag ? 'SELECT image_id FROM tags WHERE name = ?' : 'SELECT image_id FROM repo_digests WHERE name = ?', tag ?? repoDigestName);

@@ -26,6 +26,7 @@ export async function pushImage(store: Store, name: string, options: PushOptions
   options.onProgress({ status: `The push refers to repository [${fullName(parsed)}]` });
   try {
     await pushTags(store, parsed, options);
+    if (options.allTags) imageEvent(store, 'push', familiarName(parsed), { name: familiarName(parsed) });
   } catch (error) {
     throw inStream(error);
   }
@@ -57,7 +58,8 @@ async function pushTags(store: Store, parsed: Reference, options: PushOptions): 
     );
     store.db.transaction(() => {
       store.db.run('INSERT OR REPLACE INTO repo_digests (name, image_id) VALUES (?, ?)', `${fullName(reference)}@${pushed.digest}`, imageId);
-      imageEvent(store, 'push', familiarString(reference), { name: familiarString(reference) });
+      // as dockerd: the reference pushed and its repository; `push -a` logs one, for the repository
+      if (!options.allTags) imageEvent(store, 'push', familiarString(reference), { name: familiarName(reference) });
     });
     options.onProgress({ status: `${reference.tag}: digest: ${pushed.digest} size: ${pushed.bytes.length}` });
   }

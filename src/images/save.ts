@@ -24,8 +24,8 @@ export async function saveImages(store: Store, names: string[], output: Writable
     entries.push({ image: await localImage(store, id), tags: sorted, familiarTags: sorted.map(familiar) });
   }
   await writeArchive(store, entries, output);
-  // dockerd's `save` event, once the archive is whole: by ID, named by the image's first tag saved (or its ID)
-  for (const { image, familiarTags } of entries) imageEvent(store, 'save', image.config.digest, { name: familiarTags[0] ?? image.config.digest });
+  // dockerd's `save` event, once the archive is whole: by ID, and named by it too
+  for (const { image } of entries) imageEvent(store, 'save', image.config.digest);
 }
 
 /** A repository name without a tag means every tag of it, as in Docker; an ID means the image, untagged. */

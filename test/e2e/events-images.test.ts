@@ -51,17 +51,13 @@ async function withBusybox(t: TestContext): Promise<{ wharf: Wharf; built: Built
 }
 
 describe('wharf events: images', { concurrency: 4 }, () => {
-  it('load logs tag then load for each name, by image ID; an unnamed image is loaded by its ID', async (t) => {
+  // what dockerd 20.10 logs, seen with `docker events` on this machine: one load per image, by ID, and no tag
+  it('load logs one load per image, by its ID, and no tag for the names it brings', async (t) => {
     const wharf = makeWharf(t);
     const built = await busyboxFixture();
     const since = unixNow();
     await loadArchive(t, wharf, built, ['busybox:latest', 'example.com/team/app:v1']);
-    assert.deepEqual(await eventsSince(wharf, since), [
-      image('tag', built.id, 'busybox:latest'),
-      image('load', built.id, 'busybox:latest'),
-      image('tag', built.id, 'example.com/team/app:v1'),
-      image('load', built.id, 'example.com/team/app:v1'),
-    ]);
+    assert.deepEqual(await eventsSince(wharf, since), [image('load', built.id)]);
     const other = await busyboxFixture('other');
     const afterFirst = unixNow();
     await loadArchive(t, wharf, other, []);
@@ -88,11 +84,11 @@ describe('wharf events: images', { concurrency: 4 }, () => {
     assert.deepEqual(await eventsSince(wharf, since), [image('tag', id, 'imported:1'), image('import', id)]);
   });
 
-  it('save logs save once the archive is written, named by the tag saved; a failed save logs nothing', async (t) => {
+  it('save logs save by the image ID once the archive is written; a failed save logs nothing', async (t) => {
     const { wharf, built, since } = await withBusybox(t);
     ok(await wharf.run(['save', '-o', join(tempDir(t), 'saved.tar'), 'busybox:latest']));
     assert.equal((await wharf.run(['save', '-o', join(tempDir(t), 'missing.tar'), 'missing:1'])).code, 1);
-    assert.deepEqual(await eventsSince(wharf, since), [image('save', built.id, 'busybox:latest')]);
+    assert.deepEqual(await eventsSince(wharf, since), [image('save', built.id)]);
   });
 
   it('image prune logs delete for each dangling image, then prune with the bytes reclaimed', async (t) => {
@@ -116,7 +112,7 @@ describe('wharf events: pull and push with a registry', { concurrency: 4 }, () =
     registry = await startDistribution(scope);
   });
 
-  it('push logs push by the familiar reference; pull logs pull (and no tag), by tag, by digest and each tag of -a', async (t) => {
+  it('push and pull log the reference with its repository as name (and no tag); -a logs one, for the repository', async (t) => {
     if (!registry) return;
     const { wharf, built, since } = await withBusybox(t);
     const repository = `${registry.host}/team/bb`;
@@ -124,10 +120,10 @@ describe('wharf events: pull and push with a registry', { concurrency: 4 }, () =
     ok(await wharf.run(['tag', 'busybox', `${repository}:v2`]));
     const afterTags = unixNow();
     ok(await wharf.run(['push', `${repository}:v1`]));
-    ok(await wharf.run(['push', `${repository}:v2`]));
+    ok(await wharf.run(['push', '-a', repository]));
     assert.deepEqual(await eventsSince(wharf, afterTags), [
-      image('push', `${repository}:v1`),
-      image('push', `${repository}:v2`),
+      image('push', `${repository}:v1`, repository),
+      image('push', repository),
     ]);
     assert.equal((await eventsSince(wharf, since)).filter((event) => event.action === 'tag').length, 2);
 
@@ -139,10 +135,9 @@ describe('wharf events: pull and push with a registry', { concurrency: 4 }, () =
     ok(await puller.run(['pull', `${repository}@${digest}`]));
     ok(await puller.run(['pull', '-a', repository]));
     assert.deepEqual(await eventsSince(puller, pullSince), [
-      image('pull', `${repository}:v1`),
-      image('pull', `${repository}@${digest}`),
-      image('pull', `${repository}:v1`),
-      image('pull', `${repository}:v2`),
+      image('pull', `${repository}:v1`, repository),
+      image('pull', `${repository}@${digest}`, repository),
+      image('pull', repository),
     ]);
     assert.equal(ok(await puller.run(['inspect', '-f', '{{.Id}}', `${repository}:v2`])).stdout.trim(), built.id);
   });
