@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConflictError, InvalidArgumentError } from '../errors.ts';
 import { rfc3339Nano } from '../go/time.ts';
-import { containerDir, type ContainerRecord, getContainer, resolveContainer } from '../runtime/containers/container-store.ts';
+import { containerDir, type ContainerRecord, getContainer, recordContainerEvent, resolveContainer } from '../runtime/containers/container-store.ts';
 import { exportContainer } from '../runtime/containers/export.ts';
 import { renameContainer } from '../runtime/containers/names.ts';
 import { pauseContainer, unpauseContainer } from '../runtime/containers/pause.ts';
@@ -157,6 +157,7 @@ async function resize({ response, params, query, store }: ApiRequest): Promise<v
   const record = resolveContainer(store, params[0]);
   if (!isRunning(record)) throw new ConflictError(`container ${record.id} is not running`);
   if (record.settings.config.Tty === true) await resizeTerminal(containerDir(store, record.id), size);
+  recordContainerEvent(store, record, 'resize', { height: String(size.height), width: String(size.width) });
   response.writeHead(200).end();
 }
 

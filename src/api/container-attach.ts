@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Writable } from 'node:stream';
 import type { Store } from '../store/store.ts';
-import { containerDir, resolveContainer } from '../runtime/containers/container-store.ts';
+import { containerDir, recordContainerEvent, resolveContainer } from '../runtime/containers/container-store.ts';
 import { isRunning } from '../runtime/containers/signal.ts';
 import { attachContainer, type AttachStreams } from '../runtime/monitor/attach-client.ts';
 import { refuseUpgrade } from './api-errors.ts';
@@ -40,6 +40,7 @@ export function takeAttach(path: string, request: IncomingMessage, socket: Duple
     stdout: queryFlag(url.searchParams, 'stdout') ? streamWriter(socket, 'stdout', tty) : undefined,
     stderr: queryFlag(url.searchParams, 'stderr') ? streamWriter(socket, 'stderr', tty) : undefined,
   };
+  recordContainerEvent(store, record, 'attach');
   if (isRunning(record)) void streamUntilExit(containerDir(store, record.id), streams);
   else waiting.set(record.id, streams);
   socket.on('close', () => waiting.delete(record.id));

@@ -3,7 +3,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { NotFoundError } from '../errors.ts';
 import type { ContainerRecord } from '../runtime/containers/container-store.ts';
-import { type ExecOptions, type ExecProcess, isRuntimeEcho, startExec, startTerminalExec, type TerminalSize } from '../runtime/containers/exec.ts';
+import { type ExecOptions, type ExecProcess, isRuntimeEcho, recordExecEvent, startExec, startTerminalExec, type TerminalSize } from '../runtime/containers/exec.ts';
 import { randomHex } from '../store/random-id.ts';
 import type { Store } from '../store/store.ts';
 import { ApiError } from './api-errors.ts';
@@ -47,10 +47,11 @@ export interface ExecInstance {
 
 const instances = new Map<string, ExecInstance>();
 
-export function createExec(record: ContainerRecord, body: ExecBody): ExecInstance {
+export function createExec(store: Store, record: ContainerRecord, body: ExecBody): ExecInstance {
   if (!Array.isArray(body.Cmd) || body.Cmd.length === 0) throw new ApiError(400, 'No exec command specified');
   const instance: ExecInstance = { id: randomHex(32), containerId: record.id, body, started: false, running: false, exitCode: null, pid: 0, size: consoleSize(body), resize: (size: TerminalSize) => void (instance.size = size) };
   instances.set(instance.id, instance);
+  recordExecEvent(store, record, 'exec_create', instance.id, body.Cmd);
   return instance;
 }
 
@@ -91,7 +92,7 @@ export function claimExec(instance: ExecInstance): void {
  */
 export async function runExec(store: Store, record: ContainerRecord, instance: ExecInstance, io: { output?: Writable; input?: Readable; detach: boolean }): Promise<void> {
   const { body } = instance;
-  const options: ExecOptions = { command: body.Cmd!, env: body.Env ?? [], workdir: body.WorkingDir || undefined, user: body.User || undefined, tty: false, detach: io.detach };
+  const options: ExecOptions = { command: body.Cmd!, env: body.Env ?? [], workdir: body.WorkingDir || undefined, user: body.User || undefined, tty: false, detach: io.detach, execId: instance.id };
   const attachStdin = body.AttachStdin === true && io.input !== undefined;
   const tty = body.Tty === true && !io.detach;
   const { child, finished } = tty ? startTerminal(store, record, instance, options) : startExec(store, record, options, io.detach ? 'ignore' : [attachStdin ? 'pipe' : 'ignore', 'pipe', 'pipe']);

@@ -14,7 +14,7 @@ import { claimExec, createExec, type ExecBody, getExec, inspectExec, runExec } f
 async function create({ request, response, params, store }: ApiRequest): Promise<void> {
   const record = resolveContainer(store, params[0]);
   if (!isRunning(record)) throw new ConflictError(`Container ${record.id} is not running`);
-  const instance = createExec(record, await jsonBody<ExecBody>(request, {}));
+  const instance = createExec(store, record, await jsonBody<ExecBody>(request, {}));
   sendJson(response, 201, { Id: instance.id });
 }
 

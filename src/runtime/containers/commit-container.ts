@@ -1,9 +1,10 @@
 // An image from a container's changes (its overlay's upper directory as a layer), the container paused meanwhile unless asked not to: for `wharf commit` and POST /commit.
 import type { Digest } from '../../digest/digest.ts';
 import { commitImage } from '../../images/commit.ts';
+import { familiar, tagName } from '../../images/names.ts';
 import { upperLayerTar } from '../../snapshots/overlay-upper.ts';
 import type { Store } from '../../store/store.ts';
-import { containerDir, type ContainerRecord } from './container-store.ts';
+import { containerDir, type ContainerRecord, recordContainerEvent } from './container-store.ts';
 import { whilePaused } from './pause.ts';
 
 export interface ContainerCommitOptions {
@@ -28,5 +29,7 @@ export async function commitContainer(store: Store, record: ContainerRecord, opt
     changes: options.changes,
     tag: options.tag,
   });
-  return options.pause ? whilePaused(store, record, commit) : commit();
+  const id = await (options.pause ? whilePaused(store, record, commit) : commit());
+  recordContainerEvent(store, record, 'commit', { comment: options.message ?? '', imageID: id, imageRef: options.tag ? familiar(tagName(options.tag)) : '' });
+  return id;
 }

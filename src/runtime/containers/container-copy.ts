@@ -9,7 +9,7 @@ import { packEntries, type TreeEntry, walkTree } from '../../layers/directory-ta
 import { applyLayer } from '../../snapshots/layer-applier.ts';
 import type { Store } from '../../store/store.ts';
 import { bindMountsOf, containerPath, hostPath, type HostLocation, locate } from './container-files.ts';
-import { containerDir, type ContainerRecord, resolveContainer } from './container-store.ts';
+import { containerDir, type ContainerRecord, recordContainerEvent, resolveContainer } from './container-store.ts';
 import { clientError, type CopyDestination, copiesContents, namesDirectory, planCopy, sourceName } from './copy-rules.ts';
 import { withContainerRootfs } from './rootfs.ts';
 
@@ -33,6 +33,7 @@ interface Source {
 
 /** A container's files as seen from the host, for one copy. */
 interface ContainerView {
+  store: Store;
   record: ContainerRecord;
   reference: string;
   rootfs: string;
@@ -74,6 +75,7 @@ export async function archiveFromContainer(store: Store, reference: string, path
     const { source, location } = containerSource(view, path, options.followLink);
     const followed = options.followLink && !copiesContents(path) && source.host !== location.root;
     await pipeline(packEntries(sourceEntries(source, followed ? basename(source.host) : sourceName(path))), output, { end: false });
+    recordContainerEvent(view.store, view.record, 'archive-path');
   });
 }
 
@@ -86,6 +88,7 @@ export async function copyFromContainer(store: Store, reference: string, path: s
     const owner = options.keepOwners ? undefined : { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
     const count = { bytes: 0 };
     await applyLayer(counted(packEntries(sourceEntries(source, target.name)), count), target.dir, { whiteouts: 'none', owner });
+    recordContainerEvent(view.store, view.record, 'archive-path');
     return { bytes: count.bytes, destination };
   });
 }
@@ -119,7 +122,7 @@ export async function extractInContainerDir(store: Store, reference: string, tar
 async function withContainerView<T>(store: Store, reference: string, work: (view: ContainerView) => Promise<T>): Promise<T> {
   const record = resolveContainer(store, reference);
   const mounts = bindMountsOf(containerDir(store, record.id));
-  return withContainerRootfs(store, record, (rootfs) => work({ record, reference, rootfs, locate: (path) => locate(rootfs, mounts, path) }));
+  return withContainerRootfs(store, record, (rootfs) => work({ store, record, reference, rootfs, locate: (path) => locate(rootfs, mounts, path) }));
 }
 
 function containerSource(view: ContainerView, path: string, followLink: boolean): { source: Source; location: HostLocation } {
@@ -156,6 +159,7 @@ async function extractInto(view: ContainerView, dir: string, tar: Readable, opti
   if (!location.mount && view.record.settings.hostConfig.ReadonlyRootfs) throw new InvalidArgumentError('container rootfs is marked read-only');
   const owner = options.keepOwners ? undefined : { uid: 0, gid: 0 };
   await applyLayer(tar, location.root, { whiteouts: 'none', under: relative(location.root, host), owner });
+  recordContainerEvent(view.store, view.record, 'extract-to-dir');
 }
 
 /** docker/cli's checks of a local source: parent symlinks resolved, the last one only with `-L` or a trailing `/`. */

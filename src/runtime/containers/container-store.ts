@@ -1,6 +1,7 @@
 // Container records in the metadata DB: insert, find by name or ID prefix, update, and the state a dead monitor leaves shown truthfully.
 import { join } from 'node:path';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../../errors.ts';
+import { recordEvent } from '../../events/event-log.ts';
 import { isProcessAlive, processStartTime } from '../../store/leases.ts';
 import type { Row } from '../../store/metadata-db.ts';
 import type { Store } from '../../store/store.ts';
@@ -52,7 +53,31 @@ export function insertContainer(store: Store, record: Pick<ContainerRecord, 'id'
       'INSERT INTO containers (id, name, image_id, image_name, created, settings, state) VALUES (?, ?, ?, ?, ?, ?, ?)',
       record.id, record.name, record.imageId, record.imageName, record.created, JSON.stringify(record.settings), 'created',
     );
+    recordContainerEvent(store, record, 'create');
   }, record.settings.hostConfig.AutoRemove ? RUN_STATE : {});
+}
+
+/**
+ * A container event as dockerd logs it (daemon/events.go LogContainerEventWithAttributes): the action's attributes,
+ * then the container's labels, its image as the user gave it and its name. Call it in the transaction of the change
+ * where there is one; a failure to log is swallowed, so it never changes how the operation ends. The monitor logs
+ * start, die and oom itself (records.c), in the same form.
+ */
+export function recordContainerEvent(store: Store, record: Pick<ContainerRecord, 'id' | 'name' | 'imageName' | 'settings'>, action: string, attributes: Record<string, string> = {}): void {
+  try {
+    recordEvent(store, 'container', action, record.id, { ...attributes, ...record.settings.config.Labels, image: record.imageName, name: record.name });
+  } catch {
+    // a lost event costs no state
+  }
+}
+
+/** Removes the record for good, logging dockerd's `destroy` in the same transaction. */
+export function deleteContainerRecord(store: Store, id: string, options: { durable?: boolean } = {}): void {
+  store.db.transaction(() => {
+    const row = store.db.get('SELECT * FROM containers WHERE id = ?', id);
+    store.db.run('DELETE FROM containers WHERE id = ?', id);
+    if (row) recordContainerEvent(store, fromRow(row), 'destroy');
+  }, options);
 }
 
 export function nameConflict(name: string, holderId: string): ConflictError {

@@ -8,7 +8,7 @@ import { randomHex } from '../../store/random-id.ts';
 import type { Store } from '../../store/store.ts';
 import { builtFile } from '../built-file.ts';
 import { resolveUser } from '../spec/user.ts';
-import { containerDir, type ContainerRecord } from './container-store.ts';
+import { containerDir, type ContainerRecord, recordContainerEvent } from './container-store.ts';
 import { readPlan } from './release.ts';
 import { isRunning } from './signal.ts';
 
@@ -21,6 +21,8 @@ export interface ExecOptions {
   user?: string;
   tty: boolean;
   detach: boolean;
+  /** The Engine API's exec instance, whose exec_create was logged when it was made; without one, it is made here. */
+  execId?: string;
 }
 
 export interface ExecResult {
@@ -37,7 +39,7 @@ export interface ExecProcess {
 
 /** Starts the process with the given stdio; the runtime's failure, if any, comes back in `finished`, not on stderr. */
 export function startExec(store: Store, record: ContainerRecord, options: ExecOptions, stdio: StdioOptions): ExecProcess {
-  const { plan, spec, user, runtimeLog, global } = execContext(store, record, options);
+  const { plan, spec, user, runtimeLog, global, died } = execContext(store, record, options);
   const args = [
     ...global, 'exec',
     ...(options.tty ? ['--tty'] : []),
@@ -48,7 +50,8 @@ export function startExec(store: Store, record: ContainerRecord, options: ExecOp
     record.id,
     ...options.command,
   ];
-  return watchExec(spawn(plan.runtimePath, args, { stdio }), runtimeLog);
+  // detached, the runtime returns once the process runs: its end is not seen
+  return watchExec(spawn(plan.runtimePath, args, { stdio }), runtimeLog, options.detach ? undefined : died);
 }
 
 export interface TerminalSize {
@@ -62,7 +65,7 @@ export interface TerminalSize {
  * The process is given to runc whole (`exec -p`), so its terminal has its first size before the command runs.
  */
 export function startTerminalExec(store: Store, record: ContainerRecord, options: Omit<ExecOptions, 'tty' | 'detach'>, size: TerminalSize): ExecProcess & { resize(size: TerminalSize): void } {
-  const { plan, spec, user, runtimeLog, global } = execContext(store, record, options);
+  const { plan, spec, user, runtimeLog, global, died } = execContext(store, record, options);
   const dir = containerDir(store, record.id);
   const name = `exec-${randomHex(8)}`;
   const env = [...(spec.process.env ?? []), ...options.env];
@@ -83,7 +86,7 @@ export function startTerminalExec(store: Store, record: ContainerRecord, options
   child.on('close', () => rmSync(join(dir, `${name}.json`), { force: true }));
   const sizes = child.stdio[3] as Writable;
   sizes.on('error', () => undefined);
-  return { ...watchExec(child, runtimeLog), resize: ({ rows, columns }) => void sizes.write(`${rows} ${columns}\n`) };
+  return { ...watchExec(child, runtimeLog, died), resize: ({ rows, columns }) => void sizes.write(`${rows} ${columns}\n`) };
 }
 
 interface ProcessSpec {
@@ -92,8 +95,16 @@ interface ProcessSpec {
   user?: Record<string, unknown>;
 }
 
-/** What both kinds of exec need: the container's runtime plan and spec, the user resolved in its root, the runtime's global flags. */
-function execContext(store: Store, record: ContainerRecord, options: Pick<ExecOptions, 'user'>) {
+/** dockerd's `exec_create: PROGRAM ARGS…` and `exec_start: …`, the arguments joined after the program as daemon/exec.go does. */
+export function recordExecEvent(store: Store, record: ContainerRecord, action: 'exec_create' | 'exec_start', execId: string, command: string[]): void {
+  recordContainerEvent(store, record, `${action}: ${command[0]} ${command.slice(1).join(' ')}`, { execID: execId });
+}
+
+/**
+ * What both kinds of exec need: the container's runtime plan and spec, the user resolved in its root, the runtime's
+ * global flags; the exec's events logged, exec_die by `died` when it ends.
+ */
+function execContext(store: Store, record: ContainerRecord, options: Pick<ExecOptions, 'user' | 'command' | 'execId'>) {
   if (!isRunning(record)) throw new ConflictError(`Container ${record.id} is not running`);
   const dir = containerDir(store, record.id);
   const plan = readPlan(dir);
@@ -101,16 +112,23 @@ function execContext(store: Store, record: ContainerRecord, options: Pick<ExecOp
   const spec = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { root: { path: string }; process: ProcessSpec };
   const user = options.user === undefined ? undefined : resolveUser(spec.root.path, options.user);
   const runtimeLog = join(dir, `exec-${randomHex(8)}.log`);
-  return { plan, spec, user, runtimeLog, global: ['--root', plan.stateRoot, '--log', runtimeLog, '--log-format', 'json'] };
+  const execId = options.execId ?? randomHex(32);
+  if (!options.execId) recordExecEvent(store, record, 'exec_create', execId, options.command);
+  recordExecEvent(store, record, 'exec_start', execId, options.command);
+  const died = (exitCode: number) => recordContainerEvent(store, record, 'exec_die', { execID: execId, exitCode: String(exitCode) });
+  return { plan, spec, user, runtimeLog, global: ['--root', plan.stateRoot, '--log', runtimeLog, '--log-format', 'json'], died };
 }
 
-function watchExec(child: ChildProcess, runtimeLog: string): ExecProcess {
+function watchExec(child: ChildProcess, runtimeLog: string, died?: (exitCode: number) => void): ExecProcess {
   const finished = new Promise<ExecResult>((resolve) => {
     child.on('close', (exitCode, signal) => {
       const failure = runtimeFailure(runtimeLog);
       rmSync(runtimeLog, { force: true });
-      if (failure) resolve({ exitCode: /executable file not found|no such file or directory/.test(failure) ? 127 : 126, failure: `OCI runtime exec failed: ${failure}: unknown` });
-      else resolve({ exitCode: exitCode ?? 128 + (signal ? 9 : 0) });
+      const result = failure
+        ? { exitCode: /executable file not found|no such file or directory/.test(failure) ? 127 : 126, failure: `OCI runtime exec failed: ${failure}: unknown` }
+        : { exitCode: exitCode ?? 128 + (signal ? 9 : 0) };
+      died?.(result.exitCode);
+      resolve(result);
     });
   });
   return { child, finished };

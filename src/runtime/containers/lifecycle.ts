@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConflictError } from '../../errors.ts';
 import type { Store } from '../../store/store.ts';
-import { type ContainerRecord, getContainer, isMonitorAlive, updateContainer } from './container-store.ts';
+import { type ContainerRecord, getContainer, isMonitorAlive, recordContainerEvent, updateContainer } from './container-store.ts';
 import { deleteContainer, releaseRun } from './release.ts';
 import { isRunning, signalContainer } from './signal.ts';
 
@@ -35,11 +35,11 @@ export async function stopContainer(store: Store, record: ContainerRecord, optio
   if (timeout !== 0) {
     signalContainer(store, record, signal);
     const after = await waitForExit(store, record.id, { timeoutMs: timeout < 0 ? undefined : timeout * 1000 });
-    if (!after || (!isRunning(after) && !isMonitorAlive(after))) return;
+    if (!after || (!isRunning(after) && !isMonitorAlive(after))) return recordContainerEvent(store, after ?? record, 'stop');
   }
   const current = getContainer(store, record.id);
   if (current && isRunning(current)) signalContainer(store, current, 'SIGKILL');
-  await waitForExit(store, record.id);
+  recordContainerEvent(store, (await waitForExit(store, record.id)) ?? record, 'stop');
 }
 
 export async function removeContainer(store: Store, record: ContainerRecord, options: { force: boolean; removeVolumes: boolean }): Promise<void> {

@@ -2,7 +2,7 @@
 import { ConflictError, InvalidArgumentError } from '../../errors.ts';
 import { randomIndex } from '../../store/random-id.ts';
 import type { Store } from '../../store/store.ts';
-import { type ContainerRecord, nameConflict, updateContainer } from './container-store.ts';
+import { type ContainerRecord, nameConflict, recordContainerEvent, updateContainer } from './container-store.ts';
 
 const VALID_NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
@@ -20,6 +20,7 @@ export function renameContainer(store: Store, record: ContainerRecord, newName: 
     const holder = store.db.get('SELECT id FROM containers WHERE name = ?', name);
     if (holder) throw new ConflictError(`Error when allocating new name: ${nameConflict(name, String(holder.id)).message}`);
     updateContainer(store, record.id, { name });
+    recordContainerEvent(store, { ...record, name }, 'rename', { oldName: `/${record.name}` });
   });
 }
 

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { ConflictError, WharfError } from '../../errors.ts';
 import type { MonitorPlan } from '../monitor/monitor-plan.ts';
 import type { Store } from '../../store/store.ts';
-import { containerDir, type ContainerRecord } from './container-store.ts';
+import { containerDir, type ContainerRecord, recordContainerEvent } from './container-store.ts';
 import { readPlan } from './release.ts';
 import { isRunning } from './signal.ts';
 
@@ -14,11 +14,11 @@ type RuntimePlan = Pick<MonitorPlan, 'runtimePath' | 'stateRoot'>;
 export async function whilePaused<T>(store: Store, record: ContainerRecord, work: () => Promise<T>): Promise<T> {
   const plan = runningPlan(store, record);
   if (!plan || isPaused(plan, record.id)) return work();
-  runtime(plan, 'pause', record.id);
+  runtime(store, record, plan, 'pause');
   try {
     return await work();
   } finally {
-    runtime(plan, 'resume', record.id);
+    runtime(store, record, plan, 'resume');
   }
 }
 
@@ -27,14 +27,14 @@ export function pauseContainer(store: Store, record: ContainerRecord): void {
   const plan = runningPlan(store, record);
   if (!plan) throw new ConflictError(`container ${record.id} is not running`);
   if (isPaused(plan, record.id)) throw new ConflictError(`container ${record.id} is already paused`);
-  runtime(plan, 'pause', record.id);
+  runtime(store, record, plan, 'pause');
 }
 
 /** `docker unpause`; dockerd's plain error (500) for a container that is not paused, running or not. */
 export function unpauseContainer(store: Store, record: ContainerRecord): void {
   const plan = runningPlan(store, record);
   if (!plan || !isPaused(plan, record.id)) throw new WharfError(`Container ${record.id} is not paused`);
-  runtime(plan, 'resume', record.id);
+  runtime(store, record, plan, 'resume');
 }
 
 /** The runtime that runs the container; undefined when it does not run. */
@@ -47,7 +47,9 @@ function isPaused(plan: RuntimePlan, id: string): boolean {
   return result.status === 0 && (JSON.parse(result.stdout) as { status?: string }).status === 'paused';
 }
 
-function runtime(plan: RuntimePlan, command: 'pause' | 'resume', id: string): void {
-  const result = spawnSync(plan.runtimePath, ['--root', plan.stateRoot, command, id], { encoding: 'utf8' });
-  if (result.status !== 0) throw new WharfError(`Cannot ${command} container ${id}: ${result.stderr.trim()}`);
+/** As dockerd's containerPause/containerUnpause, which a commit's pause goes through too, each logs its event. */
+function runtime(store: Store, record: ContainerRecord, plan: RuntimePlan, command: 'pause' | 'resume'): void {
+  const result = spawnSync(plan.runtimePath, ['--root', plan.stateRoot, command, record.id], { encoding: 'utf8' });
+  if (result.status !== 0) throw new WharfError(`Cannot ${command} container ${record.id}: ${result.stderr.trim()}`);
+  recordContainerEvent(store, record, command === 'pause' ? 'pause' : 'unpause');
 }

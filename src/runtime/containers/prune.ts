@@ -1,6 +1,7 @@
 // `container prune`'s core: every stopped container the filters (until, label, label!) select is removed; the IDs and the bytes their writable layers held.
 import { matchLabels, parseFilters } from '../../images/filters.ts';
 import { parseUntil } from '../../images/until.ts';
+import { recordEvent } from '../../events/event-log.ts';
 import { containerPaths } from '../../snapshots/snapshotter.ts';
 import type { Store } from '../../store/store.ts';
 import { containerDir, type ContainerRecord, listContainers } from './container-store.ts';
@@ -23,6 +24,12 @@ export async function pruneContainers(store: Store, filterArgs: string[]): Promi
     await removeContainer(store, record, { force: false, removeVolumes: false });
     result.removed.push(record.id);
     result.reclaimedBytes += size;
+  }
+  // dockerd's, of no one container
+  try {
+    recordEvent(store, 'container', 'prune', '', { reclaimed: String(result.reclaimedBytes) });
+  } catch {
+    // a lost event costs no state
   }
   return result;
 }

@@ -7,7 +7,7 @@ import { detachNetwork, networkIsShared } from '../network/attach.ts';
 import { releaseMounts } from '../volumes/mounts.ts';
 import { detectRuntime } from '../runtime-detect.ts';
 import { type MonitorPlan, PLAN_FILE } from '../monitor/monitor-plan.ts';
-import { containerDir, getContainer, RUN_STATE, updateContainer } from './container-store.ts';
+import { containerDir, deleteContainerRecord, getContainer, RUN_STATE, updateContainer } from './container-store.ts';
 import { removeContainerRootfs, unmountContainerRootfs } from './rootfs.ts';
 
 /**
@@ -33,7 +33,7 @@ export async function removeAfterExit(options: { root: string; containerId: stri
   // independent, each mostly waiting for a program (umount, ip)
   await allSettled([unmountContainerRootfs(dir), shared ? detachNetwork(store, dir) : Promise.resolve()]);
   await releaseMounts(store, options.containerId, { removeAnonymous: true });
-  store.db.transaction(() => store.db.run('DELETE FROM containers WHERE id = ?', options.containerId), RUN_STATE);
+  deleteContainerRecord(store, options.containerId, RUN_STATE);
   return () => removeLeftovers(store, dir);
 }
 
@@ -109,7 +109,7 @@ export async function deleteContainer(store: Store, containerId: string, options
   const dir = containerDir(store, containerId);
   await releaseMounts(store, containerId, { removeAnonymous: options.removeVolumes });
   await removeContainerRootfs(dir);
-  store.db.transaction(() => store.db.run('DELETE FROM containers WHERE id = ?', containerId));
+  deleteContainerRecord(store, containerId);
   rmSync(dir, { recursive: true, force: true });
 }
 

@@ -2,7 +2,7 @@
 import { WharfError } from '../../errors.ts';
 import type { Store } from '../../store/store.ts';
 import { waitForStart } from '../monitor/attach-client.ts';
-import { containerDir, type ContainerRecord, resolveContainer } from './container-store.ts';
+import { containerDir, type ContainerRecord, recordContainerEvent, resolveContainer } from './container-store.ts';
 import { stopContainer } from './lifecycle.ts';
 import { startContainer } from './start.ts';
 
@@ -13,4 +13,5 @@ export async function restartContainer(store: Store, record: ContainerRecord, op
   await startContainer(store, resolveContainer(store, record.id), { waitForAttach: false });
   const status = await waitForStart(containerDir(store, record.id));
   if (status.error) throw new WharfError(`Cannot restart container ${reference}: ${status.error}`);
+  recordContainerEvent(store, record, 'restart');
 }

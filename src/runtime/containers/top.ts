@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { ConflictError, WharfError } from '../../errors.ts';
 import type { Store } from '../../store/store.ts';
-import { containerDir, type ContainerRecord } from './container-store.ts';
+import { containerDir, type ContainerRecord, recordContainerEvent } from './container-store.ts';
 import { readPlan } from './release.ts';
 import { isRunning } from './signal.ts';
 
@@ -19,6 +19,7 @@ export function containerTop(store: Store, record: ContainerRecord, psArgs: stri
   if (!plan) throw new WharfError(`container ${record.id} has no runtime state`);
   const result = spawnSync(plan.runtimePath, ['--root', plan.stateRoot, 'ps', record.id, ...(psArgs.length ? psArgs : ['-ef'])], { encoding: 'utf8' });
   if (result.status !== 0) throw new WharfError(`Error running top: ${result.stderr.trim()}`);
+  recordContainerEvent(store, record, 'top');
   return parsePs(result.stdout);
 }
 

@@ -361,7 +361,7 @@ static void end_run(void) {
     /* a restart whose start a stop cut short (runc kill during runc run): the container ended with its last run, as
      * when the stop comes between runs */
     if (restart_count > 0 && record_stop_requested()) {
-      record_exited(last_exit_code, false);
+      record_exited(last_exit_code, false, false);
       finish(last_exit_code, true);
       return;
     }
@@ -371,7 +371,7 @@ static void end_run(void) {
   json_log_flush(log_writer);
   int code = exit_code(run.init_status);
   bool oom_killed = code == 137 && was_oom_killed();
-  bool stop_requested = record_exited(code, oom_killed);
+  bool stop_requested = record_exited(code, oom_killed, true);
   if (!should_restart(code, stop_requested)) {
     finish(code, true);
     return;
@@ -528,7 +528,7 @@ static void restart_when_due(void) {
   bool due = now_ms() >= restart_at;
   if (record_stop_requested()) {
     restart_at = 0;
-    record_exited(last_exit_code, false);
+    record_exited(last_exit_code, false, false);
     finish(last_exit_code, true);
   } else if (due) {
     restart_at = 0;

@@ -53,8 +53,9 @@ void record_monitor(long pid, const char *start_time);
 void record_running(long pid, int restart_count);
 /* Clears the row's monitor, if it is still this one. */
 void record_monitor_gone(long pid);
-/* Returns whether a user asked the container to stop (then no restart policy restarts it). */
-bool record_exited(int exit_code, bool oom_killed);
+/* Returns whether a user asked the container to stop (then no restart policy restarts it). `died`: the run has just
+ * ended (dockerd's die, and oom before it), not a restart a stop cancelled after the last run's end was recorded. */
+bool record_exited(int exit_code, bool oom_killed, bool died);
 void record_restarting(int restart_count);
 /* Whether a user asked the container to stop: read between a restart policy's runs, when there is no process to signal. */
 bool record_stop_requested(void);

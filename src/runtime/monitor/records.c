@@ -81,6 +81,21 @@ static void run(sqlite3 *db, const char *sql, const char *types, ...) {
   sqlite3_finalize(statement);
 }
 
+/* A container event for `docker events`, in the caller's transaction, as dockerd's LogContainerEventWithAttributes
+ * makes it: `attributes` (SQL over the container's row, after the caller's change), then its labels, its image as the
+ * user gave it and its name; the log keeps its last 1024, as event-log.ts does. */
+static void record_event(sqlite3 *db, const char *action, const char *attributes) {
+  char sql[1024];
+  snprintf(sql, sizeof sql,
+           "INSERT INTO events (time_micro, type, action, actor_id, attributes) SELECT ?, 'container', ?, id, json_patch(json_patch(%s, "
+           "COALESCE(json_extract(settings, '$.config.Labels'), '{}')), json_object('image', image_name, 'name', name)) FROM containers WHERE id = ?",
+           attributes);
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  run(db, sql, "is", (long)now.tv_sec * 1000000 + now.tv_nsec / 1000, action);
+  if (sqlite3_exec(db, "DELETE FROM events WHERE seq <= last_insert_rowid() - 1024", NULL, NULL, NULL) != SQLITE_OK) complain("trim events: %s", sqlite3_errmsg(db));
+}
+
 void record_monitor(long pid, const char *start_time) {
   sqlite3 *db = begin_as(RUN_STATE);
   if (!db) return;
@@ -103,6 +118,7 @@ void record_running(long pid, int restart_count) {
   sqlite3 *db = begin_as(RUN_STATE);
   if (!db) return;
   run(db, "UPDATE containers SET state = 'running', pid = ?, started_at = ?, restart_count = ?, error = NULL, exit_code = NULL WHERE id = ?", "isi", pid, now, (long)restart_count);
+  record_event(db, "start", "json_object()");
   commit(db);
 }
 
@@ -128,13 +144,16 @@ bool record_stop_requested(void) {
   return requested;
 }
 
-bool record_exited(int exit_code, bool oom_killed) {
+bool record_exited(int exit_code, bool oom_killed, bool died) {
   char now[32];
   iso_now(now);
   sqlite3 *db = begin();
   if (!db) return false;
   bool requested = stop_requested(db);
   run(db, "UPDATE containers SET state = 'exited', exit_code = ?, finished_at = ?, pid = NULL, oom_killed = ? WHERE id = ?", "isi", (long)exit_code, now, (long)oom_killed);
+  if (oom_killed) record_event(db, "oom", "json_object()");
+  /* execDuration: the run's whole seconds, truncated as dockerd's int(time.Since(StartedAt).Seconds()) */
+  if (died) record_event(db, "die", "json_object('exitCode', CAST(exit_code AS TEXT), 'execDuration', CAST(CAST((julianday(finished_at) - julianday(started_at)) * 86400 AS INTEGER) AS TEXT))");
   commit(db);
   return requested;
 }
