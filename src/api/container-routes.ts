@@ -1,7 +1,7 @@
 // Container routes of the Engine API over the same core as the CLI: create, start, stop, kill, wait, remove, list, inspect, logs, commit.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { containerDir, type ContainerRecord, getContainer, listContainers, resolveContainer } from '../runtime/containers/container-store.ts';
-import { commandText, statusText } from '../runtime/containers/container-texts.ts';
+import { commandText, stateString, statusText } from '../runtime/containers/container-texts.ts';
 import { commitContainer } from '../runtime/containers/commit-container.ts';
 import { createContainer } from '../runtime/containers/create.ts';
 import { inspectContainer } from '../runtime/containers/inspect.ts';
@@ -33,7 +33,7 @@ export function containerSummary(record: ContainerRecord, now: number): Record<s
     Created: Math.floor(Date.parse(record.created) / 1000),
     Ports: (record.network?.ports ?? []).map((port) => ({ IP: port.hostIp, PrivatePort: port.containerPort, PublicPort: port.hostPort, Type: port.protocol })),
     Labels: record.settings.config.Labels ?? {},
-    State: record.state,
+    State: stateString(record),
     Status: statusText(record, now),
     HostConfig: { NetworkMode: record.settings.hostConfig.NetworkMode },
     NetworkSettings: { Networks: {} },

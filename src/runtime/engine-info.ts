@@ -24,12 +24,13 @@ export interface EngineInfo {
 
 export function engineInfo(store: Store, dataRoot: string, version: string): EngineInfo {
   const containers = listContainers(store);
-  const running = containers.filter((container) => container.state === 'running' || container.state === 'restarting').length;
+  const live = containers.filter((container) => container.state === 'running' || container.state === 'restarting');
+  const paused = live.filter((container) => container.paused).length;
   return {
     Containers: containers.length,
-    ContainersRunning: running,
-    ContainersPaused: 0,
-    ContainersStopped: containers.length - running,
+    ContainersRunning: live.length - paused,
+    ContainersPaused: paused,
+    ContainersStopped: containers.length - live.length,
     Images: Number(store.db.get('SELECT COUNT(*) AS n FROM images')?.n ?? 0),
     Driver: 'overlay2',
     KernelVersion: os.release(),

@@ -5,7 +5,7 @@ import type { Digest } from '../digest/digest.ts';
 import { SystemError } from '../errors.ts';
 import { chainIds } from '../images/chain-ids.ts';
 
-const SCHEMA_VERSION = 5;
+const SCHEMA_VERSION = 6;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS images (
@@ -116,6 +116,7 @@ CREATE TABLE IF NOT EXISTS containers (
   oom_killed INTEGER NOT NULL DEFAULT 0,
   restart_count INTEGER NOT NULL DEFAULT 0,
   stop_requested INTEGER NOT NULL DEFAULT 0, -- stop/kill by a user: the restart policy does not restart it
+  paused INTEGER NOT NULL DEFAULT 0, -- frozen by pause (runc pause): still running, shown as paused
   network TEXT                      -- JSON: the attachment (address, ports) while it runs
 );
 CREATE INDEX IF NOT EXISTS containers_by_image ON containers(image_id);
@@ -159,6 +160,12 @@ function addChainIds(db: DatabaseSync): void {
   for (const [imageId, diffIds] of layersOf) chainIds(diffIds).forEach((chainId, position) => update.run(chainId, imageId, position));
 }
 
+/** Schema 6: a store made before it gets containers.paused, false for every container. */
+function addPausedColumn(db: DatabaseSync): void {
+  const columns = db.prepare('PRAGMA table_info(containers)').all() as Array<{ name: string }>;
+  if (!columns.some((column) => column.name === 'paused')) db.exec('ALTER TABLE containers ADD COLUMN paused INTEGER NOT NULL DEFAULT 0');
+}
+
 export type Row = Record<string, string | number | bigint | null | Uint8Array>;
 
 export class MetadataDb {
@@ -184,6 +191,7 @@ export class MetadataDb {
       this.transaction(() => {
         this.db.exec(SCHEMA);
         addChainIds(this.db);
+        addPausedColumn(this.db);
         this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
       });
     }

@@ -67,9 +67,15 @@ describe('wharf serve (Engine API): container administration', () => {
     const frozen = await logLines(api, 'counter');
     await sleep(700);
     assert.equal(await logLines(api, 'counter'), frozen, 'nothing printed while paused');
+    // shown as paused, as dockerd shows it: ps's status, the status filter, inspect, info; wharf's own CLI alike
+    assert.match(ok(await api.docker(['ps', '--filter', 'status=paused', '--format', '{{.Names}} {{.Status}} {{.State}}'])).stdout, /^counter Up .+ \(Paused\) paused\n$/);
+    assert.equal(ok(await wharf.run(['ps', '--filter', 'status=running', '--format', '{{.Names}}'])).stdout, '', 'a paused container is not running in the status filter');
+    assert.equal(ok(await api.docker(['inspect', '-f', '{{.State.Status}} {{.State.Paused}} {{.State.Running}}', 'counter'])).stdout, 'paused true true\n');
+    assert.equal(ok(await api.docker(['info', '--format', '{{.ContainersPaused}} {{.ContainersRunning}}'])).stdout, '1 0\n');
     assert.equal(failsWithOneLine(await api.docker(['pause', 'counter'])), `Error response from daemon: container ${id} is already paused`);
     assert.equal(ok(await api.docker(['unpause', 'counter'])).stdout, 'counter\n');
     await eventually(async () => ((await logLines(api, 'counter')) > frozen ? true : undefined), 'the count goes on once unpaused');
+    assert.equal(ok(await wharf.run(['inspect', '-f', '{{.State.Status}} {{.State.Paused}}', 'counter'])).stdout, 'running false\n');
     assert.equal(failsWithOneLine(await api.docker(['unpause', 'counter'])), `Error response from daemon: Container ${id} is not paused`);
     assert.equal(failsWithOneLine(await api.docker(['pause', 'other'])), `Error response from daemon: container ${otherId} is not running`);
     assert.equal((await api.http('POST', '/v1.47/containers/other/pause')).status, 409);

@@ -28,6 +28,8 @@ export interface ContainerRecord {
   oomKilled: boolean;
   restartCount: number;
   stopRequested: boolean;
+  /** Frozen by `pause`; `state` stays running, as Docker's Running stays true. */
+  paused: boolean;
   network: NetworkAttachment | null;
 }
 
@@ -86,7 +88,7 @@ export function nameConflict(name: string, holderId: string): ConflictError {
 
 const COLUMNS: Record<string, string> = {
   state: 'state', monitorPid: 'monitor_pid', monitorStarted: 'monitor_started', pid: 'pid', startedAt: 'started_at', finishedAt: 'finished_at',
-  exitCode: 'exit_code', error: 'error', oomKilled: 'oom_killed', restartCount: 'restart_count', stopRequested: 'stop_requested', network: 'network', name: 'name',
+  exitCode: 'exit_code', error: 'error', oomKilled: 'oom_killed', restartCount: 'restart_count', stopRequested: 'stop_requested', paused: 'paused', network: 'network', name: 'name',
 };
 
 export type ContainerUpdate = Partial<Omit<ContainerRecord, 'id' | 'imageId' | 'imageName' | 'created' | 'settings'>>;
@@ -137,7 +139,7 @@ export function isMonitorAlive(record: Pick<ContainerRecord, 'monitorPid' | 'mon
 /** A running container whose monitor is gone is recorded as exited, now, so every later reader agrees. */
 function truthful(store: Store, record: ContainerRecord): ContainerRecord {
   if ((record.state !== 'running' && record.state !== 'restarting') || isMonitorAlive(record)) return record;
-  const update: ContainerUpdate = { state: 'exited', exitCode: record.exitCode ?? LOST_EXIT_CODE, finishedAt: record.finishedAt ?? new Date().toISOString(), monitorPid: null, pid: null };
+  const update: ContainerUpdate = { state: 'exited', exitCode: record.exitCode ?? LOST_EXIT_CODE, finishedAt: record.finishedAt ?? new Date().toISOString(), monitorPid: null, pid: null, paused: false };
   store.db.transaction(() => updateContainer(store, record.id, update));
   return { ...record, ...update };
 }
@@ -163,6 +165,7 @@ function fromRow(row: Row): ContainerRecord {
     oomKilled: Boolean(row.oom_killed),
     restartCount: Number(row.restart_count),
     stopRequested: Boolean(row.stop_requested),
+    paused: Boolean(row.paused),
     network: row.network ? (JSON.parse(String(row.network)) as NetworkAttachment) : null,
   };
 }

@@ -2,12 +2,17 @@
 import { humanDuration } from '../../go/human-duration.ts';
 import type { ContainerRecord } from './container-store.ts';
 
+/** Docker's State.StateString(): a paused container is `paused`, not `running`, in ps's filters, inspect and the API's list. */
+export function stateString(record: ContainerRecord): string {
+  return record.state === 'running' && record.paused ? 'paused' : record.state;
+}
+
 /** Docker's State.String(). */
 export function statusText(record: ContainerRecord, now: number): string {
   const since = (time: string | null) => humanDuration(now - Date.parse(time ?? new Date(now).toISOString()));
   switch (record.state) {
     case 'running':
-      return `Up ${since(record.startedAt)}`;
+      return `Up ${since(record.startedAt)}${record.paused ? ' (Paused)' : ''}`;
     case 'restarting':
       return `Restarting (${record.exitCode ?? 0}) ${since(record.finishedAt)} ago`;
     case 'exited':

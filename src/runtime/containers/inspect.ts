@@ -4,6 +4,7 @@ import { rfc3339Nano } from '../../go/time.ts';
 import type { Store } from '../../store/store.ts';
 import { logFileName } from '../monitor/monitor-plan.ts';
 import { containerDir, type ContainerRecord, resolveContainer } from './container-store.ts';
+import { stateString } from './container-texts.ts';
 import { NotFoundError } from '../../errors.ts';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -27,9 +28,9 @@ export function inspectContainer(store: Store, record: ContainerRecord): Record<
     Path: record.settings.path,
     Args: record.settings.args,
     State: {
-      Status: record.state,
+      Status: stateString(record),
       Running: running,
-      Paused: false,
+      Paused: record.paused,
       Restarting: record.state === 'restarting',
       OOMKilled: record.oomKilled,
       Dead: record.state === 'dead',

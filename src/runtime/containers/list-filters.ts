@@ -3,6 +3,7 @@ import { InvalidArgumentError } from '../../errors.ts';
 import { resolveImage } from '../../images/resolve.ts';
 import type { Store } from '../../store/store.ts';
 import type { ContainerRecord } from './container-store.ts';
+import { stateString } from './container-texts.ts';
 
 const STATES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
 
@@ -16,7 +17,7 @@ export function containerMatcher(store: Store, filters: string[]): (record: Cont
     byName.set(name, [...(byName.get(name) ?? []), value]);
   }
   const tests: Record<string, (record: ContainerRecord, value: string) => boolean> = {
-    status: (record, value) => record.state === value,
+    status: (record, value) => stateString(record) === value,
     name: (record, value) => new RegExp(value).test(record.name),
     id: (record, value) => record.id.startsWith(value),
     label: (record, value) => {

@@ -1,10 +1,11 @@
 // Freezes a running container's processes and thaws them again (`runc pause`/`resume`): `pause`/`unpause`, and a commit
-// that reads a filesystem nothing is writing. Whether it is paused is the runtime's to say (`runc state`), not a record's.
+// that reads a filesystem nothing is writing. Whether it is paused is the runtime's to say (`runc state`); the record's
+// `paused` is what ps and inspect show.
 import { spawnSync } from 'node:child_process';
 import { ConflictError, WharfError } from '../../errors.ts';
 import type { MonitorPlan } from '../monitor/monitor-plan.ts';
 import type { Store } from '../../store/store.ts';
-import { containerDir, type ContainerRecord, recordContainerEvent } from './container-store.ts';
+import { containerDir, type ContainerRecord, recordContainerEvent, updateContainer } from './container-store.ts';
 import { readPlan } from './release.ts';
 import { isRunning } from './signal.ts';
 
@@ -51,5 +52,8 @@ function isPaused(plan: RuntimePlan, id: string): boolean {
 function runtime(store: Store, record: ContainerRecord, plan: RuntimePlan, command: 'pause' | 'resume'): void {
   const result = spawnSync(plan.runtimePath, ['--root', plan.stateRoot, command, record.id], { encoding: 'utf8' });
   if (result.status !== 0) throw new WharfError(`Cannot ${command} container ${record.id}: ${result.stderr.trim()}`);
-  recordContainerEvent(store, record, command === 'pause' ? 'pause' : 'unpause');
+  store.db.transaction(() => {
+    updateContainer(store, record.id, { paused: command === 'pause' });
+    recordContainerEvent(store, record, command === 'pause' ? 'pause' : 'unpause');
+  });
 }

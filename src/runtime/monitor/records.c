@@ -117,7 +117,7 @@ void record_running(long pid, int restart_count) {
   iso_now(now);
   sqlite3 *db = begin_as(RUN_STATE);
   if (!db) return;
-  run(db, "UPDATE containers SET state = 'running', pid = ?, started_at = ?, restart_count = ?, error = NULL, exit_code = NULL WHERE id = ?", "isi", pid, now, (long)restart_count);
+  run(db, "UPDATE containers SET state = 'running', paused = 0, pid = ?, started_at = ?, restart_count = ?, error = NULL, exit_code = NULL WHERE id = ?", "isi", pid, now, (long)restart_count);
   record_event(db, "start", "json_object()");
   commit(db);
 }
@@ -150,7 +150,7 @@ bool record_exited(int exit_code, bool oom_killed, bool died) {
   sqlite3 *db = begin();
   if (!db) return false;
   bool requested = stop_requested(db);
-  run(db, "UPDATE containers SET state = 'exited', exit_code = ?, finished_at = ?, pid = NULL, oom_killed = ? WHERE id = ?", "isi", (long)exit_code, now, (long)oom_killed);
+  run(db, "UPDATE containers SET state = 'exited', paused = 0, exit_code = ?, finished_at = ?, pid = NULL, oom_killed = ? WHERE id = ?", "isi", (long)exit_code, now, (long)oom_killed);
   if (oom_killed) record_event(db, "oom", "json_object()");
   /* execDuration: the run's whole seconds, truncated as dockerd's int(time.Since(StartedAt).Seconds()) */
   if (died) record_event(db, "die", "json_object('exitCode', CAST(exit_code AS TEXT), 'execDuration', CAST(CAST((julianday(finished_at) - julianday(started_at)) * 86400 AS INTEGER) AS TEXT))");
