@@ -87,13 +87,11 @@ export function createOptionsOf(body: CreateBody, name: string | undefined): Cre
   };
 }
 
-/** The core takes an entrypoint as `--entrypoint` does: one program, or "" to clear the image's. */
-function entrypointOf(entrypoint: CreateBody['Entrypoint']): string | undefined {
+/** A string is one program (the docker CLI's --entrypoint); `""` or `[""]` clears the image's, as dockerd takes them. */
+function entrypointOf(entrypoint: CreateBody['Entrypoint']): string[] | undefined {
   if (entrypoint === undefined || entrypoint === null) return undefined;
   const parts = typeof entrypoint === 'string' ? [entrypoint] : entrypoint;
-  if (parts.length === 0 || (parts.length === 1 && parts[0] === '')) return '';
-  if (parts.length > 1) throw new ApiError(400, 'an Entrypoint of several words is not supported; put the arguments in Cmd');
-  return parts[0];
+  return parts.length === 1 && parts[0] === '' ? [] : parts;
 }
 
 function restartOf(policy: { Name?: string; MaximumRetryCount?: number } | undefined): string | undefined {

@@ -51,6 +51,7 @@ exec_split = box.exec_run(['sh', '-c', 'echo o; echo e >&2'], demux=True)
 exec_tty = box.exec_run(['tty'], tty=True)
 result = {
   'attached': c.containers.run('busybox', ['sh', '-c', 'echo out; echo err >&2'], stderr=True, remove=True).decode(),
+  'entrypoint': c.containers.run('busybox', ['echo words'], entrypoint=['sh', '-c'], remove=True).decode(),
   'status': box.status, 'port': list(box.attrs['NetworkSettings']['Ports'].keys()),
   'listed': [x.name for x in c.containers.list(filters={'label': 'team=sdk'})],
   'exec': [exec_plain.exit_code, exec_plain.output.decode()],
@@ -64,7 +65,7 @@ box.remove()
 result['left'] = [x.name for x in c.containers.list(all=True)]
 `);
     assert.deepEqual(seen, {
-      attached: 'out\nerr\n', status: 'running', port: ['80/tcp'], listed: ['sdkbox'], exec: [3, '1\n'], split: [0, 'o\n', 'e\n'], tty: '/dev/pts/0\r\n', top: 'sleep 300', wait: 137, left: [],
+      attached: 'out\nerr\n', entrypoint: 'words\n', status: 'running', port: ['80/tcp'], listed: ['sdkbox'], exec: [3, '1\n'], split: [0, 'o\n', 'e\n'], tty: '/dev/pts/0\r\n', top: 'sleep 300', wait: 137, left: [],
     });
     assert.equal(ok(await wharf.run(['ps', '-a', '-q'])).stdout, '');
   });

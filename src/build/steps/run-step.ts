@@ -104,7 +104,7 @@ function containerOptions(state: StageState, argv: string[], network: string): C
   return {
     image: state.imageId!,
     command: argv,
-    entrypoint: '',
+    entrypoint: [],
     env: [...(config.Env ?? []), ...runArgs(state)],
     envFiles: [],
     workdir: config.WorkingDir || undefined,

@@ -92,7 +92,7 @@ export function createOptionsOf(parsed: ParsedContainerFlags, options: { detach:
     envFiles: stringList(values['env-file']),
     workdir: text('workdir'),
     user: text('user'),
-    entrypoint: text('entrypoint'),
+    entrypoint: values.entrypoint === undefined ? undefined : [values.entrypoint as string].filter((word) => word !== ''),
     hostname: text('hostname'),
     tty: flag('tty'),
     interactive: flag('interactive'),

@@ -22,8 +22,8 @@ export interface CreateOptions {
   envFiles: string[];
   workdir?: string;
   user?: string;
-  /** `--entrypoint ""` clears the image's entrypoint. */
-  entrypoint?: string;
+  /** Replaces the image's entrypoint; empty (`--entrypoint ""`) clears it. */
+  entrypoint?: string[];
   hostname?: string;
   tty: boolean;
   interactive: boolean;
@@ -99,7 +99,7 @@ function insertWithName(store: Store, fields: { id: string; imageId: Digest; opt
 
 function settingsOf(options: CreateOptions, image: ImageConfig, hostConfig: HostConfig, context: { id: string; environment: NodeJS.ProcessEnv }): ContainerSettings {
   const imageConfig = image.config ?? {};
-  const entrypoint = options.entrypoint === undefined ? (imageConfig.Entrypoint ?? null) : options.entrypoint === '' ? null : [options.entrypoint];
+  const entrypoint = options.entrypoint === undefined ? (imageConfig.Entrypoint ?? null) : options.entrypoint.length === 0 ? null : options.entrypoint;
   // a new entrypoint drops the image's command, as in Docker
   const cmd = options.command.length > 0 ? options.command : options.entrypoint !== undefined ? null : (imageConfig.Cmd ?? null);
   const argv = [...(entrypoint ?? []), ...(cmd ?? [])];
