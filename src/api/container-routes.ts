@@ -6,6 +6,7 @@ import { commitContainer } from '../runtime/containers/commit-container.ts';
 import { createContainer } from '../runtime/containers/create.ts';
 import { inspectContainer } from '../runtime/containers/inspect.ts';
 import { removeContainer, runEnded, stopContainer, waitForExit } from '../runtime/containers/lifecycle.ts';
+import { containerSize } from '../runtime/containers/disk-usage.ts';
 import { containerMatcher } from '../runtime/containers/list-filters.ts';
 import { type LogEntry, LogReader } from '../runtime/containers/log-reader.ts';
 import { isRunning, signalContainer } from '../runtime/containers/signal.ts';
@@ -22,9 +23,10 @@ import { framed } from './stream-frames.ts';
 
 const POLL_MS = 50;
 
-/** Docker's ContainerSummary, as `docker ps` reads it. */
-export function containerSummary(record: ContainerRecord, now: number): Record<string, unknown> {
+/** Docker's ContainerSummary, as `docker ps` reads it; with `size`, SizeRw and SizeRootFs (`docker ps -s`). */
+export function containerSummary(record: ContainerRecord, now: number, size?: { rw: number; rootFs: number }): Record<string, unknown> {
   return {
+    ...(size ? { SizeRw: size.rw, SizeRootFs: size.rootFs } : {}),
     Id: record.id,
     Names: [`/${record.name}`],
     Image: record.imageName,
@@ -48,7 +50,8 @@ function list({ response, query, store }: ApiRequest): void {
   let records = listContainers(store).filter((record) => all || isRunning(record)).filter(containerMatcher(store, filters));
   if (limit > 0) records = records.slice(0, limit);
   const now = Date.now();
-  sendJson(response, 200, records.map((record) => containerSummary(record, now)));
+  const withSize = queryFlag(query, 'size');
+  sendJson(response, 200, records.map((record) => containerSummary(record, now, withSize ? containerSize(store, record) : undefined)));
 }
 
 function inspect({ response, params, store }: ApiRequest): void {

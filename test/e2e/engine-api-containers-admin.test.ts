@@ -172,6 +172,17 @@ describe('wharf serve (Engine API): container administration', () => {
     assert.match(failsWithOneLine(await api.docker(['container', 'prune', '-f', '--filter', 'nope=1'])), /^Error response from daemon: Invalid filter 'nope'$/i);
   });
 
+  it('shows each container\'s size for `docker ps -s` as wharf ps -s does', async (t) => {
+    const served = await busyboxApi(t);
+    if (!served) return;
+    const { wharf, api } = served;
+    ok(await api.docker(['run', '--name', 'writer', 'busybox', 'dd', 'if=/dev/zero', 'of=/big', 'bs=1024', 'count=300']));
+    const format = ['--format', '{{.Names}} {{.Size}}'];
+    const sized = ok(await api.docker(['ps', '-a', '-s', ...format])).stdout;
+    assert.match(sized, /^writer 30\d(\.\d+)?kB \(virtual \d+(\.\d+)?MB\)\n$/);
+    assert.equal(sized, ok(await wharf.run(['ps', '-a', '-s', ...format])).stdout);
+  });
+
   it('prunes stopped containers, dangling images and build cache for `docker system prune`', async (t) => {
     const served = await busyboxApi(t);
     if (!served) return;

@@ -17,11 +17,11 @@ export class ContainerRow {
   readonly #now: number;
   readonly #size: string;
 
-  constructor(record: ContainerRecord, options: { trunc: boolean; now: number; size?: { rw: number; virtual: number } }) {
+  constructor(record: ContainerRecord, options: { trunc: boolean; now: number; size?: { rw: number; rootFs: number } }) {
     this.#record = record;
     this.#trunc = options.trunc;
     this.#now = options.now;
-    this.#size = options.size ? `${humanSize(options.size.rw)} (virtual ${humanSize(options.size.virtual)})` : '';
+    this.#size = options.size ? `${humanSize(options.size.rw)} (virtual ${humanSize(options.size.rootFs)})` : '';
   }
 
   get ID(): string {

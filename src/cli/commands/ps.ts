@@ -1,12 +1,11 @@
 // `wharf ps` / `container ls`: Docker's columns, -a -q -l -n -s --no-trunc, --filter status|name|id|label|ancestor|exited, --format.
-import { containerDir, type ContainerRecord, listContainers } from '../../runtime/containers/container-store.ts';
-import type { Store } from '../../store/store.ts';
+import { listContainers } from '../../runtime/containers/container-store.ts';
 import type { CliContext } from '../context.ts';
 import { filterArgs, parseFlags, requireArgs } from '../flags.ts';
 import { renderFormatted } from '../format/render.ts';
 import { ContainerRow, PS_HEADERS } from './container-rows.ts';
 import { containerMatcher } from '../../runtime/containers/list-filters.ts';
-import { directorySize } from '../../runtime/containers/directory-size.ts';
+import { containerSize } from '../../runtime/containers/disk-usage.ts';
 
 export async function run(context: CliContext, args: string[], path: string): Promise<number> {
   const { values, positionals } = parseFlags(args, {
@@ -30,7 +29,7 @@ export async function run(context: CliContext, args: string[], path: string): Pr
   const now = Date.now();
   const format = values.quiet ? '{{.ID}}' : (values.format as string | undefined);
   const wantsSize = Boolean(values.size) || Boolean(format?.includes('.Size'));
-  const rows = containers.map((record) => new ContainerRow(record, { trunc: !values['no-trunc'], now, size: wantsSize ? sizeOf(store, record) : undefined }));
+  const rows = containers.map((record) => new ContainerRow(record, { trunc: !values['no-trunc'], now, size: wantsSize ? containerSize(store, record) : undefined }));
   context.out(await renderFormatted({
     format,
     defaultTableFormat: `table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}${values.size ? '\t{{.Size}}' : ''}`,
@@ -38,10 +37,4 @@ export async function run(context: CliContext, args: string[], path: string): Pr
     rows,
   }));
   return 0;
-}
-
-function sizeOf(store: Store, record: ContainerRecord): { rw: number; virtual: number } {
-  const rw = directorySize(`${containerDir(store, record.id)}/upper`);
-  const image = Number(store.db.get('SELECT size FROM images WHERE id = ?', record.imageId)?.size ?? 0);
-  return { rw, virtual: rw + image };
 }
