@@ -19,6 +19,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../monitor/runtime-handoff.h"
+
 enum { CONTROL_FD = 3, CHUNK = 65536, POLL_MS = 50, FAILED = 126 };
 
 static int complain(const char *what) {
@@ -35,20 +37,6 @@ static int listen_at(const char *path) {
   return -1;
 }
 
-/* runc has exited once the process runs, so its connection and the terminal in it are already queued. */
-static int receive_terminal(int listener) {
-  int connection = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
-  if (connection < 0) return -1;
-  char name[256], control[CMSG_SPACE(sizeof(int))];
-  struct iovec part = {.iov_base = name, .iov_len = sizeof name};
-  struct msghdr message = {.msg_iov = &part, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control};
-  struct cmsghdr *header = recvmsg(connection, &message, MSG_CMSG_CLOEXEC) > 0 ? CMSG_FIRSTHDR(&message) : NULL;
-  close(connection);
-  int terminal = -1;
-  if (header && header->cmsg_type == SCM_RIGHTS) memcpy(&terminal, CMSG_DATA(header), sizeof terminal);
-  return terminal;
-}
-
 static pid_t run_runtime(char **argv) {
   pid_t child = fork();
   if (child == 0) {
@@ -61,16 +49,6 @@ static pid_t run_runtime(char **argv) {
   int status = 0;
   if (child < 0 || waitpid(child, &status, 0) < 0) return -1;
   return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? child : -1;
-}
-
-static pid_t read_pid(const char *file) {
-  FILE *stream = fopen(file, "r");
-  long pid = 0;
-  if (stream) {
-    if (fscanf(stream, "%ld", &pid) != 1) pid = 0;
-    fclose(stream);
-  }
-  return (pid_t)pid;
 }
 
 /* The sizes written to the control fd, one "rows cols" line each; the last complete one wins. */
@@ -167,12 +145,13 @@ int main(int argc, char **argv) {
   int listener = listen_at(argv[1]);
   if (listener < 0) return complain(argv[1]);
   pid_t runtime = run_runtime(argv + 3);
+  // runc has exited once the process runs, so its connection and the terminal in it are already queued
   int terminal = runtime > 0 ? receive_terminal(listener) : -1;
   close(listener);
   unlink(argv[1]);
   // the runtime's own failure is in its log, which the caller reads
   if (terminal < 0) return FAILED;
-  pid_t pid = read_pid(argv[2]);
+  pid_t pid = read_pid_file(argv[2]);
   unlink(argv[2]);
   if (pid <= 0) return complain("read the process's pid");
   return relay(terminal, pid);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "monitor.h"
+#include "runtime-handoff.h"
 
 /* ROOTFS is the mount point snapshotter.ts names in the container directory */
 static const char PID_FILE[] = "init.pid", ROOTFS[] = "rootfs", RUNTIME_LOG[] = "runtime.log", CONSOLE_SOCKET[] = "console.sock", SOCKET_NAME[] = "attach.sock";
@@ -150,22 +151,15 @@ static void set_nonblocking(int fd) {
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 }
 
-/* runc sends the terminal it made for the container over the console socket (SCM_RIGHTS). */
+/* runc sends the terminal it made for the container over the console socket. */
 static void receive_console(void) {
-  int connection = accept4(run.console_listener, NULL, NULL, SOCK_CLOEXEC);
-  if (connection < 0) return;
-  char name[256], control[CMSG_SPACE(sizeof(int))];
-  struct iovec part = {.iov_base = name, .iov_len = sizeof name};
-  struct msghdr message = {.msg_iov = &part, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control};
-  struct cmsghdr *header = recvmsg(connection, &message, MSG_CMSG_CLOEXEC) > 0 ? CMSG_FIRSTHDR(&message) : NULL;
-  close(connection);
+  run.console = receive_terminal(run.console_listener);
   close_fd(&run.console_listener);
   unlink(CONSOLE_SOCKET);
-  if (!header || header->cmsg_type != SCM_RIGHTS) {
+  if (run.console < 0) {
     complain("the runtime sent no terminal");
     return;
   }
-  memcpy(&run.console, CMSG_DATA(header), sizeof(int));
   set_nonblocking(run.console);
   ioctl(run.console, TIOCSWINSZ, &console_size);
   if (!options.open_stdin) return;
@@ -216,21 +210,11 @@ static void release_held_output(void) {
   }
 }
 
-static pid_t read_pid_file(void) {
-  FILE *file = fopen(PID_FILE, "re");
-  long pid = 0;
-  if (file) {
-    if (fscanf(file, "%ld", &pid) != 1) pid = 0;
-    fclose(file);
-  }
-  return (pid_t)pid;
-}
-
 /* The runtime returned: with success the container runs (the moment it started); otherwise it never will. */
 static void on_runtime_exit(int status) {
   run.runtime_done = true;
   run.runtime_status = status;
-  run.init_pid = WIFEXITED(status) && WEXITSTATUS(status) == 0 ? read_pid_file() : 0;
+  run.init_pid = WIFEXITED(status) && WEXITSTATUS(status) == 0 ? read_pid_file(PID_FILE) : 0;
   if (run.init_pid <= 0) return;
   run.started = true;
   record_running(run.init_pid, restart_count);
