@@ -1,6 +1,7 @@
 // POST /containers/create: Docker's Config and HostConfig (as the docker CLI and SDKs send them) as the core's create options.
 import { ApiError } from './api-errors.ts';
 import type { CreateOptions } from '../runtime/containers/create.ts';
+import type { Healthcheck } from '../runtime/containers/healthcheck.ts';
 
 interface PortBinding {
   HostIp?: string;
@@ -25,6 +26,7 @@ export interface CreateBody {
   ExposedPorts?: Record<string, unknown> | null;
   StopSignal?: string;
   StopTimeout?: number | null;
+  Healthcheck?: Healthcheck | null;
   HostConfig?: {
     Binds?: string[] | null;
     AutoRemove?: boolean;
@@ -84,6 +86,7 @@ export function createOptionsOf(body: CreateBody, name: string | undefined): Cre
     securityOpt: host.SecurityOpt ?? undefined,
     stopSignal: body.StopSignal || undefined,
     stopTimeout: body.StopTimeout === undefined || body.StopTimeout === null ? undefined : String(body.StopTimeout),
+    healthcheck: body.Healthcheck ?? undefined,
   };
 }
 

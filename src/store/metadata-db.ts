@@ -5,7 +5,7 @@ import type { Digest } from '../digest/digest.ts';
 import { SystemError } from '../errors.ts';
 import { chainIds } from '../images/chain-ids.ts';
 
-const SCHEMA_VERSION = 6;
+const SCHEMA_VERSION = 8;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS images (
@@ -117,6 +117,7 @@ CREATE TABLE IF NOT EXISTS containers (
   restart_count INTEGER NOT NULL DEFAULT 0,
   stop_requested INTEGER NOT NULL DEFAULT 0, -- stop/kill by a user: the restart policy does not restart it
   paused INTEGER NOT NULL DEFAULT 0, -- frozen by pause (runc pause): still running, shown as paused
+  health TEXT,                      -- JSON: Docker's State.Health (the monitor's checks), for a container with a healthcheck
   network TEXT                      -- JSON: the attachment (address, ports) while it runs
 );
 CREATE INDEX IF NOT EXISTS containers_by_image ON containers(image_id);
@@ -166,6 +167,12 @@ function addPausedColumn(db: DatabaseSync): void {
   if (!columns.some((column) => column.name === 'paused')) db.exec('ALTER TABLE containers ADD COLUMN paused INTEGER NOT NULL DEFAULT 0');
 }
 
+/** Schema 8: a store made before it gets containers.health, none for every container. */
+function addHealthColumn(db: DatabaseSync): void {
+  const columns = db.prepare('PRAGMA table_info(containers)').all() as Array<{ name: string }>;
+  if (!columns.some((column) => column.name === 'health')) db.exec('ALTER TABLE containers ADD COLUMN health TEXT');
+}
+
 export type Row = Record<string, string | number | bigint | null | Uint8Array>;
 
 export class MetadataDb {
@@ -192,6 +199,7 @@ export class MetadataDb {
         this.db.exec(SCHEMA);
         addChainIds(this.db);
         addPausedColumn(this.db);
+        addHealthColumn(this.db);
         this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
       });
     }

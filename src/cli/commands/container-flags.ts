@@ -1,5 +1,8 @@
 // The flags `run` and `create` share, parsed as docker/cli does: flags stop at the image, everything after it is the command.
+import { parseGoDuration } from '../../build/steps/go-duration.ts';
+import { InvalidArgumentError } from '../../errors.ts';
 import type { CreateOptions } from '../../runtime/containers/create.ts';
+import type { Healthcheck } from '../../runtime/containers/healthcheck.ts';
 import { readSecurityOpts } from '../../runtime/spec/security-opts.ts';
 import { type FlagSpec, parseFlags, requireArgs, stringList } from '../flags.ts';
 
@@ -38,6 +41,12 @@ export const CREATE_FLAGS: FlagSpec = {
   'stop-timeout': { type: 'string' },
   'sig-proxy': { type: 'boolean' },
   'detach-keys': { type: 'string' },
+  'health-cmd': { type: 'string' },
+  'health-interval': { type: 'string' },
+  'health-timeout': { type: 'string' },
+  'health-start-period': { type: 'string' },
+  'health-retries': { type: 'string' },
+  'no-healthcheck': { type: 'boolean' },
 };
 
 export const RUN_FLAGS: FlagSpec = { ...CREATE_FLAGS, detach: { type: 'boolean', short: 'd' } };
@@ -118,5 +127,23 @@ export function createOptionsOf(parsed: ParsedContainerFlags, options: { detach:
     securityOpt: readSecurityOpts(stringList(values['security-opt'])),
     stopSignal: text('stop-signal'),
     stopTimeout: text('stop-timeout'),
+    healthcheck: healthcheckOf(values),
   };
+}
+
+/** docker/cli's errors in its flags: exit 125, its own words (not the daemon's). */
+const USAGE_ERROR = { exitCode: 125, fromDaemon: false };
+
+/** docker/cli's: any --health-* flag gives a healthcheck (a test only with --health-cmd: the image's stays), --no-healthcheck `NONE`. */
+function healthcheckOf(values: Record<string, unknown>): Healthcheck | undefined {
+  const duration = (name: string) => (values[name] === undefined ? 0 : parseGoDuration(values[name] as string, `--${name}`));
+  const command = (values['health-cmd'] as string | undefined) ?? '';
+  const retries = values['health-retries'] === undefined ? 0 : Number(values['health-retries']);
+  if (!Number.isInteger(retries)) throw new InvalidArgumentError(`invalid argument "${values['health-retries']}" for "--health-retries" flag: strconv.ParseInt: parsing "${values['health-retries']}": invalid syntax`, USAGE_ERROR);
+  if (retries < 0) throw new InvalidArgumentError('--health-retries cannot be negative', USAGE_ERROR);
+  const check = { Test: command ? ['CMD-SHELL', command] : [], Interval: duration('health-interval'), Timeout: duration('health-timeout'), StartPeriod: duration('health-start-period'), Retries: retries };
+  const given = command !== '' || check.Interval || check.Timeout || check.StartPeriod || check.Retries;
+  if (values['no-healthcheck'] !== true) return given ? check : undefined;
+  if (given) throw new InvalidArgumentError('--no-healthcheck conflicts with --health-* options', USAGE_ERROR);
+  return { Test: ['NONE'] };
 }

@@ -1,4 +1,4 @@
-// `wharf ps` / `container ls`: Docker's columns, -a -q -l -n -s --no-trunc, --filter status|name|id|label|ancestor|exited, --format.
+// `wharf ps` / `container ls`: Docker's columns, -a -q -l -n -s --no-trunc, --filter status|name|id|label|ancestor|exited|health, --format.
 import { listContainers } from '../../runtime/containers/container-store.ts';
 import type { CliContext } from '../context.ts';
 import { filterArgs, parseFlags, requireArgs } from '../flags.ts';

@@ -1,4 +1,5 @@
 // A container's settings as the store keeps them: Docker's Config and HostConfig shapes, so inspect shows them as the Engine API does.
+import type { Healthcheck } from './healthcheck.ts';
 
 export interface DockerConfig {
   Hostname: string;
@@ -21,6 +22,8 @@ export interface DockerConfig {
   Labels: Record<string, string>;
   StopSignal?: string;
   StopTimeout?: number;
+  /** The image's, with the user's fields over it. */
+  Healthcheck?: Healthcheck;
 }
 
 export interface RestartPolicy {

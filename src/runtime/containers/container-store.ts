@@ -7,6 +7,7 @@ import type { Row } from '../../store/metadata-db.ts';
 import type { Store } from '../../store/store.ts';
 import type { NetworkAttachment } from '../network/attach.ts';
 import type { ContainerSettings } from './container-config.ts';
+import type { HealthState } from './healthcheck.ts';
 
 export type ContainerState = 'created' | 'running' | 'restarting' | 'exited' | 'removing' | 'dead';
 
@@ -31,6 +32,8 @@ export interface ContainerRecord {
   /** Frozen by `pause`; `state` stays running, as Docker's Running stays true. */
   paused: boolean;
   network: NetworkAttachment | null;
+  /** State.Health, written by the monitor's checks; kept after the container stops, as dockerd keeps it. */
+  health: HealthState | null;
 }
 
 /** Exit code shown for a container whose monitor died without recording one (Docker shows 255 when the shim is lost). */
@@ -91,7 +94,7 @@ const COLUMNS: Record<string, string> = {
   exitCode: 'exit_code', error: 'error', oomKilled: 'oom_killed', restartCount: 'restart_count', stopRequested: 'stop_requested', paused: 'paused', network: 'network', name: 'name',
 };
 
-export type ContainerUpdate = Partial<Omit<ContainerRecord, 'id' | 'imageId' | 'imageName' | 'created' | 'settings'>>;
+export type ContainerUpdate = Partial<Omit<ContainerRecord, 'id' | 'imageId' | 'imageName' | 'created' | 'settings' | 'health'>>;
 
 /** Sets the given fields in one statement; call inside a transaction when it must agree with a read. */
 export function updateContainer(store: Store, id: string, update: ContainerUpdate): void {
@@ -167,5 +170,6 @@ function fromRow(row: Row): ContainerRecord {
     stopRequested: Boolean(row.stop_requested),
     paused: Boolean(row.paused),
     network: row.network ? (JSON.parse(String(row.network)) as NetworkAttachment) : null,
+    health: row.health ? (JSON.parse(String(row.health)) as HealthState) : null,
   };
 }

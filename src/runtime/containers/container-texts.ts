@@ -12,7 +12,7 @@ export function statusText(record: ContainerRecord, now: number): string {
   const since = (time: string | null) => humanDuration(now - Date.parse(time ?? new Date(now).toISOString()));
   switch (record.state) {
     case 'running':
-      return `Up ${since(record.startedAt)}${record.paused ? ' (Paused)' : ''}`;
+      return `Up ${since(record.startedAt)}${record.paused ? ' (Paused)' : record.health ? ` (${record.health.Status === 'starting' ? 'health: starting' : record.health.Status})` : ''}`;
     case 'restarting':
       return `Restarting (${record.exitCode ?? 0}) ${since(record.finishedAt)} ago`;
     case 'exited':

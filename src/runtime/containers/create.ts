@@ -10,6 +10,7 @@ import type { Store } from '../../store/store.ts';
 import { checkSecurityOpts } from '../spec/security-opts.ts';
 import type { ContainerSettings, HostConfig, RestartPolicy } from './container-config.ts';
 import { containerDir, insertContainer } from './container-store.ts';
+import { type Healthcheck, mergeHealthcheck } from './healthcheck.ts';
 import { parseCpus, parseMemory, parsePidsLimit } from './limits.ts';
 import { randomName, validName } from './names.ts';
 import { prepareContainerRootfs } from './rootfs.ts';
@@ -53,6 +54,8 @@ export interface CreateOptions {
   stopTimeout?: string;
   /** A TTY's first [rows, columns]. */
   consoleSize?: [number, number];
+  /** The user's fields over the image's healthcheck; Test `["NONE"]` turns it off. */
+  healthcheck?: Healthcheck;
 }
 
 export interface CreatedContainer {
@@ -105,6 +108,7 @@ function settingsOf(options: CreateOptions, image: ImageConfig, hostConfig: Host
   const argv = [...(entrypoint ?? []), ...(cmd ?? [])];
   if (argv.length === 0) throw new WharfError('No command specified', { exitCode: 125 });
   const env = mergeEnv(imageConfig.Env ?? [], [...options.envFiles.flatMap(readEnvFile), ...options.env], context.environment);
+  const healthcheck = mergeHealthcheck(options.healthcheck, imageConfig.Healthcheck as Healthcheck | undefined);
   const exposed = { ...(imageConfig.ExposedPorts ?? {}), ...Object.fromEntries(options.expose.map((port) => [port.includes('/') ? port : `${port}/tcp`, {}])) };
   return {
     config: {
@@ -128,6 +132,7 @@ function settingsOf(options: CreateOptions, image: ImageConfig, hostConfig: Host
       Labels: { ...(imageConfig.Labels ?? {}), ...labelsOf(options.labels) },
       ...(options.stopSignal ?? imageConfig.StopSignal ? { StopSignal: options.stopSignal ?? imageConfig.StopSignal } : {}),
       ...(options.stopTimeout !== undefined ? { StopTimeout: Number(options.stopTimeout) } : {}),
+      ...(healthcheck ? { Healthcheck: healthcheck } : {}),
     },
     hostConfig,
     path: argv[0],

@@ -39,6 +39,7 @@ export function inspectContainer(store: Store, record: ContainerRecord): Record<
       Error: record.error ?? '',
       StartedAt: record.startedAt ? rfc3339Nano(record.startedAt) : ZERO_TIME,
       FinishedAt: record.finishedAt && !running ? rfc3339Nano(record.finishedAt) : ZERO_TIME,
+      ...(record.health ? { Health: record.health } : {}),
     },
     Image: record.imageId,
     ResolvConfPath: join(dir, 'resolv.conf'),

@@ -1,9 +1,10 @@
-// Docker's container filters (status, name, id, label, ancestor, exited), for `ps` and the Engine API's list alike.
+// Docker's container filters (status, name, id, label, ancestor, exited, health), for `ps` and the Engine API's list alike.
 import { InvalidArgumentError } from '../../errors.ts';
 import { resolveImage } from '../../images/resolve.ts';
 import type { Store } from '../../store/store.ts';
 import type { ContainerRecord } from './container-store.ts';
 import { stateString } from './container-texts.ts';
+import { HEALTH_FILTER_VALUES, healthStatus } from './healthcheck.ts';
 
 const STATES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
 
@@ -12,7 +13,8 @@ export function containerMatcher(store: Store, filters: string[]): (record: Cont
   const byName = new Map<string, string[]>();
   for (const filter of filters) {
     const [name, value] = [filter.slice(0, filter.indexOf('=')), filter.slice(filter.indexOf('=') + 1)];
-    if (!['status', 'name', 'id', 'label', 'ancestor', 'exited'].includes(name)) throw new InvalidArgumentError(`invalid filter '${name}'`);
+    if (!['status', 'name', 'id', 'label', 'ancestor', 'exited', 'health'].includes(name)) throw new InvalidArgumentError(`invalid filter '${name}'`);
+    if (name === 'health' && !HEALTH_FILTER_VALUES.includes(value)) throw new InvalidArgumentError(`Unrecognised filter value for health: ${value}`);
     if (name === 'status' && !STATES.includes(value)) throw new InvalidArgumentError(`invalid filter 'status=${value}'`);
     byName.set(name, [...(byName.get(name) ?? []), value]);
   }
@@ -27,6 +29,7 @@ export function containerMatcher(store: Store, filters: string[]): (record: Cont
     },
     ancestor: (record, value) => record.imageName === value || record.imageId === ancestorId(store, value),
     exited: (record, value) => record.state === 'exited' && record.exitCode === Number(value),
+    health: (record, value) => healthStatus(record.health) === value,
   };
   return (record) => [...byName].every(([name, values]) => values.some((value) => tests[name](record, value)));
 }

@@ -15,6 +15,7 @@ import { buildSpec } from '../spec/oci-spec.ts';
 import { resolveUser } from '../spec/user.ts';
 import { resolveMounts } from '../volumes/mounts.ts';
 import { containerDir, type ContainerRecord, isMonitorAlive, RUN_STATE, updateContainer } from './container-store.ts';
+import { healthcheckFlags, monitorHealthcheck } from './healthcheck.ts';
 import { waitForExit } from './lifecycle.ts';
 import { releaseRun } from './release.ts';
 import { rootfsMountSpec } from './rootfs.ts';
@@ -85,6 +86,7 @@ async function prepareRun(store: Store, record: ContainerRecord, options: StartO
       autoRemove: hostConfig.AutoRemove,
       log: { maxSize: parseLogSize(hostConfig.LogConfig.Config['max-size']), maxFiles: Number(hostConfig.LogConfig.Config['max-file'] ?? 1) },
       consoleSize: hostConfig.ConsoleSize,
+      healthcheck: monitorHealthcheck(config.Healthcheck),
     };
     writeFileSync(join(dir, PLAN_FILE), JSON.stringify(plan));
     return { plan, network };
@@ -145,6 +147,7 @@ function monitorArgs(plan: MonitorPlan, mount: MountSpec | undefined): string[] 
     '--log-file', logFileName(plan.containerId), '--log-max-size', String(plan.log.maxSize), '--log-max-files', String(plan.log.maxFiles),
     '--restart', plan.restartPolicy.Name || 'no', '--max-retries', String(plan.restartPolicy.MaximumRetryCount ?? 0),
     ...(plan.tty && plan.consoleSize?.[0] && plan.consoleSize[1] ? ['--console-size', plan.consoleSize.join('x')] : []),
+    ...healthcheckFlags(plan.healthcheck),
     ...flag('tty', plan.tty), ...flag('open-stdin', plan.openStdin), ...flag('stdin-once', plan.stdinOnce), ...flag('wait-attach', plan.waitForAttach), ...flag('auto-remove', plan.autoRemove),
     '--', process.execPath, ...HELPER_NODE_FLAGS, builtFile('monitor-exit.js'),
   ];

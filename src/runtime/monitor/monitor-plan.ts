@@ -1,6 +1,7 @@
 // What the CLI tells a container's monitor (as flags, and monitor.json in the container directory for later commands): how to run it and what to do when it exits.
 import { InvalidArgumentError } from '../../errors.ts';
 import type { RestartPolicy } from '../containers/container-config.ts';
+import type { MonitorHealthcheck } from '../containers/healthcheck.ts';
 
 export interface MonitorPlan {
   containerId: string;
@@ -20,6 +21,8 @@ export interface MonitorPlan {
   log: { maxSize: number; maxFiles: number };
   /** A TTY's first [rows, columns]; [0, 0] or none is 24×80. */
   consoleSize?: [number, number];
+  /** The checks the monitor runs while the container runs; none without a healthcheck. */
+  healthcheck?: MonitorHealthcheck;
 }
 
 export const PLAN_FILE = 'monitor.json';

@@ -22,7 +22,7 @@
 #include "runtime-handoff.h"
 
 /* ROOTFS is the mount point snapshotter.ts names in the container directory */
-static const char PID_FILE[] = "init.pid", ROOTFS[] = "rootfs", RUNTIME_LOG[] = "runtime.log", CONSOLE_SOCKET[] = "console.sock", SOCKET_NAME[] = "attach.sock";
+static const char PID_FILE[] = "init.pid", HEALTH_PID_FILE[] = "health.pid", ROOTFS[] = "rootfs", RUNTIME_LOG[] = "runtime.log", CONSOLE_SOCKET[] = "console.sock", SOCKET_NAME[] = "attach.sock";
 
 static struct {
   const char *id, *runtime, *state_root, *log_file, *restart;
@@ -75,6 +75,21 @@ static struct {
   int code;
   bool ran;
 } claim = {.client = -1};
+
+/* Docker's healthcheck: its test, run with `runc exec` every interval while the container runs (none without a test). */
+static struct {
+  char **test;
+  int test_len, retries;
+  long long interval_ms, timeout_ms, start_period_ms;
+  /* when the next check is due, or, while one runs, when it times out; 0 between runs */
+  long long due_at, run_started_at, check_started_at;
+  pid_t pid;
+  int out, failing_streak;
+  bool timed_out;
+  const char *status;
+  char start[32], output[4097];
+  size_t output_len;
+} health = {.out = -1};
 
 static struct json_log *log_writer;
 static int child_signals[2];
@@ -217,7 +232,13 @@ static void on_runtime_exit(int status) {
   run.init_pid = WIFEXITED(status) && WEXITSTATUS(status) == 0 ? read_pid_file(PID_FILE) : 0;
   if (run.init_pid <= 0) return;
   run.started = true;
-  record_running(run.init_pid, restart_count);
+  record_running(run.init_pid, restart_count, health.test != NULL);
+  if (health.test) {
+    health.status = "starting";
+    health.failing_streak = 0;
+    health.run_started_at = now_ms();
+    if (!health.pid) health.due_at = health.run_started_at + health.interval_ms;
+  }
   set_status("running", -1);
   release_held_output();
   for (size_t i = 0; i < early_count; i++) {
@@ -230,6 +251,7 @@ static void on_runtime_exit(int status) {
 }
 
 static void read_helper(void);
+static void health_done(int status);
 
 static void reap(void) {
   char drained[64];
@@ -242,6 +264,8 @@ static void reap(void) {
       run.init_done = true;
       run.init_status = status;
       run.drain_deadline = now_ms() + 2000;
+    } else if (health.pid && pid == health.pid) {
+      health_done(status);
     } else if (helper.pid && pid == helper.pid) {
       helper.pid = 0;
       if (helper.out >= 0) read_helper();
@@ -485,6 +509,94 @@ static void on_child_signal(int signal_number) {
   errno = saved;
 }
 
+static bool container_running(void) {
+  return run.active && run.started && !run.init_done;
+}
+
+/* A check's output as Docker keeps it: stdout and stderr together, the first 4 KiB; the rest is read and dropped. */
+static void read_health_output(void) {
+  char chunk[4096];
+  ssize_t got;
+  while ((got = read(health.out, chunk, sizeof chunk)) > 0) {
+    size_t keep = sizeof health.output - 1 - health.output_len;
+    if (keep > (size_t)got) keep = (size_t)got;
+    memcpy(health.output + health.output_len, chunk, keep);
+    health.output_len += keep;
+  }
+  if (got == 0 || (errno != EAGAIN && errno != EINTR)) close_fd(&health.out);
+}
+
+/* `runc exec` runs the test as the container's process runs (its user, env and working directory). */
+static void start_check(void) {
+  char *argv[health.test_len + 8];
+  char *head[] = {(char *)options.runtime, "--root", (char *)options.state_root, "exec", "--pid-file", (char *)HEALTH_PID_FILE, (char *)options.id};
+  memcpy(argv, head, sizeof head);
+  memcpy(argv + 7, health.test, sizeof(char *) * health.test_len);
+  argv[7 + health.test_len] = NULL;
+  int out[2];
+  pipe_or_die(out);
+  int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  unlink(HEALTH_PID_FILE);
+  iso_now(health.start);
+  health.check_started_at = now_ms();
+  health.pid = spawn(argv, devnull, out[1], out[1]);
+  close(devnull);
+  close(out[1]);
+  health.out = out[0];
+  set_nonblocking(health.out);
+  health.output_len = 0;
+  health.timed_out = false;
+  health.due_at = health.check_started_at + health.timeout_ms;
+}
+
+/* Due: the next check, or the running one's timeout. Past it the check's process is killed, and runc then reports its
+ * end; runc itself when it has not started one yet, or has not ended a second later. */
+static void health_tick(void) {
+  if (!health.pid) {
+    if (container_running()) start_check();
+    else health.due_at = 0;
+    return;
+  }
+  pid_t process = health.timed_out ? 0 : read_pid_file(HEALTH_PID_FILE);
+  kill(process > 0 ? process : health.pid, SIGKILL);
+  health.timed_out = true;
+  health.due_at = now_ms() + 1000;
+}
+
+/* Milliseconds as Go's Duration.String() writes the usual ones (200ms, 30s, 1m30s), for the timeout's message. */
+static const char *go_duration(long long ms) {
+  static char text[32];
+  if (ms % 1000) snprintf(text, sizeof text, "%lldms", ms);
+  else if (ms >= 60000) snprintf(text, sizeof text, "%lldm%llds", ms / 60000, ms / 1000 % 60);
+  else snprintf(text, sizeof text, "%llds", ms / 1000);
+  return text;
+}
+
+/* Docker's handleProbeResult: a success makes the container healthy; `retries` failures in a row unhealthy, but not
+ * failures within the start period before the first success. The next check comes an interval after this one's end. */
+static void health_done(int status) {
+  health.pid = 0;
+  if (health.out >= 0) read_health_output();
+  close_fd(&health.out);
+  unlink(HEALTH_PID_FILE);
+  health.due_at = container_running() ? now_ms() + health.interval_ms : 0;
+  /* a check of a run that has ended says nothing of the container now */
+  if (!container_running() || health.check_started_at < health.run_started_at) return;
+  int code = health.timed_out ? -1 : exit_code(status);
+  health.output[health.output_len] = 0;
+  if (health.timed_out) snprintf(health.output, sizeof health.output, "Health check exceeded timeout (%s)", go_duration(health.timeout_ms));
+  const char *before = health.status;
+  if (code == 0) {
+    health.failing_streak = 0;
+    health.status = "healthy";
+  } else if (strcmp(health.status, "starting") || health.check_started_at - health.run_started_at >= health.start_period_ms) {
+    if (++health.failing_streak >= health.retries) health.status = "unhealthy";
+  }
+  char end[32];
+  iso_now(end);
+  record_health(health.status, health.failing_streak, health.start, end, code, health.output, health.status != before);
+}
+
 /* The poll set: index of each of this file's descriptors (or -1), then the attach server's. */
 static size_t add(struct pollfd *fds, size_t *count, int fd, short events) {
   if (fd < 0) return (size_t)-1;
@@ -501,6 +613,7 @@ enum { STOP_CHECK_MS = 100 };
 
 static int poll_timeout(void) {
   long long due = restart_at ? restart_at : run.active && run.init_done ? run.drain_deadline : 0;
+  if (health.due_at && (!due || health.due_at < due)) due = health.due_at;
   if (!due) return -1;
   long long left = due - now_ms();
   if (restart_at && left > STOP_CHECK_MS) return STOP_CHECK_MS;
@@ -533,7 +646,7 @@ static void loop(void) {
     size_t out = add(fds, &count, run.out, POLLIN), err = add(fds, &count, run.err, POLLIN), console = add(fds, &count, run.console, POLLIN);
     size_t console_listener = add(fds, &count, run.console_listener, POLLIN);
     size_t in = run.pending_in.len ? add(fds, &count, run.in, POLLOUT) : (size_t)-1;
-    size_t answer = add(fds, &count, helper.out, POLLIN);
+    size_t answer = add(fds, &count, helper.out, POLLIN), check = add(fds, &count, health.out, POLLIN);
     size_t attach = count;
     count += attach_poll_fill(fds + count);
     if (poll(fds, count, poll_timeout()) < 0 && errno != EINTR) complain("poll: %m");
@@ -544,8 +657,10 @@ static void loop(void) {
     if (ready(fds, console_listener) && run.console_listener >= 0) receive_console();
     if (ready(fds, in)) flush_stdin();
     if (ready(fds, answer) && helper.out >= 0) read_helper();
+    if (ready(fds, check) && health.out >= 0) read_health_output();
     attach_poll_dispatch(fds + attach, count - attach);
     if (restart_at) restart_when_due();
+    if (health.due_at && now_ms() >= health.due_at) health_tick();
     if (run_ended()) end_run();
     if (finished && !claim.pending && !helper.pid && helper.out < 0) leave();
   }
@@ -615,12 +730,15 @@ static void own_start_time(char out[32]) {
 }
 
 static void parse_options(int argc, char **argv) {
-  enum { ID = 1, RUNTIME, STATE_ROOT, DB, LOG_FILE, LOG_MAX_SIZE, LOG_MAX_FILES, RESTART, MAX_RETRIES, OVERLAY_CWD, OVERLAY_OPTIONS, CONSOLE_SIZE };
+  enum { ID = 1, RUNTIME, STATE_ROOT, DB, LOG_FILE, LOG_MAX_SIZE, LOG_MAX_FILES, RESTART, MAX_RETRIES, OVERLAY_CWD, OVERLAY_OPTIONS, CONSOLE_SIZE,
+         HEALTH_ARG, HEALTH_INTERVAL, HEALTH_TIMEOUT, HEALTH_START_PERIOD, HEALTH_RETRIES };
   static const struct option known[] = {
       {"id", required_argument, NULL, ID}, {"runtime", required_argument, NULL, RUNTIME}, {"state-root", required_argument, NULL, STATE_ROOT},
       {"db", required_argument, NULL, DB}, {"log-file", required_argument, NULL, LOG_FILE}, {"log-max-size", required_argument, NULL, LOG_MAX_SIZE},
       {"log-max-files", required_argument, NULL, LOG_MAX_FILES}, {"restart", required_argument, NULL, RESTART}, {"max-retries", required_argument, NULL, MAX_RETRIES},
       {"overlay-cwd", required_argument, NULL, OVERLAY_CWD}, {"overlay-options", required_argument, NULL, OVERLAY_OPTIONS}, {"console-size", required_argument, NULL, CONSOLE_SIZE},
+      {"health-arg", required_argument, NULL, HEALTH_ARG}, {"health-interval-ms", required_argument, NULL, HEALTH_INTERVAL}, {"health-timeout-ms", required_argument, NULL, HEALTH_TIMEOUT},
+      {"health-start-period-ms", required_argument, NULL, HEALTH_START_PERIOD}, {"health-retries", required_argument, NULL, HEALTH_RETRIES},
       {"tty", no_argument, NULL, 't'}, {"open-stdin", no_argument, NULL, 'i'}, {"stdin-once", no_argument, NULL, 'o'},
       {"wait-attach", no_argument, NULL, 'w'}, {"auto-remove", no_argument, NULL, 'r'}, {"overlay-volatile", no_argument, NULL, 'v'}, {0},
   };
@@ -639,6 +757,14 @@ static void parse_options(int argc, char **argv) {
       case OVERLAY_CWD: options.overlay_cwd = optarg; break;
       case OVERLAY_OPTIONS: options.overlay_options = optarg; break;
       case CONSOLE_SIZE: sscanf(optarg, "%hux%hu", &console_size.ws_row, &console_size.ws_col); break;
+      case HEALTH_ARG:
+        health.test = realloc(health.test, sizeof(char *) * (size_t)(health.test_len + 1));
+        health.test[health.test_len++] = optarg;
+        break;
+      case HEALTH_INTERVAL: health.interval_ms = atoll(optarg); break;
+      case HEALTH_TIMEOUT: health.timeout_ms = atoll(optarg); break;
+      case HEALTH_START_PERIOD: health.start_period_ms = atoll(optarg); break;
+      case HEALTH_RETRIES: health.retries = atoi(optarg); break;
       case 't': options.tty = true; break;
       case 'i': options.open_stdin = true; break;
       case 'o': options.stdin_once = true; break;

@@ -50,7 +50,10 @@ void attach_hang_up(void);
 /* records.c: the container's row in the metadata DB. */
 void records_init(const char *db_path, const char *container_id, bool auto_remove);
 void record_monitor(long pid, const char *start_time);
-void record_running(long pid, int restart_count);
+/* `healthcheck`: State.Health starts over (starting); without one it is none. */
+void record_running(long pid, int restart_count, bool healthcheck);
+/* One check's result in State.Health, and dockerd's `health_status: …` event when `changed`. */
+void record_health(const char *status, int failing_streak, const char *start, const char *end, int exit_code, const char *output, bool changed);
 /* Clears the row's monitor, if it is still this one. */
 void record_monitor_gone(long pid);
 /* Returns whether a user asked the container to stop (then no restart policy restarts it). `died`: the run has just
@@ -61,6 +64,8 @@ void record_restarting(int restart_count);
 bool record_stop_requested(void);
 
 void complain(const char *format, ...);
+/* Now as JavaScript's toISOString writes it. */
+void iso_now(char out[32]);
 
 /* unix-socket.c; -1 (and a complaint) when it cannot listen. */
 int listen_unix(const char *path);

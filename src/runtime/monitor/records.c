@@ -21,7 +21,7 @@ void records_init(const char *db_path, const char *container_id, bool auto_remov
 }
 
 /* Now as JavaScript's toISOString writes it, the form every other timestamp in the row has. */
-static void iso_now(char out[32]) {
+void iso_now(char out[32]) {
   struct timespec now;
   clock_gettime(CLOCK_REALTIME, &now);
   struct tm utc;
@@ -112,12 +112,15 @@ void record_monitor_gone(long pid) {
   commit(db);
 }
 
-void record_running(long pid, int restart_count) {
+void record_running(long pid, int restart_count, bool healthcheck) {
   char now[32];
   iso_now(now);
   sqlite3 *db = begin_as(RUN_STATE);
   if (!db) return;
-  run(db, "UPDATE containers SET state = 'running', paused = 0, pid = ?, started_at = ?, restart_count = ?, error = NULL, exit_code = NULL WHERE id = ?", "isi", pid, now, (long)restart_count);
+  /* each run starts its checks over (dockerd's initHealthMonitor), keeping the last run's log */
+  run(db, "UPDATE containers SET state = 'running', paused = 0, pid = ?, started_at = ?, restart_count = ?, error = NULL, exit_code = NULL, health = CASE WHEN ? "
+          "THEN json_object('Status', 'starting', 'FailingStreak', 0, 'Log', json(COALESCE(json_extract(health, '$.Log'), '[]'))) END WHERE id = ?",
+      "isii", pid, now, (long)restart_count, (long)healthcheck);
   record_event(db, "start", "json_object()");
   commit(db);
 }
@@ -162,5 +165,20 @@ void record_restarting(int restart_count) {
   sqlite3 *db = begin();
   if (!db) return;
   run(db, "UPDATE containers SET state = 'restarting', restart_count = ? WHERE id = ?", "i", (long)restart_count);
+  commit(db);
+}
+
+void record_health(const char *status, int failing_streak, const char *start, const char *end, int exit_code, const char *output, bool changed) {
+  sqlite3 *db = begin_as(RUN_STATE);
+  if (!db) return;
+  run(db, "UPDATE containers SET health = json_set(health, '$.Status', ?, '$.FailingStreak', ?, '$.Log[#]', json_object('Start', ?, 'End', ?, 'ExitCode', ?, 'Output', ?)) WHERE id = ?",
+      "sissis", status, (long)failing_streak, start, end, (long)exit_code, output);
+  /* Docker's log keeps the last 5 checks */
+  run(db, "UPDATE containers SET health = json_remove(health, '$.Log[0]') WHERE json_array_length(health, '$.Log') > 5 AND id = ?", "");
+  if (changed) {
+    char action[64];
+    snprintf(action, sizeof action, "health_status: %s", status);
+    record_event(db, action, "json_object()");
+  }
   commit(db);
 }

@@ -1,5 +1,5 @@
 // The metadata database's schema upgrades: a store made before image_layers.chain_id gets the column, filled from the
-// diff IDs; one made before containers.paused and the event log gets both.
+// diff IDs; one made before containers.paused, containers.health and the event log gets them.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,17 +44,17 @@ describe('MetadataDb schema 6', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wharf-metadata-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('gives a store of schema 4 the event log and containers.paused, its containers not paused', () => {
+  it('gives a store of schema 4 the event log, containers.paused and containers.health, its containers not paused and without health', () => {
     const file = join(dir, 'metadata.db');
     const fresh = new MetadataDb(file);
     fresh.run("INSERT INTO containers (id, name, image_id, image_name, created, settings, state) VALUES ('c1', 'web', 'sha256:aa', 'busybox', 'now', '{}', 'running')");
-    fresh.db.exec('ALTER TABLE containers DROP COLUMN paused; DROP TABLE events; PRAGMA user_version = 4');
+    fresh.db.exec('ALTER TABLE containers DROP COLUMN paused; ALTER TABLE containers DROP COLUMN health; DROP TABLE events; PRAGMA user_version = 4');
     fresh.db.close();
 
     const upgraded = new MetadataDb(file);
-    const container = upgraded.get('SELECT paused FROM containers WHERE id = ?', 'c1');
+    const container = upgraded.get('SELECT paused, health FROM containers WHERE id = ?', 'c1');
     const events = upgraded.get('SELECT COUNT(*) AS n FROM events');
     upgraded.db.close();
-    assert.deepEqual([{ ...container }, { ...events }], [{ paused: 0 }, { n: 0 }]);
+    assert.deepEqual([{ ...container }, { ...events }], [{ paused: 0, health: null }, { n: 0 }]);
   });
 });
