@@ -1,14 +1,12 @@
-// Network routes of the Engine API over wharf's built-in networks (bridge, host, none): list, inspect, and dockerd's
-// answers to creating, removing and pruning, which wharf has no user-defined networks for.
+// Network routes of the Engine API: the built-in networks (bridge, host, none) and user-defined bridge networks: list,
+// inspect, create, remove and prune.
 import { containerName } from '../runtime/network/container-names.ts';
-import { builtinNetworks, findNetwork, inspectNetwork, networkFilter } from '../runtime/network/networks.ts';
+import { builtinNetworks, createNetwork, findNetwork, inspectNetwork, isBuiltin, networkFilter, PREDEFINED_NETWORKS, pruneNetworks, removeNetwork } from '../runtime/network/networks.ts';
 import { jsonBody } from './api-body.ts';
 import { ApiError, sendJson } from './api-errors.ts';
 import { queryFilters } from './api-query.ts';
 import type { ApiRequest, Route } from './api-routes.ts';
 
-/** The names dockerd keeps for its own networks (`default` is the bridge). */
-const PREDEFINED = ['bridge', 'host', 'none', 'default'];
 
 async function list({ response, query, store }: ApiRequest): Promise<void> {
   const keep = networkFilter(queryFilters(query));
@@ -21,21 +19,35 @@ async function inspect({ response, params, store }: ApiRequest): Promise<void> {
   sendJson(response, 200, inspectNetwork(store, await findNetwork(store, params[0]), (id) => containerName(store, id)));
 }
 
-async function create({ request }: ApiRequest): Promise<void> {
-  const { Name } = await jsonBody<{ Name?: string }>(request);
+interface CreateBody {
+  Name?: string;
+  Driver?: string;
+  IPAM?: { Config?: Array<{ Subnet?: string; Gateway?: string }> | null } | null;
+  Labels?: Record<string, string> | null;
+}
+
+async function create({ request, response, store }: ApiRequest): Promise<void> {
+  const body = await jsonBody<CreateBody>(request);
+  const name = body.Name ?? '';
   // dockerd's text, trailing space and all
-  if (PREDEFINED.includes(Name ?? '')) throw new ApiError(403, `operation is not permitted on predefined ${Name} network `);
-  throw new ApiError(501, 'user-defined networks are not supported by wharf: only bridge, host and none exist');
+  if (PREDEFINED_NETWORKS.includes(name)) throw new ApiError(403, `operation is not permitted on predefined ${name} network `);
+  if (!name) throw new ApiError(400, 'network name must not be empty');
+  const config = body.IPAM?.Config?.[0];
+  const network = await createNetwork(store, { name, driver: body.Driver, subnet: config?.Subnet || undefined, gateway: config?.Gateway || undefined, labels: body.Labels ?? {} });
+  sendJson(response, 201, { Id: network.id, Warning: '' });
 }
 
-async function remove({ params, store }: ApiRequest): Promise<void> {
+async function remove({ params, response, store }: ApiRequest): Promise<void> {
   const network = await findNetwork(store, params[0]);
-  throw new ApiError(403, `${network.name} is a pre-defined network and cannot be removed`);
+  if (isBuiltin(network)) throw new ApiError(403, `${network.name} is a pre-defined network and cannot be removed`);
+  await removeNetwork(store, network.id);
+  response.writeHead(204).end();
 }
 
-/** Built-in networks are never pruned, and there are no others: dockerd's answer when nothing went. */
-function prune({ response }: ApiRequest): void {
-  sendJson(response, 200, { NetworksDeleted: null });
+/** User-defined networks no container is attached to; built-in ones are never pruned. */
+async function prune({ response, store }: ApiRequest): Promise<void> {
+  const names = await pruneNetworks(store);
+  sendJson(response, 200, { NetworksDeleted: names.length > 0 ? names : null });
 }
 
 export const NETWORK_ROUTES: Route[] = [

@@ -66,7 +66,8 @@ CREATE TABLE IF NOT EXISTS networks (
   bridge TEXT,                      -- the host interface (wharf0) of a bridge network
   subnet TEXT,                      -- 172.31.0.0/16
   gateway TEXT,
-  created TEXT NOT NULL
+  created TEXT NOT NULL,
+  labels TEXT                       -- JSON object, user-defined networks
 );
 CREATE TABLE IF NOT EXISTS ip_allocations (
   network TEXT NOT NULL REFERENCES networks(name),
@@ -167,6 +168,12 @@ function addPausedColumn(db: DatabaseSync): void {
   if (!columns.some((column) => column.name === 'paused')) db.exec('ALTER TABLE containers ADD COLUMN paused INTEGER NOT NULL DEFAULT 0');
 }
 
+/** Schema 7: a store made before it gets networks.labels (user-defined networks). */
+function addNetworkLabels(db: DatabaseSync): void {
+  const columns = db.prepare('PRAGMA table_info(networks)').all() as Array<{ name: string }>;
+  if (!columns.some((column) => column.name === 'labels')) db.exec('ALTER TABLE networks ADD COLUMN labels TEXT');
+}
+
 /** Schema 8: a store made before it gets containers.health, none for every container. */
 function addHealthColumn(db: DatabaseSync): void {
   const columns = db.prepare('PRAGMA table_info(containers)').all() as Array<{ name: string }>;
@@ -200,6 +207,7 @@ export class MetadataDb {
         addChainIds(this.db);
         addPausedColumn(this.db);
         addHealthColumn(this.db);
+        addNetworkLabels(this.db);
         this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
       });
     }

@@ -128,7 +128,7 @@ describe('wharf serve (Engine API): networks', () => {
     assert.deepEqual(listed.map((network) => [network.Name, network.Containers]), [['bridge', {}]], 'a listed network shows no containers, as since API 1.28');
   });
 
-  it("refuses to create or remove networks with dockerd's and wharf's one-line errors, and prunes nothing", async (t) => {
+  it("refuses to create or remove built-in networks with dockerd's one-line errors, refuses a duplicate name, and prunes only unused user networks", async (t) => {
     const served = await busyboxApi(t);
     if (!served) return;
     const { wharf, api } = served;
@@ -136,8 +136,12 @@ describe('wharf serve (Engine API): networks', () => {
     assert.equal(networkRmFails(await api.docker(['network', 'rm', 'bridge'])), 'Error response from daemon: bridge is a pre-defined network and cannot be removed');
     assert.match(networkRmFails(await api.docker(['network', 'rm', 'nope'])), NO_SUCH_NETWORK);
     assert.equal(failsWithOneLine(await api.docker(['network', 'create', 'host'])), 'Error response from daemon: operation is not permitted on predefined host network');
-    assert.equal(failsWithOneLine(await api.docker(['network', 'create', 'mine'])), 'Error response from daemon: user-defined networks are not supported by wharf: only bridge, host and none exist');
-    assert.equal(ok(await api.docker(['network', 'prune', '-f'])).stdout, '');
+    const id = ok(await api.docker(['network', 'create', 'mine'])).stdout;
+    assert.match(id, /^[0-9a-f]{64}\n$/);
+    assert.equal(failsWithOneLine(await api.docker(['network', 'create', 'mine'])), 'Error response from daemon: network with name mine already exists');
+    assert.equal(ok(await wharf.run(['network', 'ls', '-q', '--no-trunc', '--filter', 'type=custom'])).stdout, id);
+    assert.equal(ok(await api.docker(['network', 'prune', '-f'])).stdout, 'Deleted Networks:\nmine\n\n');
+    assert.equal(ok(await api.docker(['network', 'prune', '-f'])).stdout, '', 'nothing left to prune');
     assert.equal(ok(await wharf.run(['network', 'ls', '-q'])).stdout.split('\n').length, 4, 'the three built-in networks are still there');
   });
 });

@@ -332,6 +332,30 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       force: { text: 'Do not prompt for confirmation' },
     },
   },
+  'network create': {
+    synopsis: '[OPTIONS] NETWORK',
+    summary: 'Create a network',
+    flags: {
+      driver: { text: 'Driver to manage the Network (default "bridge")' },
+      gateway: { text: 'IPv4 or IPv6 Gateway for the master subnet' },
+      label: { text: 'Set metadata on a network' },
+      subnet: { text: 'Subnet in CIDR format that represents a network segment' },
+    },
+  },
+  'network rm': {
+    synopsis: '[OPTIONS] NETWORK [NETWORK...]',
+    summary: 'Remove one or more networks',
+    flags: {
+      force: { text: 'Do not error if the network does not exist' },
+    },
+  },
+  'network prune': {
+    synopsis: '[OPTIONS]',
+    summary: 'Remove all unused networks',
+    flags: {
+      force: { text: 'Do not prompt for confirmation' },
+    },
+  },
   'network ls': {
     synopsis: '[OPTIONS]',
     summary: 'List networks',

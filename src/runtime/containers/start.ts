@@ -7,6 +7,7 @@ import { SystemError, WharfError } from '../../errors.ts';
 import { containerPaths, type MountSpec } from '../../snapshots/snapshotter.ts';
 import type { Store } from '../../store/store.ts';
 import { attachNetwork, type NetworkAttachment, parsePublish } from '../network/attach.ts';
+import { userBridge, userNetwork } from '../network/networks.ts';
 import { logFileName, type MonitorPlan, parseLogSize, PLAN_FILE } from '../monitor/monitor-plan.ts';
 import { builtFile } from '../built-file.ts';
 import { detectRuntime } from '../runtime-detect.ts';
@@ -65,7 +66,7 @@ async function prepareRun(store: Store, record: ContainerRecord, options: StartO
   try {
     const network = await attachNetwork(store, dir, {
       containerId: record.id,
-      mode: networkMode(hostConfig.NetworkMode),
+      ...networkMode(store, hostConfig.NetworkMode),
       hostname: config.Hostname,
       publish: hostConfig.PublishFlags.flatMap(parsePublish),
       publishAll: hostConfig.PublishAllPorts,
@@ -110,9 +111,11 @@ async function writeRuntimeSpec(store: Store, record: ContainerRecord, network: 
   store.db.transaction(() => updateContainer(store, record.id, { stopRequested: false, error: null }), RUN_STATE);
 }
 
-function networkMode(mode: string): 'bridge' | 'host' | 'none' {
-  if (mode === 'bridge' || mode === 'default') return 'bridge';
-  if (mode === 'host' || mode === 'none') return mode;
+function networkMode(store: Store, mode: string): { mode: 'bridge' | 'host' | 'none'; userNetwork?: ReturnType<typeof userBridge> } {
+  if (mode === 'bridge' || mode === 'default') return { mode: 'bridge' };
+  if (mode === 'host' || mode === 'none') return { mode };
+  const network = userNetwork(store, mode);
+  if (network) return { mode: 'bridge', userNetwork: userBridge(network) };
   throw new WharfError(`network ${mode} not found`, { exitCode: 125 });
 }
 

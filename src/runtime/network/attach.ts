@@ -1,12 +1,13 @@
 // Attaches a container to its network before it starts (namespace, veth, address, published ports, /etc files) and detaches it after, idempotently.
 import type { Store } from '../../store/store.ts';
 import { readAttachmentState, removeAttachmentState, writeAttachmentState } from './attachment-state.ts';
-import { ensureBridgeNetwork, withBridgesLock } from './bridge.ts';
+import { type BridgeNetwork, ensureBridgeNetwork, ensureUserBridge, withBridgesLock } from './bridge.ts';
 import { registerStoreRoot } from './cleanup.ts';
 import { writeEtcFiles } from './etc-files.ts';
 import { allocateAddress, parseCidr, releaseAddresses } from './ipam.ts';
 import { addRules, ownerComment, readRuleSet, removeRulesOf, type Rule } from './iptables.ts';
 import { createNetns, macFor, netnsName, plugIntoBridge, removeNetnsAndVeth } from './netns.ts';
+import { refreshPeerHosts } from './peer-hosts.ts';
 import { allocatePorts, type PublishedPort, releasePorts } from './ports.ts';
 import { parseExposed, type PortSpec } from './publish-spec.ts';
 
@@ -24,6 +25,8 @@ export interface NetworkRequest {
   exposedPorts: string[];
   /** The container's name: Docker names the endpoint after it in a port-conflict error. */
   name?: string;
+  /** With mode bridge: a user-defined network's bridge instead of the default one; its containers see each other by name. */
+  userNetwork?: BridgeNetwork;
 }
 
 export interface NetworkAttachment {
@@ -69,7 +72,9 @@ async function attachBridge(store: Store, containerDir: string, request: Network
   registerStoreRoot(store);
   const { rules, network } = await withBridgesLock(async () => {
     const rules = await readRuleSet();
-    return { rules, network: await ensureBridgeNetwork(store, rules) };
+    if (!request.userNetwork) return { rules, network: await ensureBridgeNetwork(store, rules) };
+    await ensureUserBridge(store, request.userNetwork, rules);
+    return { rules, network: request.userNetwork };
   });
   const netns = netnsName(request.containerId);
   // recorded before anything is created, so a crash from here on leaves enough to undo
@@ -83,6 +88,7 @@ async function attachBridge(store: Store, containerDir: string, request: Network
   await plugIntoBridge({ containerId: request.containerId, netns, bridge: network.bridge, ipAddress, prefix, gateway: network.gateway });
   await addRules(portRules({ containerId: request.containerId, bridge: network.bridge, ipAddress, ports }));
   const etcFiles = writeEtcFiles(containerDir, { mode: 'bridge', hostname: request.hostname, ipAddress });
+  if (request.userNetwork) await refreshPeerHosts(store, network.name);
   return { netnsPath, ipAddress, gateway: network.gateway, ipPrefixLen: prefix, macAddress: macFor(ipAddress), ports, etcFiles };
 }
 
@@ -121,6 +127,9 @@ export async function detachNetwork(store: Store, containerDir: string): Promise
   if (state.mode === 'bridge') await removeRulesOf(`wharf:${state.containerId}`);
   await removeNetnsAndVeth(state.containerId);
   releasePorts(store, state.containerId);
+  // the others on its user-defined networks stop seeing it
+  const userNetworks = store.db.all("SELECT network FROM ip_allocations WHERE container_id = ? AND network != 'bridge'", state.containerId).map((row) => String(row.network));
   releaseAddresses(store, state.containerId);
+  for (const network of userNetworks) await refreshPeerHosts(store, network);
   removeAttachmentState(containerDir);
 }

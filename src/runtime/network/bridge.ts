@@ -8,7 +8,7 @@ import { withFileLock } from '../../store/file-lock.ts';
 import type { Store } from '../../store/store.ts';
 import { mustRun, runHostCommand, setSysctl } from './host-command.ts';
 import { formatCidr, gatewayOf, overlaps, parseCidr, type Subnet } from './ipam.ts';
-import { addRules, ensureBaseChains, ownerComment, removeRulesWhere, ruleOwners, type RuleSet } from './iptables.ts';
+import { addRules, ensureBaseChains, ownerComment, removeRulesWhere, type Rule, ruleOwners, type RuleSet } from './iptables.ts';
 
 export interface BridgeNetwork {
   name: string;
@@ -40,7 +40,7 @@ export function bridgeOwner(network: Pick<BridgeNetwork, 'bridge' | 'id'>): stri
 
 /** The bridge and network tag of a bridge rule's owner; undefined for other owners. */
 export function parseBridgeOwner(owner: string): { bridge: string; network: string } | undefined {
-  const match = /^wharf-bridge:(\w+)@([0-9a-f]+)$/.exec(owner);
+  const match = /^wharf-bridge:([\w-]+)@([0-9a-f]+)$/.exec(owner);
   return match ? { bridge: match[1], network: match[2] } : undefined;
 }
 
@@ -136,7 +136,7 @@ function freeBridgeName(): string {
 }
 
 /** Claims the bridge name host-wide (exclusive create); a stale claim's bridge is removed first. False when another live store holds it. */
-async function claimBridge(store: Store, network: BridgeNetwork): Promise<boolean> {
+export async function claimBridge(store: Store, network: BridgeNetwork): Promise<boolean> {
   mkdirSync(CLAIMS_DIR, { recursive: true, mode: 0o755 });
   for (let attempt = 0; attempt < 3; attempt++) {
     const claim = readClaims().get(network.bridge);
@@ -163,8 +163,8 @@ async function rerecordBridge(store: Store, network: BridgeNetwork): Promise<Bri
   return next;
 }
 
-/** A subnet that overlaps no route on the host (docker0's, the LAN's) and no other store's claimed bridge. */
-async function freeSubnet(): Promise<Subnet> {
+/** A subnet that overlaps no route on the host (docker0's, the LAN's), no other store's claimed bridge and none of `alsoTaken`. */
+export async function freeSubnet(alsoTaken: Subnet[] = []): Promise<Subnet> {
   const routes = (await mustRun('ip', ['-4', '-o', 'route', 'show', 'table', 'all']))
     .split('\n')
     .map((line) => /^(?:\w+ )?(\d+\.\d+\.\d+\.\d+(?:\/\d+)?) /.exec(line)?.[1])
@@ -172,13 +172,13 @@ async function freeSubnet(): Promise<Subnet> {
     .map((destination) => parseCidr(destination.includes('/') ? destination : `${destination}/32`));
   const claimed = [...readClaims().values()].filter(isLiveClaim).map((claim) => parseCidr(claim.subnet));
   // Docker's default bridge takes 172.17.0.0/16 even before docker0 exists
-  const taken = [...routes, ...claimed, parseCidr('172.17.0.0/16')];
+  const taken = [...routes, ...claimed, ...alsoTaken, parseCidr('172.17.0.0/16')];
   const subnet = CANDIDATE_SUBNETS.map(parseCidr).find((candidate) => !taken.some((used) => overlaps(candidate, used)));
   if (!subnet) throw new Error('could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network');
   return subnet;
 }
 
-async function ensureInterface(network: BridgeNetwork): Promise<void> {
+export async function ensureInterface(network: BridgeNetwork): Promise<void> {
   const prefix = parseCidr(network.subnet).prefix;
   if (isUpWithAddress(network.bridge, network.gateway)) return;
   const added = await runHostCommand('ip', ['link', 'add', network.bridge, 'type', 'bridge']);
@@ -200,7 +200,7 @@ function isUpWithAddress(bridge: string, gateway: string): boolean {
   }
 }
 
-function bridgeRules(network: BridgeNetwork): Parameters<typeof addRules>[0] {
+export function bridgeRules(network: BridgeNetwork): Parameters<typeof addRules>[0] {
   const tag = ownerComment(bridgeOwner(network));
   const bridge = network.bridge;
   return [
@@ -216,4 +216,29 @@ export async function removeBridge(bridge: string): Promise<void> {
   await runHostCommand('ip', ['link', 'del', bridge, 'type', 'bridge']);
   await removeRulesWhere((owner) => parseBridgeOwner(owner)?.bridge === bridge);
   rmSync(join(CLAIMS_DIR, bridge), { force: true });
+}
+
+/**
+ * A user-defined network's bridge (`br-<id>`), made at `network create` and repaired at attach after a reboot: claimed
+ * host-wide like the default one (so the sweep removes it with its store), its NAT and forwarding rules, and Docker's
+ * isolation: nothing forwarded between it and another wharf or br- bridge. Call it holding withBridgesLock.
+ */
+export async function ensureUserBridge(store: Store, network: BridgeNetwork, rules: RuleSet): Promise<void> {
+  if (!(await claimBridge(store, network))) throw new WharfError(`bridge ${network.bridge} of network ${network.name} is held by another wharf data root`);
+  await ensureInterface(network);
+  await ensureBaseChains(rules);
+  if (!(await ruleOwners(rules)).has(bridgeOwner(network))) await addRules([...isolationRules(network), ...bridgeRules(network)]);
+}
+
+/** Ahead of every bridge's accepts: its own traffic passes (br_netfilter sends it through FORWARD), any to or from another bridge is dropped. */
+function isolationRules(network: BridgeNetwork): Rule[] {
+  const tag = ownerComment(bridgeOwner(network));
+  const bridge = network.bridge;
+  return [
+    { table: 'filter', chain: 'WHARF-FORWARD', spec: `-i ${bridge} -o ${bridge} ${tag} -j ACCEPT`, insert: true },
+    { table: 'filter', chain: 'WHARF-FORWARD', spec: `-i ${bridge} -o br-+ ${tag} -j DROP`, insert: true },
+    { table: 'filter', chain: 'WHARF-FORWARD', spec: `-i ${bridge} -o wharf+ ${tag} -j DROP`, insert: true },
+    { table: 'filter', chain: 'WHARF-FORWARD', spec: `-i br-+ -o ${bridge} ${tag} -j DROP`, insert: true },
+    { table: 'filter', chain: 'WHARF-FORWARD', spec: `-i wharf+ -o ${bridge} ${tag} -j DROP`, insert: true },
+  ];
 }

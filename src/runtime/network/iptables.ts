@@ -8,6 +8,8 @@ export interface Rule {
   table: Table;
   chain: string;
   spec: string;
+  /** First in the chain rather than last (isolation drops ahead of any bridge's accepts); several keep their order. */
+  insert?: boolean;
 }
 
 /** The jumps from the built-in chains into ours; Docker's chains are left as they are. */
@@ -65,7 +67,12 @@ export async function ensureBaseChains(rules: RuleSet): Promise<void> {
 /** Appends rules in one iptables-restore (one transaction per table), so a container's rules appear together. */
 export async function addRules(rules: Rule[]): Promise<void> {
   const input = (['nat', 'filter'] as const)
-    .map((table) => ({ table, lines: rules.filter((rule) => rule.table === table).map((rule) => `-A ${rule.chain} ${rule.spec}`) }))
+    .map((table) => {
+      const ofTable = rules.filter((rule) => rule.table === table);
+      // each -I goes to the top: the last inserted is first, so inserts are written in reverse
+      const inserted = ofTable.filter((rule) => rule.insert).reverse().map((rule) => `-I ${rule.chain} ${rule.spec}`);
+      return { table, lines: [...inserted, ...ofTable.filter((rule) => !rule.insert).map((rule) => `-A ${rule.chain} ${rule.spec}`)] };
+    })
     .filter(({ lines }) => lines.length > 0)
     .map(({ table, lines }) => `*${table}\n${lines.join('\n')}\nCOMMIT\n`)
     .join('');
@@ -80,7 +87,7 @@ export async function removeRulesOf(owner: string): Promise<void> {
 /** Deletes rules in our chains whose comment names an owner `isStale` rejects (owners look like `wharf:<id>`). */
 export async function removeRulesWhere(isStale: (owner: string) => boolean): Promise<void> {
   await removeMatching((line) => {
-    const owner = /--comment "?(wharf[\w:-]*)"?/.exec(line)?.[1];
+    const owner = /--comment "?(wharf[\w:@-]*)"?/.exec(line)?.[1];
     return owner !== undefined && isStale(owner);
   });
 }
@@ -91,7 +98,7 @@ export async function ruleOwners(rules?: RuleSet): Promise<Set<string>> {
   const set = rules ?? (await readRuleSet());
   for (const table of ['nat', 'filter'] as const) {
     for (const line of set[table]) {
-      const owner = /^-A WHARF[\w-]* .*--comment "?(wharf[\w:-]*)"?/.exec(line)?.[1];
+      const owner = /^-A WHARF[\w-]* .*--comment "?(wharf[\w:@-]*)"?/.exec(line)?.[1];
       if (owner) owners.add(owner);
     }
   }

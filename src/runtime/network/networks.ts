@@ -1,10 +1,15 @@
-// The built-in networks (bridge, host, none) as `network ls` (and its filters) and `network inspect` show them, in Docker's shapes.
+// The built-in networks (bridge, host, none) and user-defined bridge networks (create, rm, prune) as `network ls` (and its filters) and `network inspect` show them, in Docker's shapes.
 import { crypto } from '../../digest/digest.ts';
-import { InvalidArgumentError, NotFoundError } from '../../errors.ts';
+import { ConflictError, InvalidArgumentError, NotFoundError, WharfError } from '../../errors.ts';
 import type { Store } from '../../store/store.ts';
-import { recordBridge, recordedBridge } from './bridge.ts';
+import { ensureUserBridge, freeSubnet, recordBridge, recordedBridge, removeBridge, withBridgesLock } from './bridge.ts';
+import { registerStoreRoot } from './cleanup.ts';
 import { macFor } from './netns.ts';
-import { parseCidr } from './ipam.ts';
+import { formatCidr, gatewayOf, ipToNumber, overlaps, parseCidr, subnetSize } from './ipam.ts';
+import { readRuleSet } from './iptables.ts';
+
+/** The names dockerd keeps for its own networks (`default` is the bridge). */
+export const PREDEFINED_NETWORKS = ['bridge', 'host', 'none', 'default'];
 
 export interface NetworkRecord {
   name: string;
@@ -14,6 +19,8 @@ export interface NetworkRecord {
   subnet: string | null;
   gateway: string | null;
   created: string;
+  /** JSON of the network's labels (user-defined networks). */
+  labels: string | null;
 }
 
 /** Records the three built-in networks on first use; the bridge's interface is only made when a container attaches. */
@@ -24,7 +31,7 @@ export async function builtinNetworks(store: Store): Promise<NetworkRecord[]> {
       store.db.run('INSERT OR IGNORE INTO networks (name, id, driver, created) VALUES (?, ?, ?, ?)', name, crypto().randomBytes(32).toString('hex'), driver, new Date().toISOString());
     }
   });
-  return store.db.all('SELECT name, id, driver, bridge, subnet, gateway, created FROM networks ORDER BY name') as unknown as NetworkRecord[];
+  return store.db.all('SELECT name, id, driver, bridge, subnet, gateway, created, labels FROM networks ORDER BY name') as unknown as NetworkRecord[];
 }
 
 /** By exact name, full ID, or ID prefix, as dockerd resolves a network reference. */
@@ -56,8 +63,8 @@ function networkMatches(network: NetworkRecord, key: string, value: string): boo
   if (key === 'name') return network.name.includes(value);
   if (key === 'id') return network.id.startsWith(value);
   if (key === 'driver') return network.driver === value;
-  // every network wharf has is a local, built-in one
-  return value === (key === 'scope' ? 'local' : 'builtin');
+  if (key === 'scope') return value === 'local';
+  return value === (isBuiltin(network) ? 'builtin' : 'custom');
 }
 
 /** dockerd's network inspect document. */
@@ -65,7 +72,7 @@ export function inspectNetwork(store: Store, network: NetworkRecord, containerNa
   const isBridge = network.driver === 'bridge';
   const prefix = network.subnet ? parseCidr(network.subnet).prefix : 0;
   const containers = isBridge
-    ? Object.fromEntries(store.db.all("SELECT container_id, address FROM ip_allocations WHERE network = 'bridge' ORDER BY address").map((row) => [
+    ? Object.fromEntries(store.db.all('SELECT container_id, address FROM ip_allocations WHERE network = ? ORDER BY address', network.name).map((row) => [
         String(row.container_id),
         { Name: containerName(String(row.container_id)), EndpointID: String(row.container_id), MacAddress: macFor(String(row.address)), IPv4Address: `${String(row.address)}/${prefix}`, IPv6Address: '' },
       ]))
@@ -84,8 +91,8 @@ export function inspectNetwork(store: Store, network: NetworkRecord, containerNa
     ConfigFrom: { Network: '' },
     ConfigOnly: false,
     Containers: containers,
-    Options: isBridge ? bridgeOptions(network.bridge ?? '') : {},
-    Labels: {},
+    Options: isBridge && isBuiltin(network) ? bridgeOptions(network.bridge ?? '') : {},
+    Labels: network.labels ? (JSON.parse(network.labels) as Record<string, string>) : {},
   };
 }
 
@@ -98,4 +105,105 @@ function bridgeOptions(bridge: string): Record<string, string> {
     'com.docker.network.bridge.name': bridge,
     'com.docker.network.driver.mtu': '1500',
   };
+}
+
+export function isBuiltin(network: Pick<NetworkRecord, 'name'>): boolean {
+  return PREDEFINED_NETWORKS.includes(network.name);
+}
+
+export interface CreateNetworkOptions {
+  name: string;
+  driver?: string;
+  subnet?: string;
+  gateway?: string;
+  labels?: Record<string, string>;
+}
+
+/**
+ * `network create`: a bridge network of its own, with a subnet from the pools that no host route, no claimed bridge and
+ * no network of this store overlaps (or the one asked for), and its bridge `br-<id>` made at once, as dockerd does.
+ */
+export async function createNetwork(store: Store, options: CreateNetworkOptions): Promise<NetworkRecord> {
+  const driver = options.driver || 'bridge';
+  if (PREDEFINED_NETWORKS.includes(options.name)) throw new WharfError(`operation is not permitted on predefined ${options.name} network `, { exitCode: 1 });
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(options.name)) throw new InvalidArgumentError(`invalid network name "${options.name}"`);
+  if (driver !== 'bridge') throw new NotFoundError(`plugin "${driver}" not found`);
+  await builtinNetworks(store);
+  registerStoreRoot(store);
+  return withBridgesLock(async () => {
+    const existing = () => store.db.get('SELECT name FROM networks WHERE name = ?', options.name);
+    if (existing()) throw new ConflictError(`network with name ${options.name} already exists`);
+    const ours = (store.db.all('SELECT subnet FROM networks WHERE subnet IS NOT NULL') as Array<{ subnet: string }>).map((row) => parseCidr(row.subnet));
+    let subnet;
+    if (options.subnet) {
+      if (!/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(options.subnet) || Number(options.subnet.split('/')[1]) > 30) throw new InvalidArgumentError(`invalid subnet ${options.subnet}`);
+      subnet = parseCidr(options.subnet);
+      if (ours.some((used) => overlaps(used, subnet!))) throw new InvalidArgumentError('invalid pool request: Pool overlaps with other one on this address space');
+    } else {
+      subnet = await freeSubnet(ours);
+    }
+    const gateway = options.gateway ?? gatewayOf(subnet);
+    const gatewayNumber = ipToNumber(gateway);
+    if (gatewayNumber <= subnet.base || gatewayNumber >= subnet.base + subnetSize(subnet) - 1) throw new InvalidArgumentError(`invalid gateway ${gateway}: not in subnet ${formatCidr(subnet)}`);
+    const id = crypto().randomBytes(32).toString('hex');
+    const record: NetworkRecord = {
+      name: options.name, id, driver, bridge: `br-${id.slice(0, 12)}`, subnet: formatCidr(subnet), gateway, created: new Date().toISOString(),
+      labels: JSON.stringify(options.labels ?? {}),
+    };
+    store.db.transaction(() => {
+      if (existing()) throw new ConflictError(`network with name ${options.name} already exists`);
+      store.db.run(
+        'INSERT INTO networks (name, id, driver, bridge, subnet, gateway, created, labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        record.name, record.id, record.driver, record.bridge, record.subnet, record.gateway, record.created, record.labels,
+      );
+    });
+    try {
+      await ensureUserBridge(store, userBridge(record), await readRuleSet());
+    } catch (error) {
+      await removeBridge(record.bridge!);
+      store.db.transaction(() => store.db.run('DELETE FROM networks WHERE id = ?', record.id));
+      throw error;
+    }
+    return record;
+  });
+}
+
+export function userBridge(network: NetworkRecord): { name: string; id: string; bridge: string; subnet: string; gateway: string } {
+  return { name: network.name, id: network.id, bridge: network.bridge!, subnet: network.subnet!, gateway: network.gateway! };
+}
+
+/** A user-defined network by name or ID for `run --network`; undefined for any other name. */
+export function userNetwork(store: Store, reference: string): NetworkRecord | undefined {
+  if (PREDEFINED_NETWORKS.includes(reference)) return undefined;
+  const row = store.db.get('SELECT name, id, driver, bridge, subnet, gateway, created, labels FROM networks WHERE name = ? OR id = ?', reference, reference);
+  return row && row.driver === 'bridge' && row.bridge ? (row as unknown as NetworkRecord) : undefined;
+}
+
+/** `network rm`: refused for built-in networks and while a container is attached; the bridge and its rules go first, then the row. */
+export async function removeNetwork(store: Store, reference: string): Promise<NetworkRecord> {
+  const network = await findNetwork(store, reference);
+  if (isBuiltin(network)) throw new WharfError(`${network.name} is a pre-defined network and cannot be removed`, { exitCode: 1 });
+  await withBridgesLock(async () => {
+    if (store.db.get('SELECT container_id FROM ip_allocations WHERE network = ? LIMIT 1', network.name)) {
+      throw new ConflictError(`error while removing network: network ${network.name} id ${network.id} has active endpoints`);
+    }
+    if (network.bridge) await removeBridge(network.bridge);
+    store.db.transaction(() => store.db.run('DELETE FROM networks WHERE id = ?', network.id));
+  });
+  return network;
+}
+
+/** `network prune`: every user-defined network no container is attached to; their names. */
+export async function pruneNetworks(store: Store): Promise<string[]> {
+  const removed: string[] = [];
+  for (const network of await builtinNetworks(store)) {
+    if (isBuiltin(network)) continue;
+    try {
+      await removeNetwork(store, network.id);
+      removed.push(network.name);
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  }
+  return removed;
 }

@@ -1,0 +1,146 @@
+// User-defined bridge networks: `network create/rm/prune/ls/inspect`, `run --network NAME` on the network's own bridge,
+// containers resolving each other by name through /etc/hosts, isolation from the default bridge, and the same through
+// the Engine API with the docker CLI.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ok } from '../helpers/cli-fixtures.ts';
+import { busyboxWharf, eventually } from '../helpers/busybox-wharf.ts';
+import { busyboxApi } from '../helpers/engine-api.ts';
+import { sweepHost } from '../../src/runtime/network/cleanup.ts';
+import { canRunNetworkTests, hostState } from '../helpers/network-fixtures.ts';
+import type { Wharf } from '../helpers/wharf-cli.ts';
+
+const skip = canRunNetworkTests();
+
+/** The command a client container runs: fetch the server's /etc/hostname by the name given, by HTTP. */
+function fetchBy(name: string): string[] {
+  // (not -T: it makes the static glibc busybox's wget crash)
+  return ['wget', '-q', '-O-', `http://${name}/hostname`];
+}
+
+/** httpd serving /etc, so /hostname is the container's hostname; waits until it answers through the runtime's exec. */
+async function startServer(wharf: Wharf, args: string[]): Promise<string> {
+  const started = ok(await wharf.run(['run', '-d', ...args, 'busybox', 'httpd', '-f', '-p', '80', '-h', '/etc']));
+  const id = started.stdout.trim();
+  await eventually(async () => ((await wharf.run(['exec', id, 'wget', '-q', '-O-', 'http://127.0.0.1/hostname'])).code === 0 ? true : undefined), 'httpd answering');
+  return id;
+}
+
+describe('user-defined bridge networks', { skip, concurrency: false }, () => {
+  it('lets containers on one network reach each other by name and short ID; the default bridge neither resolves nor reaches them', async (t) => {
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const created = ok(await wharf.run(['network', 'create', '--label', 'team=web', 'appnet']));
+    assert.match(created.stdout, /^[0-9a-f]{64}\n$/);
+    const networkId = created.stdout.trim();
+    // after hooks run in order: the wharf's own cleanup (registered first) removes the root, so what a failing test
+    // leaves is removed in the test, before that; a bridge left even so is the sweep's, as any removed root's is
+    t.after(() => sweepHost());
+    try {
+      const duplicate = await wharf.run(['network', 'create', 'appnet']);
+      assert.deepEqual([duplicate.code, duplicate.stderr], [1, 'Error response from daemon: network with name appnet already exists\n']);
+
+      const listed = ok(await wharf.run(['network', 'ls', '--filter', 'type=custom', '--format', '{{.ID}} {{.Name}} {{.Driver}}'])).stdout;
+      assert.equal(listed, `${networkId.slice(0, 12)} appnet bridge\n`);
+      assert.equal(ok(await wharf.run(['network', 'ls', '--filter', 'type=builtin', '--format', '{{.Name}}'])).stdout, 'bridge\nhost\nnone\n');
+
+      const serverId = await startServer(wharf, ['--name', 'web', '--hostname', 'webhost', '--network', 'appnet']);
+      const [inspected] = JSON.parse(ok(await wharf.run(['network', 'inspect', 'appnet'])).stdout);
+      assert.equal(inspected.Id, networkId);
+      assert.deepEqual(inspected.Labels, { team: 'web' });
+      const subnet: string = inspected.IPAM.Config[0].Subnet;
+      const bridgeSubnet: string = JSON.parse(ok(await wharf.run(['network', 'inspect', 'bridge'])).stdout)[0].IPAM.Config[0].Subnet;
+      assert.notEqual(subnet, bridgeSubnet, 'a subnet of its own');
+      assert.deepEqual(Object.keys(inspected.Containers), [serverId]);
+      assert.equal(inspected.Containers[serverId].Name, 'web');
+      const serverAddress: string = inspected.Containers[serverId].IPv4Address.split('/')[0];
+      const ownBridge = `br-${networkId.slice(0, 12)}`;
+      assert.match((await hostState()).links, new RegExp(`: vw${serverId.slice(0, 12)}@[^:]+:[^\\n]* master ${ownBridge} `), "the container's veth is on the network's own bridge");
+
+      // by name and by short ID, from a container started after the server
+      assert.equal(ok(await wharf.run(['run', '--rm', '--network', 'appnet', 'busybox', ...fetchBy('web')])).stdout, 'webhost\n');
+      assert.equal(ok(await wharf.run(['run', '--rm', '--network', 'appnet', 'busybox', ...fetchBy(serverId.slice(0, 12))])).stdout, 'webhost\n');
+
+      // one started later is added to the running server's /etc/hosts (rewritten in place: it is bind-mounted)
+      const lateId = ok(await wharf.run(['run', '-d', '--name', 'late', '--network', 'appnet', 'busybox', 'sleep', '60'])).stdout.trim();
+      const serverHosts = ok(await wharf.run(['exec', 'web', 'cat', '/etc/hosts'])).stdout;
+      assert.match(serverHosts, new RegExp(`\\tlate ${lateId.slice(0, 12)}\\n`));
+      assert.match(serverHosts, new RegExp(`^${serverAddress.replaceAll('.', '\\.')}\\twebhost$`, 'm'));
+      ok(await wharf.run(['rm', '-f', 'late']));
+      assert.doesNotMatch(ok(await wharf.run(['exec', 'web', 'cat', '/etc/hosts'])).stdout, /\tlate /, 'a removed container leaves the others\' hosts files');
+
+      // the default bridge: no name, and no route through to the other bridge
+      const unresolved = await wharf.run(['run', '--rm', 'busybox', ...fetchBy('web')]);
+      assert.notEqual(unresolved.code, 0);
+      assert.match(unresolved.stderr, /bad address 'web'/);
+      const isolated = await wharf.run(['run', '--rm', 'busybox', 'sh', '-c', `timeout 3 wget -q -O- http://${serverAddress}/hostname; exit $?`]);
+      // a timeout (dropped), not a refusal: nothing answers from the other bridge (timeout's own signal, under sh as PID 1)
+      assert.deepEqual([isolated.code, isolated.stdout], [143, ''], isolated.stderr);
+
+      // rm refused while a container uses it, done after; its bridge and rules go with it
+      const refused = await wharf.run(['network', 'rm', 'appnet']);
+      assert.deepEqual([refused.code, refused.stderr], [1, `Error response from daemon: error while removing network: network appnet id ${networkId} has active endpoints\n`]);
+      const refusedBuiltin = await wharf.run(['network', 'rm', 'bridge']);
+      assert.deepEqual([refusedBuiltin.code, refusedBuiltin.stderr], [1, 'Error response from daemon: bridge is a pre-defined network and cannot be removed\n']);
+      ok(await wharf.run(['rm', '-f', 'web']));
+      assert.equal(ok(await wharf.run(['network', 'rm', 'appnet'])).stdout, 'appnet\n');
+      const state = await hostState();
+      assert.doesNotMatch(state.links, new RegExp(`: ${ownBridge}[:@]`), 'bridge left behind');
+      assert.doesNotMatch(state.rules, new RegExp(`wharf-bridge:${ownBridge}@`), 'rules left behind');
+      assert.equal(ok(await wharf.run(['network', 'ls', '--filter', 'type=custom', '-q'])).stdout, '');
+    } finally {
+      await wharf.run(['rm', '-f', 'web', 'late']);
+      await wharf.run(['network', 'rm', '-f', 'appnet']);
+    }
+  });
+
+  it('takes a given subnet, and prunes only networks no container uses', async (t) => {
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    t.after(() => sweepHost());
+    try {
+      ok(await wharf.run(['network', 'create', '--subnet', '10.251.7.0/24', 'kept']));
+      ok(await wharf.run(['network', 'create', 'unused']));
+      const overlap = await wharf.run(['network', 'create', '--subnet', '10.251.0.0/16', 'clash']);
+      assert.deepEqual([overlap.code, overlap.stderr], [1, 'Error response from daemon: invalid pool request: Pool overlaps with other one on this address space\n']);
+      ok(await wharf.run(['run', '-d', '--name', 'holder', '--network', 'kept', 'busybox', 'sleep', '60']));
+      assert.equal(ok(await wharf.run(['inspect', '-f', '{{.NetworkSettings.IPAddress}}', 'holder'])).stdout, '10.251.7.2\n');
+      assert.equal(ok(await wharf.run(['network', 'prune', '-f'])).stdout, 'Deleted Networks:\nunused\n\n');
+      assert.equal(ok(await wharf.run(['network', 'ls', '--filter', 'type=custom', '--format', '{{.Name}}'])).stdout, 'kept\n');
+    } finally {
+      await wharf.run(['rm', '-f', 'holder']);
+      await wharf.run(['network', 'rm', '-f', 'kept', 'unused']);
+    }
+  });
+});
+
+describe('user-defined networks through wharf serve (docker CLI)', { skip, concurrency: false }, () => {
+  it('docker network create, docker run --network, name resolution, docker network rm', async (t) => {
+    const served = await busyboxApi(t);
+    if (!served) return;
+    const { wharf, api } = served;
+    t.after(() => sweepHost());
+    try {
+      const id = ok(await api.docker(['network', 'create', 'apinet'])).stdout;
+      assert.match(id, /^[0-9a-f]{64}\n$/);
+      assert.equal(ok(await wharf.run(['network', 'inspect', '-f', '{{.Id}}', 'apinet'])).stdout, id);
+      ok(await api.docker(['run', '-d', '--name', 'apiweb', '--hostname', 'apihost', '--network', 'apinet', 'busybox', 'httpd', '-f', '-p', '80', '-h', '/etc']));
+      const fetched = await eventually(async () => {
+        const result = await api.docker(['run', '--rm', '--network', 'apinet', 'busybox', ...fetchBy('apiweb')]);
+        return result.code === 0 ? result.stdout : undefined;
+      }, 'apiweb answering by name');
+      assert.equal(fetched, 'apihost\n');
+      assert.equal(ok(await api.docker(['inspect', '-f', '{{.HostConfig.NetworkMode}}', 'apiweb'])).stdout, 'apinet\n');
+      const refused = await api.docker(['network', 'rm', 'apinet']);
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, new RegExp(`^Error response from daemon: error while removing network: network apinet id ${id.trim()} has active endpoints\\n`));
+      ok(await api.docker(['rm', '-f', 'apiweb']));
+      assert.equal(ok(await api.docker(['network', 'rm', 'apinet'])).stdout, 'apinet\n');
+      const gone = await api.docker(['network', 'inspect', 'apinet']);
+      assert.notEqual(gone.code, 0);
+    } finally {
+      await wharf.run(['rm', '-f', 'apiweb']);
+      await wharf.run(['network', 'rm', '-f', 'apinet']);
+    }
+  });
+});
