@@ -5,7 +5,7 @@ import type { Digest } from '../digest/digest.ts';
 import { SystemError } from '../errors.ts';
 import { chainIds } from '../images/chain-ids.ts';
 
-const SCHEMA_VERSION = 8;
+const SCHEMA_VERSION = 9;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS images (
@@ -162,22 +162,21 @@ function addChainIds(db: DatabaseSync): void {
   for (const [imageId, diffIds] of layersOf) chainIds(diffIds).forEach((chainId, position) => update.run(chainId, imageId, position));
 }
 
-/** Schema 6: a store made before it gets containers.paused, false for every container. */
-function addPausedColumn(db: DatabaseSync): void {
-  const columns = db.prepare('PRAGMA table_info(containers)').all() as Array<{ name: string }>;
-  if (!columns.some((column) => column.name === 'paused')) db.exec('ALTER TABLE containers ADD COLUMN paused INTEGER NOT NULL DEFAULT 0');
-}
+/**
+ * Columns added to a table after its first schema (6–9: containers.paused and .health, networks.labels): a store made
+ * before gets each, with its default. Checked by name, so a store of any earlier version gets those it lacks.
+ */
+const ADDED_COLUMNS: Array<[table: string, column: string, definition: string]> = [
+  ['containers', 'paused', 'INTEGER NOT NULL DEFAULT 0'],
+  ['containers', 'health', 'TEXT'],
+  ['networks', 'labels', 'TEXT'],
+];
 
-/** Schema 7: a store made before it gets networks.labels (user-defined networks). */
-function addNetworkLabels(db: DatabaseSync): void {
-  const columns = db.prepare('PRAGMA table_info(networks)').all() as Array<{ name: string }>;
-  if (!columns.some((column) => column.name === 'labels')) db.exec('ALTER TABLE networks ADD COLUMN labels TEXT');
-}
-
-/** Schema 8: a store made before it gets containers.health, none for every container. */
-function addHealthColumn(db: DatabaseSync): void {
-  const columns = db.prepare('PRAGMA table_info(containers)').all() as Array<{ name: string }>;
-  if (!columns.some((column) => column.name === 'health')) db.exec('ALTER TABLE containers ADD COLUMN health TEXT');
+function addColumns(db: DatabaseSync): void {
+  for (const [table, column, definition] of ADDED_COLUMNS) {
+    const columns = db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
+    if (!columns.some((existing) => existing.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+  }
 }
 
 export type Row = Record<string, string | number | bigint | null | Uint8Array>;
@@ -205,9 +204,7 @@ export class MetadataDb {
       this.transaction(() => {
         this.db.exec(SCHEMA);
         addChainIds(this.db);
-        addPausedColumn(this.db);
-        addHealthColumn(this.db);
-        addNetworkLabels(this.db);
+        addColumns(this.db);
         this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
       });
     }

@@ -1,5 +1,5 @@
 // The metadata database's schema upgrades: a store made before image_layers.chain_id gets the column, filled from the
-// diff IDs; one made before containers.paused, containers.health and the event log gets them.
+// diff IDs; one made before the event log and the columns added since gets them.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,21 +40,23 @@ describe('MetadataDb schema 4', () => {
   });
 });
 
-describe('MetadataDb schema 6', () => {
+describe('MetadataDb schema 9', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wharf-metadata-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('gives a store of schema 4 the event log, containers.paused and containers.health, its containers not paused and without health', () => {
+  it('gives a store of schema 4 the event log, containers.paused and .health and networks.labels, with their defaults', () => {
     const file = join(dir, 'metadata.db');
     const fresh = new MetadataDb(file);
     fresh.run("INSERT INTO containers (id, name, image_id, image_name, created, settings, state) VALUES ('c1', 'web', 'sha256:aa', 'busybox', 'now', '{}', 'running')");
-    fresh.db.exec('ALTER TABLE containers DROP COLUMN paused; ALTER TABLE containers DROP COLUMN health; DROP TABLE events; PRAGMA user_version = 4');
+    fresh.run("INSERT INTO networks (name, id, driver, created) VALUES ('appnet', 'n1', 'bridge', 'now')");
+    fresh.db.exec('ALTER TABLE containers DROP COLUMN paused; ALTER TABLE containers DROP COLUMN health; ALTER TABLE networks DROP COLUMN labels; DROP TABLE events; PRAGMA user_version = 4');
     fresh.db.close();
 
     const upgraded = new MetadataDb(file);
     const container = upgraded.get('SELECT paused, health FROM containers WHERE id = ?', 'c1');
     const events = upgraded.get('SELECT COUNT(*) AS n FROM events');
+    const network = upgraded.get('SELECT labels FROM networks WHERE name = ?', 'appnet');
     upgraded.db.close();
-    assert.deepEqual([{ ...container }, { ...events }], [{ paused: 0, health: null }, { n: 0 }]);
+    assert.deepEqual([{ ...container }, { ...events }, { ...network }], [{ paused: 0, health: null }, { n: 0 }, { labels: null }]);
   });
 });
