@@ -37,6 +37,9 @@ export class InvalidContentError extends WharfError {}
 /** A configured bound was crossed (sizes, entry counts, expansion ratio). */
 export class LimitExceededError extends WharfError {}
 
+/** Something Docker does that wharf does not do (yet): the Engine API's 501. */
+export class NotImplementedError extends WharfError {}
+
 /**
  * An error the daemon reports inside a JSON progress stream (push), which docker/cli prints bare, without the
  * "Error response from daemon" prefix it puts on a failed request.

@@ -27,6 +27,8 @@ export interface CreateBody {
   StopSignal?: string;
   StopTimeout?: number | null;
   Healthcheck?: Healthcheck | null;
+  /** The endpoint on HostConfig.NetworkMode's network: its Aliases are kept (compose names a service's container so). */
+  NetworkingConfig?: { EndpointsConfig?: Record<string, { Aliases?: string[] | null } | null> | null } | null;
   HostConfig?: {
     Binds?: string[] | null;
     AutoRemove?: boolean;
@@ -50,6 +52,8 @@ export interface CreateBody {
 export function createOptionsOf(body: CreateBody, name: string | undefined): CreateOptions {
   if (!body.Image) throw new ApiError(400, 'No image was specified');
   const host = body.HostConfig ?? {};
+  const network = host.NetworkMode && host.NetworkMode !== 'default' ? host.NetworkMode : undefined;
+  const aliases = body.NetworkingConfig?.EndpointsConfig?.[network ?? 'bridge']?.Aliases ?? [];
   return {
     image: body.Image,
     command: body.Cmd ?? [],
@@ -73,7 +77,8 @@ export function createOptionsOf(body: CreateBody, name: string | undefined): Cre
     volumes: host.Binds ?? [],
     mounts: [],
     tmpfs: Object.entries(host.Tmpfs ?? {}).map(([path, options]) => (options ? `${path}:${options}` : path)),
-    network: host.NetworkMode && host.NetworkMode !== 'default' ? host.NetworkMode : undefined,
+    network,
+    ...(aliases.length > 0 ? { aliases } : {}),
     memory: host.Memory ? String(host.Memory) : undefined,
     cpus: host.NanoCpus ? String(host.NanoCpus / 1e9) : undefined,
     pidsLimit: host.PidsLimit ? String(host.PidsLimit) : undefined,

@@ -1,7 +1,8 @@
 // Network routes of the Engine API: the built-in networks (bridge, host, none) and user-defined bridge networks: list,
-// inspect, create, remove and prune.
+// inspect, create, remove and prune; connect and disconnect of a container that is not running.
 import { containerName } from '../runtime/network/container-names.ts';
 import { builtinNetworks, createNetwork, findNetwork, inspectNetwork, isBuiltin, networkFilter, PREDEFINED_NETWORKS, pruneNetworks, removeNetwork } from '../runtime/network/networks.ts';
+import { connectContainer, disconnectContainer } from '../runtime/containers/network-connect.ts';
 import { jsonBody } from './api-body.ts';
 import { ApiError, sendJson } from './api-errors.ts';
 import { queryFilters } from './api-query.ts';
@@ -50,10 +51,32 @@ async function prune({ response, store }: ApiRequest): Promise<void> {
   sendJson(response, 200, { NetworksDeleted: names.length > 0 ? names : null });
 }
 
+interface ConnectBody {
+  Container?: string;
+  EndpointConfig?: { Aliases?: string[] | null } | null;
+  Force?: boolean;
+}
+
+async function connect({ request, response, params, store }: ApiRequest): Promise<void> {
+  const body = await jsonBody<ConnectBody>(request);
+  if (!body.Container) throw new ApiError(400, 'container is required');
+  await connectContainer(store, params[0], body.Container, body.EndpointConfig?.Aliases ?? []);
+  response.writeHead(200).end();
+}
+
+async function disconnect({ request, response, params, store }: ApiRequest): Promise<void> {
+  const body = await jsonBody<ConnectBody>(request);
+  if (!body.Container) throw new ApiError(400, 'container is required');
+  await disconnectContainer(store, params[0], body.Container);
+  response.writeHead(200).end();
+}
+
 export const NETWORK_ROUTES: Route[] = [
   { method: 'GET', pattern: /^\/networks$/, handler: list },
   { method: 'POST', pattern: /^\/networks\/create$/, handler: create },
   { method: 'POST', pattern: /^\/networks\/prune$/, handler: prune },
+  { method: 'POST', pattern: /^\/networks\/([^/]+)\/connect$/, handler: connect },
+  { method: 'POST', pattern: /^\/networks\/([^/]+)\/disconnect$/, handler: disconnect },
   { method: 'GET', pattern: /^\/networks\/([^/]+)$/, handler: inspect },
   { method: 'DELETE', pattern: /^\/networks\/([^/]+)$/, handler: remove },
 ];

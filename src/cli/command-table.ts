@@ -37,6 +37,8 @@ export const COMMAND_MODULES: Record<string, string> = {
   'network create': 'network-create',
   'network rm': 'network-rm',
   'network prune': 'network-prune',
+  'network connect': 'network-connect',
+  'network disconnect': 'network-disconnect',
   'container port': 'port',
   'container cp': 'cp',
   login: 'login',

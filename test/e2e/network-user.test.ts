@@ -112,6 +112,48 @@ describe('user-defined bridge networks', { skip, concurrency: false }, () => {
       await wharf.run(['network', 'rm', '-f', 'kept', 'unused']);
     }
   });
+  it('network connect/disconnect of a created container: its network and aliases, resolved by the others once it starts; a running one refused', async (t) => {
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    t.after(() => sweepHost());
+    try {
+      ok(await wharf.run(['network', 'create', 'aliasnet']));
+      const id = ok(await wharf.run(['create', '--name', 'srv', '--hostname', 'srvhost', 'busybox', 'httpd', '-f', '-p', '80', '-h', '/etc'])).stdout.trim();
+      // on the default bridge: a second network is more than wharf gives a container
+      const second = await wharf.run(['network', 'connect', 'aliasnet', 'srv']);
+      assert.deepEqual([second.code, second.stderr], [1, 'Error response from daemon: wharf cannot connect a container to a second network yet: srv is on bridge; disconnect it from bridge first\n']);
+      const notOn = await wharf.run(['network', 'disconnect', 'aliasnet', 'srv']);
+      assert.deepEqual([notOn.code, notOn.stderr], [1, `Error response from daemon: container ${id} is not connected to the network aliasnet\n`]);
+      const noNetwork = await wharf.run(['network', 'disconnect', 'nosuchnet', 'srv']);
+      assert.deepEqual([noNetwork.code, noNetwork.stderr], [1, 'Error response from daemon: network nosuchnet not found\n']);
+      const noContainer = await wharf.run(['network', 'connect', 'aliasnet', 'nosuchbox']);
+      assert.deepEqual([noContainer.code, noContainer.stderr], [1, 'Error response from daemon: No such container: nosuchbox\n']);
+
+      // compose's sequence: off its network (left on none), then onto one with aliases
+      assert.equal(ok(await wharf.run(['network', 'disconnect', 'bridge', 'srv'])).stdout, '');
+      assert.equal(ok(await wharf.run(['inspect', '-f', '{{.HostConfig.NetworkMode}}', 'srv'])).stdout, 'none\n');
+      assert.equal(ok(await wharf.run(['network', 'connect', '--alias', 'websvc', '--alias', 'www', 'aliasnet', 'srv'])).stdout, '');
+      assert.equal(ok(await wharf.run(['inspect', '-f', '{{.HostConfig.NetworkMode}} {{json .NetworkSettings.Networks.aliasnet.Aliases}}', 'srv'])).stdout, 'aliasnet ["websvc","www"]\n');
+      const onBridge = await wharf.run(['network', 'connect', '--alias', 'x', 'bridge', 'srv']);
+      assert.deepEqual([onBridge.code, onBridge.stderr], [1, 'Error response from daemon: network-scoped alias is supported only for containers in user defined networks\n']);
+
+      ok(await wharf.run(['start', 'srv']));
+      await eventually(async () => ((await wharf.run(['exec', 'srv', 'wget', '-q', '-O-', 'http://127.0.0.1/hostname'])).code === 0 ? true : undefined), 'httpd answering');
+      assert.equal(ok(await wharf.run(['run', '--rm', '--network', 'aliasnet', 'busybox', ...fetchBy('websvc')])).stdout, 'srvhost\n');
+      assert.equal(ok(await wharf.run(['run', '--rm', '--network', 'aliasnet', 'busybox', ...fetchBy('www')])).stdout, 'srvhost\n');
+
+      // running: refused whole, nothing changed
+      const running = await wharf.run(['network', 'connect', 'aliasnet', 'srv']);
+      assert.deepEqual([running.code, running.stderr], [1, 'Error response from daemon: wharf cannot attach a running container to a second network yet: stop srv and connect it then\n']);
+      const runningOff = await wharf.run(['network', 'disconnect', 'aliasnet', 'srv']);
+      assert.equal(runningOff.code, 1);
+      assert.match(runningOff.stderr, /^Error response from daemon: wharf cannot detach a running container from its network yet/);
+      assert.equal(ok(await wharf.run(['inspect', '-f', '{{.HostConfig.NetworkMode}}', 'srv'])).stdout, 'aliasnet\n');
+    } finally {
+      await wharf.run(['rm', '-f', 'srv']);
+      await wharf.run(['network', 'rm', '-f', 'aliasnet']);
+    }
+  });
 });
 
 describe('user-defined networks through wharf serve (docker CLI)', { skip, concurrency: false }, () => {
@@ -141,6 +183,49 @@ describe('user-defined networks through wharf serve (docker CLI)', { skip, concu
     } finally {
       await wharf.run(['rm', '-f', 'apiweb']);
       await wharf.run(['network', 'rm', '-f', 'apinet']);
+    }
+  });
+
+  it('POST /networks/{id}/connect and /disconnect: aliases at create and at connect, 404s, a running container refused with 501', async (t) => {
+    const served = await busyboxApi(t);
+    if (!served) return;
+    const { wharf, api } = served;
+    t.after(() => sweepHost());
+    const post = (path: string, body: unknown) => api.http('POST', path, { 'Content-Type': 'application/json' }, JSON.stringify(body));
+    try {
+      ok(await api.docker(['network', 'create', 'apialias']));
+      // Aliases at create, as compose sends them
+      const created = await post('/v1.41/containers/create?name=apisrv', {
+        Image: 'busybox', Hostname: 'apisrvhost', Cmd: ['httpd', '-f', '-p', '80', '-h', '/etc'],
+        HostConfig: { NetworkMode: 'apialias' }, NetworkingConfig: { EndpointsConfig: { apialias: { Aliases: ['first'] } } },
+      });
+      assert.equal(created.status, 201, created.body);
+      const id: string = JSON.parse(created.body).Id;
+      assert.equal(ok(await api.docker(['inspect', '-f', '{{json .NetworkSettings.Networks.apialias.Aliases}}', 'apisrv'])).stdout, '["first"]\n');
+
+      assert.equal((await post('/v1.41/networks/nosuchnet/disconnect', { Container: id })).status, 404);
+      assert.equal((await post('/v1.41/networks/apialias/connect', { Container: 'nosuchbox' })).status, 404);
+      const notOn = await post('/v1.41/networks/bridge/disconnect', { Container: id });
+      assert.deepEqual([notOn.status, JSON.parse(notOn.body).message], [500, `container ${id} is not connected to the network bridge`]);
+
+      assert.equal((await post('/v1.41/networks/apialias/disconnect', { Container: id })).status, 200);
+      assert.equal((await post('/v1.41/networks/apialias/connect', { Container: id, EndpointConfig: { Aliases: ['svc', id.slice(0, 12)] } })).status, 200);
+      assert.equal(ok(await api.docker(['inspect', '-f', '{{.HostConfig.NetworkMode}} {{json .NetworkSettings.Networks.apialias.Aliases}}', 'apisrv'])).stdout, `apialias ["svc","${id.slice(0, 12)}"]\n`);
+      // the docker CLI's own command too
+      assert.equal(ok(await api.docker(['network', 'connect', '--alias', 'svc2', 'apialias', 'apisrv'])).stdout, '');
+
+      ok(await api.docker(['start', 'apisrv']));
+      const fetched = await eventually(async () => {
+        const result = await api.docker(['run', '--rm', '--network', 'apialias', 'busybox', ...fetchBy('svc2')]);
+        return result.code === 0 ? result.stdout : undefined;
+      }, 'apisrv answering by its alias');
+      assert.equal(fetched, 'apisrvhost\n');
+
+      const running = await post('/v1.41/networks/apialias/connect', { Container: id });
+      assert.deepEqual([running.status, JSON.parse(running.body).message], [501, 'wharf cannot attach a running container to a second network yet: stop apisrv and connect it then']);
+    } finally {
+      await wharf.run(['rm', '-f', 'apisrv']);
+      await wharf.run(['network', 'rm', '-f', 'apialias']);
     }
   });
 });

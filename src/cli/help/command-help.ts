@@ -349,6 +349,20 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       force: { text: 'Do not error if the network does not exist' },
     },
   },
+  'network connect': {
+    synopsis: '[OPTIONS] NETWORK CONTAINER',
+    summary: 'Connect a container to a network',
+    flags: {
+      alias: { text: 'Add network-scoped alias for the container' },
+    },
+  },
+  'network disconnect': {
+    synopsis: '[OPTIONS] NETWORK CONTAINER',
+    summary: 'Disconnect a container from a network',
+    flags: {
+      force: { text: 'Force the container to disconnect from a network' },
+    },
+  },
   'network prune': {
     synopsis: '[OPTIONS]',
     summary: 'Remove all unused networks',

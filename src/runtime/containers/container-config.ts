@@ -63,4 +63,6 @@ export interface ContainerSettings {
   /** The program and its arguments: entrypoint + command, resolved at create. */
   path: string;
   args: string[];
+  /** Network-scoped aliases on its network (HostConfig.NetworkMode): other containers there resolve them as its name. */
+  aliases?: string[];
 }

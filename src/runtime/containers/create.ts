@@ -13,6 +13,7 @@ import { containerDir, insertContainer } from './container-store.ts';
 import { type Healthcheck, mergeHealthcheck } from './healthcheck.ts';
 import { parseCpus, parseMemory, parsePidsLimit } from './limits.ts';
 import { randomName, validName } from './names.ts';
+import { checkAliases } from './network-connect.ts';
 import { prepareContainerRootfs } from './rootfs.ts';
 
 export interface CreateOptions {
@@ -39,6 +40,8 @@ export interface CreateOptions {
   mounts: string[];
   tmpfs: string[];
   network?: string;
+  /** Names on the network besides its own (`--network-alias`, the Engine API's EndpointsConfig Aliases). */
+  aliases?: string[];
   memory?: string;
   cpus?: string;
   pidsLimit?: string;
@@ -65,6 +68,7 @@ export interface CreatedContainer {
 
 export async function createContainer(store: Store, options: CreateOptions, environment: NodeJS.ProcessEnv): Promise<CreatedContainer> {
   const hostConfig = hostConfigOf(options);
+  checkAliases(hostConfig.NetworkMode, options.aliases ?? []);
   const { id: imageId } = resolveImage(store, options.image);
   const image = await readConfig(store, imageId);
   const id = randomHex(32);
@@ -137,6 +141,7 @@ function settingsOf(options: CreateOptions, image: ImageConfig, hostConfig: Host
     hostConfig,
     path: argv[0],
     args: argv.slice(1),
+    ...(options.aliases?.length ? { aliases: [...new Set(options.aliases)] } : {}),
   };
 }
 

@@ -108,6 +108,6 @@ function networkSettings(record: ContainerRecord): Record<string, unknown> {
     Ports: network ? ports : {},
     SandboxKey: network?.netnsPath ?? (network?.ownNetns && record.pid ? `/proc/${record.pid}/ns/net` : ''),
     ...endpoint,
-    Networks: { [mode]: { ...endpoint, NetworkID: '', EndpointID: '', Aliases: null, Links: null } },
+    Networks: { [mode]: { ...endpoint, NetworkID: '', EndpointID: '', Aliases: record.settings.aliases?.length ? record.settings.aliases : null, Links: null } },
   };
 }

@@ -8,7 +8,7 @@ import { HEALTH_FILTER_VALUES, healthStatus } from './healthcheck.ts';
 
 const STATES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
 
-/** Filters of one name OR together, different names AND, as the daemon's filters.Args do. */
+/** Filters of one name OR together, different names AND, as the daemon's filters.Args do; labels all must match (its MatchKVList). */
 export function containerMatcher(store: Store, filters: string[]): (record: ContainerRecord) => boolean {
   const byName = new Map<string, string[]>();
   for (const filter of filters) {
@@ -23,7 +23,8 @@ export function containerMatcher(store: Store, filters: string[]): (record: Cont
     name: (record, value) => new RegExp(value).test(record.name),
     id: (record, value) => record.id.startsWith(value),
     label: (record, value) => {
-      const [key, wanted] = value.split('=');
+      const equals = value.indexOf('=');
+      const [key, wanted] = equals < 0 ? [value, undefined] : [value.slice(0, equals), value.slice(equals + 1)];
       const labels = record.settings.config.Labels ?? {};
       return key in labels && (wanted === undefined || labels[key] === wanted);
     },
@@ -31,7 +32,7 @@ export function containerMatcher(store: Store, filters: string[]): (record: Cont
     exited: (record, value) => record.state === 'exited' && record.exitCode === Number(value),
     health: (record, value) => healthStatus(record.health) === value,
   };
-  return (record) => [...byName].every(([name, values]) => values.some((value) => tests[name](record, value)));
+  return (record) => [...byName].every(([name, values]) => (name === 'label' ? values.every : values.some).call(values, (value) => tests[name](record, value)));
 }
 
 function ancestorId(store: Store, value: string): string | undefined {

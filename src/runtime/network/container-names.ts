@@ -21,6 +21,18 @@ export function containerName(store: Store, containerId: string): string {
   return (tableLookup(store, 'SELECT name FROM containers WHERE id = ?', containerId) ?? '').replace(/^\//, '');
 }
 
+/** The container's aliases on its network (its settings' `aliases`), none when it has none or there is no table. */
+export function containerAliases(store: Store, containerId: string): string[] {
+  const settings = tableLookup(store, 'SELECT settings FROM containers WHERE id = ?', containerId);
+  if (!settings) return [];
+  try {
+    const aliases = (JSON.parse(settings) as { aliases?: unknown }).aliases;
+    return Array.isArray(aliases) ? aliases.filter((alias): alias is string => typeof alias === 'string' && alias !== '') : [];
+  } catch {
+    return [];
+  }
+}
+
 function tableLookup(store: Store, sql: string, ...params: string[]): string | undefined {
   try {
     const row = store.db.get(sql, ...params);

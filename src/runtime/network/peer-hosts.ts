@@ -1,11 +1,11 @@
 // Name resolution on user-defined networks: each attached container's /etc/hosts lists the others on its network by
-// name and short ID, rewritten for all of them whenever one attaches or detaches.
+// name, short ID and aliases (a compose service's name), rewritten for all of them whenever one attaches or detaches.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WharfError } from '../../errors.ts';
 import { withFileLock } from '../../store/file-lock.ts';
 import type { Store } from '../../store/store.ts';
-import { containerName } from './container-names.ts';
+import { containerAliases, containerName } from './container-names.ts';
 import { hostsContent } from './etc-files.ts';
 
 /**
@@ -20,7 +20,8 @@ export async function refreshPeerHosts(store: Store, network: string): Promise<v
       .map((row) => ({ id: String(row.container_id), address: String(row.address) }));
     const lines = new Map(members.map((member) => {
       const name = containerName(store, member.id);
-      return [member.id, `${member.address}\t${[name, member.id.slice(0, 12)].filter(Boolean).join(' ')}\n`];
+      const names = new Set([name, member.id.slice(0, 12), ...containerAliases(store, member.id)].filter(Boolean));
+      return [member.id, `${member.address}\t${[...names].join(' ')}\n`];
     }));
     for (const member of members) {
       const dir = join(store.root, 'containers', member.id);
