@@ -5,19 +5,17 @@ import { type EngineEvent, streamEvents } from '../events/event-log.ts';
 import { eventMessage } from '../events/event-message.ts';
 import { queryFilters } from './api-query.ts';
 import type { ApiRequest, Route } from './api-routes.ts';
-import { isOlderApiVersion, requestedApiVersion } from './api-version.ts';
 
-async function events({ request, response, query, store }: ApiRequest): Promise<void> {
+async function events({ response, query, store }: ApiRequest): Promise<void> {
   const matches = eventMatcher(queryFilters(query));
   const range = { sinceMicro: timestampMicros(query.get('since')), untilMicro: timestampMicros(query.get('until')) };
-  const legacyFields = isOlderApiVersion(requestedApiVersion(request), '1.45');
   // the docker CLI shows nothing until the response has begun; events may be long in coming
   response.writeHead(200, { 'Content-Type': 'application/json' });
   response.flushHeaders();
   const stop = new AbortController();
   response.on('close', () => stop.abort());
   await streamEvents(store, range, (event: EngineEvent) => {
-    if (matches(event)) response.write(`${JSON.stringify(eventMessage(event, { legacyFields }))}\n`);
+    if (matches(event)) response.write(`${JSON.stringify(eventMessage(event))}\n`);
   }, stop.signal);
   response.end();
 }

@@ -1,9 +1,12 @@
 // An event as Docker's Engine API sends it (events.Message), which `docker events --format` also renders.
 import type { EngineEvent } from './event-log.ts';
 
-/** `legacyFields`: status, id and from, which dockerd sent for container and image events until API 1.45. */
-export function eventMessage(event: EngineEvent, options: { legacyFields: boolean }): Record<string, unknown> {
-  const legacy = options.legacyFields && (event.type === 'container' || event.type === 'image')
+/**
+ * With the deprecated status, id and from of container and image events, which dockerd sends until API 1.52, past
+ * every version wharf serves, and which clients of that age still read (docker-compose v1 reads `id`).
+ */
+export function eventMessage(event: EngineEvent): Record<string, unknown> {
+  const legacy = event.type === 'container' || event.type === 'image'
     ? { status: event.action, id: event.actor.id, from: event.type === 'container' ? event.actor.attributes.image : undefined }
     : {};
   return {

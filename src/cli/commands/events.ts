@@ -62,6 +62,6 @@ class EventRow {
   }
 
   toJSON(): Record<string, unknown> {
-    return eventMessage(this.#event, { legacyFields: false });
+    return eventMessage(this.#event);
   }
 }
