@@ -23,15 +23,21 @@ export function nowMicro(): number {
 
 /**
  * Appends an event, inside the caller's transaction when one is open (so the event lands with the change it tells of),
- * else in one of its own. Not fsynced on its own: a lost event costs no state.
+ * else in one of its own. Not fsynced on its own. An event is informational: one that cannot be appended is dropped
+ * and the change stands, so logging never changes how an operation ends; a write the store truly cannot make fails
+ * the caller's own statements, or its commit, all the same.
  */
 export function recordEvent(store: Store, type: EventType, action: string, actorId: string, attributes: Record<string, string> = {}): void {
   const append = () => {
     store.db.run('INSERT INTO events (time_micro, type, action, actor_id, attributes) VALUES (?, ?, ?, ?, ?)', nowMicro(), type, action, actorId, JSON.stringify(attributes));
     store.db.run('DELETE FROM events WHERE seq <= last_insert_rowid() - ?', KEPT_EVENTS);
   };
-  if (store.db.db.isTransaction) append();
-  else store.db.transaction(append, { durable: false });
+  try {
+    if (store.db.db.isTransaction) append();
+    else store.db.transaction(append, { durable: false });
+  } catch {
+    // dropped: see above
+  }
 }
 
 export interface EventRange {

@@ -7,16 +7,12 @@ import type { ImageConfig } from '../oci/types.ts';
 import type { Store } from '../store/store.ts';
 
 /**
- * Call inside the transaction of the change it tells of; an event is informational, so a failure to log it is ignored.
- * As dockerd, the event of an image still stored carries the image's labels (a `delete` has none left to show).
+ * Call inside the transaction of the change it tells of. As dockerd, the event of an image still stored carries the
+ * image's labels (a `delete` has none left to show).
  */
 export function imageEvent(store: Store, action: string, actorId: string, attributes: Record<string, string> = { name: actorId }): void {
-  try {
-    const labels = actorId.startsWith('sha256:') && action !== 'delete' ? labelsOf(store, actorId as Digest) : {};
-    recordEvent(store, 'image', action, actorId, { ...labels, ...attributes });
-  } catch {
-    // the change stands without its event
-  }
+  const labels = actorId.startsWith('sha256:') && action !== 'delete' ? labelsOf(store, actorId as Digest) : {};
+  recordEvent(store, 'image', action, actorId, { ...labels, ...attributes });
 }
 
 /**

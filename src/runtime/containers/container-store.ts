@@ -65,15 +65,10 @@ export function insertContainer(store: Store, record: Pick<ContainerRecord, 'id'
 /**
  * A container event as dockerd logs it (daemon/events.go LogContainerEventWithAttributes): the action's attributes,
  * then the container's labels, its image as the user gave it and its name. Call it in the transaction of the change
- * where there is one; a failure to log is swallowed, so it never changes how the operation ends. The monitor logs
- * start, die and oom itself (records.c), in the same form.
+ * where there is one. The monitor logs start, die and oom itself (records.c), in the same form.
  */
 export function recordContainerEvent(store: Store, record: Pick<ContainerRecord, 'id' | 'name' | 'imageName' | 'settings'>, action: string, attributes: Record<string, string> = {}): void {
-  try {
-    recordEvent(store, 'container', action, record.id, { ...attributes, ...record.settings.config.Labels, image: record.imageName, name: record.name });
-  } catch {
-    // a lost event costs no state
-  }
+  recordEvent(store, 'container', action, record.id, { ...attributes, ...record.settings.config.Labels, image: record.imageName, name: record.name });
 }
 
 /** Removes the record for good, logging dockerd's `destroy` in the same transaction. */

@@ -72,11 +72,7 @@ export function releaseAddresses(store: Store, containerId: string): void {
   });
 }
 
-/** dockerd's network events: the network's ID as actor; informational, so a failure to log one is ignored. */
+/** dockerd's network events: the network's ID as actor. */
 function networkEvent(store: Store, action: string, network: { name: string; id: string; driver: string }, containerId: string): void {
-  try {
-    recordEvent(store, 'network', action, network.id, { container: containerId, name: network.name, type: network.driver });
-  } catch {
-    // the change stands without its event
-  }
+  recordEvent(store, 'network', action, network.id, { container: containerId, name: network.name, type: network.driver });
 }

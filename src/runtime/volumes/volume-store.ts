@@ -186,16 +186,9 @@ export function addVolumeUser(store: Store, name: string, containerId: string, m
   });
 }
 
-/**
- * dockerd's volume events: the actor is the volume's name (none for a prune). Call inside the transaction of the change;
- * an event is informational, so a failure to log it is ignored.
- */
+/** dockerd's volume events: the actor is the volume's name (none for a prune). Call inside the transaction of the change. */
 function volumeEvent(store: Store, action: string, name: string, attributes: Record<string, string> = { driver: 'local' }): void {
-  try {
-    recordEvent(store, 'volume', action, name, attributes);
-  } catch {
-    // the change stands without its event
-  }
+  recordEvent(store, 'volume', action, name, attributes);
 }
 
 /** Forgets the container's uses; returns its anonymous volumes nobody else uses now. */
