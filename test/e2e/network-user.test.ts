@@ -94,6 +94,16 @@ describe('user-defined bridge networks', { skip, concurrency: false }, () => {
     }
   });
 
+  it('fails a run on a network that does not exist at its start, as dockerd does: an --rm container goes, another stays created', async (t) => {
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const removed = await wharf.run(['run', '--rm', '--network', 'nope', 'busybox', 'true']);
+    assert.deepEqual([removed.code, removed.stderr], [125, "wharf: Error response from daemon: network nope not found\n\nRun 'wharf run --help' for more information\n"]);
+    assert.equal(ok(await wharf.run(['ps', '-a', '-q'])).stdout, '', 'the --rm container is gone');
+    assert.equal((await wharf.run(['run', '--network', 'nope', '--name', 'kept', 'busybox', 'true'])).code, 125);
+    assert.equal(ok(await wharf.run(['ps', '-a', '--format', '{{.Names}} {{.Status}}'])).stdout, 'kept Created\n');
+  });
+
   it('takes a given subnet, and prunes only networks no container uses', async (t) => {
     const wharf = await busyboxWharf(t);
     if (!wharf) return;

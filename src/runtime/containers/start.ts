@@ -15,9 +15,9 @@ import { DEFAULT_PATH } from '../spec/defaults.ts';
 import { buildSpec } from '../spec/oci-spec.ts';
 import { resolveUser } from '../spec/user.ts';
 import { resolveMounts } from '../volumes/mounts.ts';
-import { containerDir, type ContainerRecord, isMonitorAlive, RUN_STATE, updateContainer } from './container-store.ts';
+import { containerDir, type ContainerRecord, getContainer, isMonitorAlive, RUN_STATE, updateContainer } from './container-store.ts';
 import { healthcheckFlags, monitorHealthcheck } from './healthcheck.ts';
-import { waitForExit } from './lifecycle.ts';
+import { removeContainer, waitForExit } from './lifecycle.ts';
 import { releaseRun } from './release.ts';
 import { rootfsMountSpec } from './rootfs.ts';
 import { isRunning } from './signal.ts';
@@ -34,6 +34,16 @@ export async function startContainer(store: Store, record: ContainerRecord, opti
     // the runtime's record of the last run goes last: the new run, under the same ID, waits for that
     await waitForExit(store, record.id);
   }
+  try {
+    await runOnce(store, record, options);
+  } catch (error) {
+    // as dockerd: an --rm container whose start fails (a network that does not exist, say) goes, not left behind
+    if (record.settings.hostConfig.AutoRemove) await removeContainer(store, getContainer(store, record.id) ?? record, { force: true, removeVolumes: true });
+    throw error;
+  }
+}
+
+async function runOnce(store: Store, record: ContainerRecord, options: StartOptions): Promise<void> {
   const dir = containerDir(store, record.id);
   const { plan, network } = await prepareRun(store, record, options);
   try {
