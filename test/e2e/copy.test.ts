@@ -293,7 +293,8 @@ describe('wharf copy', { concurrency: 4 }, () => {
     const exited = once(child, 'exit');
     // The layer's temp file holding exactly the bytes fed so far: the copy is mid-blob (the config's temp file is bigger).
     const tempFiles = () => readdirSync(destination).filter((name) => /^\d+-[0-9a-f]+$/.test(name));
-    while (!tempFiles().some((name) => statSync(join(destination, name)).size === half.length)) {
+    // a temp file listed may be renamed into place before it is measured (the config's, which comes whole)
+    while (!tempFiles().some((name) => statSync(join(destination, name), { throwIfNoEntry: false })?.size === half.length)) {
       assert.equal(child.exitCode ?? child.signalCode, null, 'the copy is still waiting for the layer');
       await sleep(20);
     }
