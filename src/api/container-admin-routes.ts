@@ -1,7 +1,7 @@
 // Container administration routes of the Engine API over the same core as the CLI: restart, rename, pause, unpause, top, stats, prune, changes (diff), export, resize.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConflictError, InvalidArgumentError } from '../errors.ts';
-import { rfc3339Nano } from '../go/time.ts';
+import { ConflictError } from '../errors.ts';
+import { goJsonTime } from '../go/time.ts';
 import { containerDir, type ContainerRecord, getContainer, recordContainerEvent, resolveContainer } from '../runtime/containers/container-store.ts';
 import { exportContainer } from '../runtime/containers/export.ts';
 import { renameContainer } from '../runtime/containers/names.ts';
@@ -14,13 +14,12 @@ import { containerTop } from '../runtime/containers/top.ts';
 import { resizeTerminal } from '../runtime/monitor/attach-client.ts';
 import { containerChanges } from '../snapshots/overlay-upper.ts';
 import { sendJson } from './api-errors.ts';
-import { queryFilters, queryFlag } from './api-query.ts';
+import { queryFilters, queryFlag, terminalDimension } from './api-query.ts';
 import type { ApiRequest, Route } from './api-routes.ts';
 import { stopOptionsOf } from './container-routes.ts';
 
 /** dockerd's stats collector samples this often; CPU % is the share of the host's CPU time between two samples. */
 const SAMPLE_INTERVAL_MS = 1000;
-const ZERO_TIME = '0001-01-01T00:00:00Z';
 /** Docker's ChangeType numbers for the A/C/D `docker diff` prints. */
 const CHANGE_KINDS = { C: 0, A: 1, D: 2 } as const;
 
@@ -96,8 +95,8 @@ function takeSample(store: ApiRequest['store'], id: string): Sample | undefined 
 function statsLine(record: ContainerRecord, current: Sample | undefined, previous: Sample | undefined): string {
   const stats = current?.stats;
   const body = {
-    read: current?.stats ? rfc3339Nano(current.read) : ZERO_TIME,
-    preread: previous?.stats ? rfc3339Nano(previous.read) : ZERO_TIME,
+    read: goJsonTime(current?.stats && current.read),
+    preread: goJsonTime(previous?.stats && previous.read),
     id: record.id,
     name: `/${record.name}`,
     os_type: 'linux',
@@ -159,14 +158,6 @@ async function resize({ response, params, query, store }: ApiRequest): Promise<v
   if (record.settings.config.Tty === true) await resizeTerminal(containerDir(store, record.id), size);
   recordContainerEvent(store, record, 'resize', { height: String(size.height), width: String(size.width) });
   response.writeHead(200).end();
-}
-
-/** dockerd's uint32 parse of `h` and `w`, and its words for a value that is none. */
-function terminalDimension(query: URLSearchParams, key: string, what: string): number {
-  const text = query.get(key) ?? '';
-  if (!/^\d+$/.test(text)) throw new InvalidArgumentError(`invalid resize ${what} "${text}": invalid syntax`);
-  if (Number(text) > 0xffffffff) throw new InvalidArgumentError(`invalid resize ${what} "${text}": value out of range`);
-  return Number(text);
 }
 
 export const CONTAINER_ADMIN_ROUTES: Route[] = [

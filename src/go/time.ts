@@ -71,6 +71,11 @@ export function rfc3339(time: Date | string): string {
   return `${dateAndClock(wall, 'T')}${rfc3339Zone(offsetMinutes)}`;
 }
 
+/** How Go marshals a time.Time to JSON: RFC 3339 with nanoseconds, and the zero time where there is none. */
+export function goJsonTime(time: Date | string | null | undefined): string {
+  return time ? rfc3339Nano(time) : '0001-01-01T00:00:00Z';
+}
+
 /** time.RFC3339Nano, which is also how Go marshals a time to JSON: the fraction loses trailing zeros. */
 export function rfc3339Nano(time: Date | string): string {
   const { wall, nanos, offsetMinutes } = toGoTime(time);

@@ -3,10 +3,9 @@ import type { Digest } from '../digest/digest.ts';
 import type { ContainerConfig, ImageConfig } from '../oci/types.ts';
 import type { Store } from '../store/store.ts';
 import { getImageRecord, type ImageRecord } from './image-records.ts';
-import { rfc3339Nano } from '../go/time.ts';
+import { goJsonTime } from '../go/time.ts';
 import { familiar } from './names.ts';
 
-const ZERO_TIME = '0001-01-01T00:00:00Z';
 
 export async function inspectImage(store: Store, id: Digest): Promise<Record<string, unknown>> {
   const record = getImageRecord(store, id) as ImageRecord;
@@ -17,7 +16,7 @@ export async function inspectImage(store: Store, id: Digest): Promise<Record<str
     RepoDigests: record.repoDigests.map(familiar),
     Parent: record.parent ?? '',
     Comment: config.comment ?? '',
-    Created: config.created ? rfc3339Nano(config.created) : ZERO_TIME,
+    Created: goJsonTime(config.created),
     DockerVersion: config.docker_version ?? '',
     Author: config.author ?? '',
     Config: dockerContainerConfig(config.config),
@@ -28,7 +27,7 @@ export async function inspectImage(store: Store, id: Digest): Promise<Record<str
     Size: record.size,
     GraphDriver: { Data: null, Name: 'overlay2' },
     RootFS: { Type: 'layers', Layers: config.rootfs.diff_ids },
-    Metadata: { LastTagTime: record.lastTagTime ? rfc3339Nano(record.lastTagTime) : ZERO_TIME },
+    Metadata: { LastTagTime: goJsonTime(record.lastTagTime) },
   };
 }
 

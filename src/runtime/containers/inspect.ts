@@ -1,13 +1,12 @@
 // `inspect` of a container: the JSON shape of Docker's Engine API (ContainerJSON).
 import { join } from 'node:path';
-import { rfc3339Nano } from '../../go/time.ts';
+import { goJsonTime, rfc3339Nano } from '../../go/time.ts';
 import type { Store } from '../../store/store.ts';
 import { logFileName } from '../monitor/monitor-plan.ts';
 import { containerDir, type ContainerRecord, resolveContainer } from './container-store.ts';
 import { stateString } from './container-texts.ts';
 import { NotFoundError } from '../../errors.ts';
 
-const ZERO_TIME = '0001-01-01T00:00:00Z';
 
 export function findContainer(store: Store, reference: string): ContainerRecord | undefined {
   try {
@@ -37,8 +36,8 @@ export function inspectContainer(store: Store, record: ContainerRecord): Record<
       Pid: running ? (record.pid ?? 0) : 0,
       ExitCode: record.exitCode ?? 0,
       Error: record.error ?? '',
-      StartedAt: record.startedAt ? rfc3339Nano(record.startedAt) : ZERO_TIME,
-      FinishedAt: record.finishedAt && !running ? rfc3339Nano(record.finishedAt) : ZERO_TIME,
+      StartedAt: goJsonTime(record.startedAt),
+      FinishedAt: goJsonTime(running ? null : record.finishedAt),
       ...(record.health ? { Health: record.health } : {}),
     },
     Image: record.imageId,
