@@ -28,3 +28,11 @@ function filterValues(values: unknown): string[] {
   if (typeof values === 'object' && values !== null) return Object.entries(values).filter(([, on]) => on === true).map(([value]) => value);
   throw new InvalidArgumentError(`invalid filter value: ${JSON.stringify(values)}`);
 }
+
+/** A resize's `h` or `w` (a container's or an exec's), parsed as dockerd's uint32, with its words for a value that is none. */
+export function terminalDimension(query: URLSearchParams, key: string, what: string): number {
+  const text = query.get(key) ?? '';
+  if (!/^\d+$/.test(text)) throw new InvalidArgumentError(`invalid resize ${what} "${text}": invalid syntax`);
+  if (Number(text) > 0xffffffff) throw new InvalidArgumentError(`invalid resize ${what} "${text}": value out of range`);
+  return Number(text);
+}

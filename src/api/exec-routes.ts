@@ -4,10 +4,11 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { resolveContainer } from '../runtime/containers/container-store.ts';
 import { isRunning } from '../runtime/containers/signal.ts';
-import { ConflictError, InvalidArgumentError } from '../errors.ts';
+import { ConflictError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import { jsonBody } from './api-body.ts';
 import { refuseUpgrade, sendJson } from './api-errors.ts';
+import { terminalDimension } from './api-query.ts';
 import type { ApiRequest, Route } from './api-routes.ts';
 import { claimExec, createExec, type ExecBody, getExec, inspectExec, runExec } from './exec-instances.ts';
 
@@ -40,10 +41,8 @@ function inspect({ response, params }: ApiRequest): void {
 /** `h` rows and `w` columns for a TTY exec's terminal; for one without a TTY nothing to do, as dockerd answers. */
 function resize({ response, params, query }: ApiRequest): void {
   const instance = getExec(params[0]);
-  const rows = Number(query.get('h'));
-  const columns = Number(query.get('w'));
-  if (!Number.isInteger(rows) || !Number.isInteger(columns) || rows < 0 || columns < 0) throw new InvalidArgumentError(`invalid terminal size ${query.get('h')}x${query.get('w')}`);
-  if (instance.body.Tty) instance.resize({ rows, columns });
+  const size = { rows: terminalDimension(query, 'h', 'height'), columns: terminalDimension(query, 'w', 'width') };
+  if (instance.body.Tty) instance.resize(size);
   response.writeHead(200).end();
 }
 
