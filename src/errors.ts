@@ -25,6 +25,9 @@ export class NotFoundError extends WharfError {}
 /** An operation that would break a reference something else still holds (Docker's 409). */
 export class ConflictError extends WharfError {}
 
+/** An operation the engine never allows on what it owns itself, such as a built-in network (Docker's 403). */
+export class ForbiddenError extends WharfError {}
+
 /** Malformed user input: references, flags, filters, templates. */
 export class InvalidArgumentError extends WharfError {}
 

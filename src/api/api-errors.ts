@@ -1,7 +1,7 @@
 // How a failed request is answered: the HTTP status Docker's daemon gives each kind of error, and its JSON body.
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ConflictError, InvalidArgumentError, InvalidContentError, LimitExceededError, NotFoundError, NotImplementedError, WharfError } from '../errors.ts';
+import { ConflictError, ForbiddenError, InvalidArgumentError, InvalidContentError, LimitExceededError, NotFoundError, NotImplementedError, WharfError } from '../errors.ts';
 
 /** A request the API does not serve, or serves only in a form the client did not use. */
 export class ApiError extends WharfError {
@@ -17,6 +17,7 @@ export function statusOf(error: unknown): number {
   if (error instanceof ApiError) return error.status;
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ConflictError) return 409;
+  if (error instanceof ForbiddenError) return 403;
   if (error instanceof NotImplementedError) return 501;
   if (error instanceof InvalidArgumentError || error instanceof InvalidContentError || error instanceof LimitExceededError) return 400;
   return 500;

@@ -1,13 +1,12 @@
 // Network routes of the Engine API: the built-in networks (bridge, host, none) and user-defined bridge networks: list,
 // inspect, create, remove and prune; connect and disconnect of a container that is not running.
 import { containerName } from '../runtime/network/container-names.ts';
-import { builtinNetworks, createNetwork, findNetwork, inspectNetwork, isBuiltin, networkFilter, PREDEFINED_NETWORKS, pruneNetworks, removeNetwork } from '../runtime/network/networks.ts';
+import { builtinNetworks, createNetwork, findNetwork, inspectNetwork, networkFilter, pruneNetworks, removeNetwork } from '../runtime/network/networks.ts';
 import { connectContainer, disconnectContainer } from '../runtime/containers/network-connect.ts';
 import { jsonBody } from './api-body.ts';
 import { ApiError, sendJson } from './api-errors.ts';
 import { queryFilters } from './api-query.ts';
 import type { ApiRequest, Route } from './api-routes.ts';
-
 
 async function list({ response, query, store }: ApiRequest): Promise<void> {
   const keep = networkFilter(queryFilters(query));
@@ -30,8 +29,6 @@ interface CreateBody {
 async function create({ request, response, store }: ApiRequest): Promise<void> {
   const body = await jsonBody<CreateBody>(request);
   const name = body.Name ?? '';
-  // dockerd's text, trailing space and all
-  if (PREDEFINED_NETWORKS.includes(name)) throw new ApiError(403, `operation is not permitted on predefined ${name} network `);
   if (!name) throw new ApiError(400, 'network name must not be empty');
   const config = body.IPAM?.Config?.[0];
   const network = await createNetwork(store, { name, driver: body.Driver, subnet: config?.Subnet || undefined, gateway: config?.Gateway || undefined, labels: body.Labels ?? {} });
@@ -39,9 +36,7 @@ async function create({ request, response, store }: ApiRequest): Promise<void> {
 }
 
 async function remove({ params, response, store }: ApiRequest): Promise<void> {
-  const network = await findNetwork(store, params[0]);
-  if (isBuiltin(network)) throw new ApiError(403, `${network.name} is a pre-defined network and cannot be removed`);
-  await removeNetwork(store, network.id);
+  await removeNetwork(store, params[0]);
   response.writeHead(204).end();
 }
 

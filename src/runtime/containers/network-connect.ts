@@ -3,7 +3,7 @@
 // connect to a second network, is refused rather than half done.
 import { InvalidArgumentError, NotImplementedError, WharfError } from '../../errors.ts';
 import type { Store } from '../../store/store.ts';
-import { findNetwork, isBuiltin, type NetworkRecord } from '../network/networks.ts';
+import { findNetwork, isBuiltin, type NetworkRecord, PREDEFINED_NETWORKS } from '../network/networks.ts';
 import { type ContainerRecord, resolveContainer } from './container-store.ts';
 
 /** The network a record is on, by name: `default` is the bridge. */
@@ -14,7 +14,7 @@ export function networkOf(record: Pick<ContainerRecord, 'settings'>): string {
 
 /** dockerd's check: aliases are names on a user-defined network only. */
 export function checkAliases(network: string, aliases: string[]): void {
-  if (aliases.length > 0 && (network === 'bridge' || network === 'default' || network === 'host' || network === 'none')) {
+  if (aliases.length > 0 && PREDEFINED_NETWORKS.includes(network)) {
     throw new InvalidArgumentError('network-scoped alias is supported only for containers in user defined networks', { exitCode: 1 });
   }
 }

@@ -1,6 +1,6 @@
 // The built-in networks (bridge, host, none) and user-defined bridge networks (create, rm, prune) as `network ls` (and its filters) and `network inspect` show them, in Docker's shapes.
 import { crypto } from '../../digest/digest.ts';
-import { ConflictError, InvalidArgumentError, NotFoundError, WharfError } from '../../errors.ts';
+import { ConflictError, ForbiddenError, InvalidArgumentError, NotFoundError } from '../../errors.ts';
 import type { Store } from '../../store/store.ts';
 import { ensureUserBridge, freeSubnet, recordBridge, recordedBridge, removeBridge, withBridgesLock } from './bridge.ts';
 import { registerStoreRoot } from './cleanup.ts';
@@ -125,7 +125,8 @@ export interface CreateNetworkOptions {
  */
 export async function createNetwork(store: Store, options: CreateNetworkOptions): Promise<NetworkRecord> {
   const driver = options.driver || 'bridge';
-  if (PREDEFINED_NETWORKS.includes(options.name)) throw new WharfError(`operation is not permitted on predefined ${options.name} network `, { exitCode: 1 });
+  // dockerd's text, trailing space and all
+  if (PREDEFINED_NETWORKS.includes(options.name)) throw new ForbiddenError(`operation is not permitted on predefined ${options.name} network `);
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(options.name)) throw new InvalidArgumentError(`invalid network name "${options.name}"`);
   if (driver !== 'bridge') throw new NotFoundError(`plugin "${driver}" not found`);
   await builtinNetworks(store);
@@ -182,7 +183,7 @@ export function userNetwork(store: Store, reference: string): NetworkRecord | un
 /** `network rm`: refused for built-in networks and while a container is attached; the bridge and its rules go first, then the row. */
 export async function removeNetwork(store: Store, reference: string): Promise<NetworkRecord> {
   const network = await findNetwork(store, reference);
-  if (isBuiltin(network)) throw new WharfError(`${network.name} is a pre-defined network and cannot be removed`, { exitCode: 1 });
+  if (isBuiltin(network)) throw new ForbiddenError(`${network.name} is a pre-defined network and cannot be removed`);
   await withBridgesLock(async () => {
     if (store.db.get('SELECT container_id FROM ip_allocations WHERE network = ? LIMIT 1', network.name)) {
       throw new ConflictError(`error while removing network: network ${network.name} id ${network.id} has active endpoints`);
