@@ -4,30 +4,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { busyboxWharf, eventually } from '../helpers/busybox-wharf.ts';
-import { jsonLines, ok } from '../helpers/cli-fixtures.ts';
+import { ok } from '../helpers/cli-fixtures.ts';
+import { type EventMessage as Message, eventMessages, unixSeconds } from '../helpers/events.ts';
 import { busyboxApi } from '../helpers/engine-api.ts';
 import type { RunResult } from '../helpers/wharf-cli.ts';
 
 const canRun = process.getuid?.() === 0 ? undefined : 'needs root (runc, namespaces)';
 
-interface Message {
-  Type: string;
-  Action: string;
-  Actor: { ID: string; Attributes: Record<string, string> };
-  timeNano: number;
-}
-
 type Runner = (args: string[]) => Promise<RunResult>;
-
-/** Unix seconds with a fraction, as --since and --until take them. */
-function nowSeconds(): string {
-  return (Date.now() / 1000).toFixed(6);
-}
 
 /** The container events logged from `since` until now, in order. */
 async function containerEvents(run: Runner, since: string): Promise<Message[]> {
-  const result = ok(await run(['events', '--since', since, '--until', nowSeconds(), '--format', '{{json .}}']), 'events');
-  return (jsonLines(result.stdout) as unknown as Message[]).filter((event) => event.Type === 'container');
+  return (await eventMessages(run, since)).filter((event) => event.Type === 'container');
 }
 
 /**
@@ -51,7 +39,7 @@ describe('container events', { skip: canRun }, () => {
   it('run --rm: create, start, die with its exit code and run time, destroy; each with image, name and the labels', async (t) => {
     const wharf = await busyboxWharf(t);
     if (!wharf) return;
-    const since = nowSeconds();
+    const since = unixSeconds();
     const result = await wharf.run(['run', '--rm', '--name', 'once', '--label', 'tier=web', '--label', 'team=blue', 'busybox', 'sh', '-c', 'sleep 1.5; exit 3']);
     assert.equal(result.code, 3, result.stderr);
     const events = await containerEvents(wharf.run, since);
@@ -70,7 +58,7 @@ describe('container events', { skip: canRun }, () => {
   it('rename (oldName with its slash), stop (kill 15, then 9), restart by hand, kill with its signal', async (t) => {
     const wharf = await busyboxWharf(t);
     if (!wharf) return;
-    const since = nowSeconds();
+    const since = unixSeconds();
     // as PID 1 the shell ignores a SIGTERM it has no trap for: the stop kills it after its timeout; a HUP ends it with 7
     const id = ok(await wharf.run(['run', '-d', '--name', 'first', 'busybox', 'sh', '-c', 'trap "exit 7" HUP; while true; do sleep 0.1; done'])).stdout.trim();
     ok(await wharf.run(['rename', 'first', 'second']));
@@ -88,7 +76,7 @@ describe('container events', { skip: canRun }, () => {
   it('a restart policy’s restart is a die and a start, with no restart event', async (t) => {
     const wharf = await busyboxWharf(t);
     if (!wharf) return;
-    const since = nowSeconds();
+    const since = unixSeconds();
     const id = ok(await wharf.run(['run', '-d', '--restart', 'on-failure:1', 'busybox', 'sh', '-c', 'exit 2'])).stdout.trim();
     const events = await eventually(async () => {
       const found = await containerEvents(wharf.run, since);
@@ -101,7 +89,7 @@ describe('container events', { skip: canRun }, () => {
     const wharf = await busyboxWharf(t);
     if (!wharf) return;
     const id = ok(await wharf.run(['run', '-d', 'busybox', 'sleep', '1000'])).stdout.trim();
-    const since = nowSeconds();
+    const since = unixSeconds();
     assert.equal((await wharf.run(['exec', id, 'sh', '-c', 'exit 4'])).code, 4);
     const events = await containerEvents(wharf.run, since);
     assert.deepEqual(actions(events, id), ['exec_create: sh -c exit 4', 'exec_start: sh -c exit 4', 'exec_die 4']);
@@ -115,7 +103,7 @@ describe('container events', { skip: canRun }, () => {
     if (!served) return;
     const { wharf, api } = served;
     const docker: Runner = (args) => api.docker(args);
-    const since = nowSeconds();
+    const since = unixSeconds();
     assert.equal((await docker(['run', '--rm', '--name', 'attached', '--label', 'k=v', 'busybox', 'sh', '-c', 'exit 5'])).code, 5);
     const id = ok(await docker(['run', '-d', '--name', 'served', 'busybox', 'sleep', '1000'])).stdout.trim();
     for (const args of [['pause', 'served'], ['unpause', 'served'], ['top', 'served'], ['exec', 'served', 'true'], ['rm', '-f', 'served']]) ok(await docker(args), args[0]);

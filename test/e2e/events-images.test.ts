@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { before, describe, it, type TestContext } from 'node:test';
 import { fromBuffer } from '../helpers/byte-source.ts';
 import { busyboxWharf, eventually } from '../helpers/busybox-wharf.ts';
-import { jsonLines, ok, writeArchive } from '../helpers/cli-fixtures.ts';
+import { ok, writeArchive } from '../helpers/cli-fixtures.ts';
+import { eventMessages, unixSeconds } from '../helpers/events.ts';
 import { busyboxFixture, type BuiltImage } from '../helpers/image-builder.ts';
 import { startDistribution, type Distribution } from '../helpers/peers.ts';
 import { suiteScope } from '../helpers/suite-scope.ts';
@@ -19,19 +20,12 @@ interface Seen {
   attributes: Record<string, string>;
 }
 
-/** Unix seconds with milliseconds, as `--since`/`--until` take them. */
-function unixNow(): string {
-  return (Date.now() / 1000).toFixed(3);
-}
-
-/** The events logged since `since`, as `wharf events --format '{{json .}}'` prints them (the Engine API's events.Message). */
+/** The events of these types logged since `since`, as `wharf events --format '{{json .}}'` prints them. */
 async function eventsSince(wharf: Wharf, since: string, types = ['image', 'volume', 'network']): Promise<Seen[]> {
-  const result = ok(await wharf.run(['events', '--since', since, '--until', unixNow(), '--format', '{{json .}}']), 'events');
-  return jsonLines(result.stdout)
+  return (await eventMessages(wharf.run, since))
     .map((message) => {
-      const actor = message.Actor as { ID: string; Attributes: Record<string, string> };
       assert.equal(message.scope, 'local');
-      return { type: String(message.Type), action: String(message.Action), id: actor.ID, attributes: actor.Attributes };
+      return { type: message.Type, action: message.Action, id: message.Actor.ID, attributes: message.Actor.Attributes };
     })
     .filter((event) => types.includes(event.type));
 }
@@ -49,7 +43,7 @@ async function withBusybox(t: TestContext): Promise<{ wharf: Wharf; built: Built
   const wharf = makeWharf(t);
   const built = await busyboxFixture();
   await loadArchive(t, wharf, built, ['busybox:latest']);
-  return { wharf, built, since: unixNow() };
+  return { wharf, built, since: unixSeconds() };
 }
 
 describe('wharf events: images', { concurrency: 4 }, () => {
@@ -57,11 +51,11 @@ describe('wharf events: images', { concurrency: 4 }, () => {
   it('load logs one load per image, by its ID, and no tag for the names it brings', async (t) => {
     const wharf = makeWharf(t);
     const built = await busyboxFixture();
-    const since = unixNow();
+    const since = unixSeconds();
     await loadArchive(t, wharf, built, ['busybox:latest', 'example.com/team/app:v1']);
     assert.deepEqual(await eventsSince(wharf, since), [labeled('load', built.id)]);
     const other = await busyboxFixture('other');
-    const afterFirst = unixNow();
+    const afterFirst = unixSeconds();
     await loadArchive(t, wharf, other, []);
     assert.deepEqual(await eventsSince(wharf, afterFirst), [labeled('load', other.id)]);
   });
@@ -71,7 +65,7 @@ describe('wharf events: images', { concurrency: 4 }, () => {
     ok(await wharf.run(['tag', 'busybox', 'team/bb:v1']));
     ok(await wharf.run(['rmi', 'team/bb:v1']));
     assert.deepEqual(await eventsSince(wharf, since), [labeled('tag', built.id, 'team/bb:v1'), labeled('untag', built.id)]);
-    const afterUntag = unixNow();
+    const afterUntag = unixSeconds();
     ok(await wharf.run(['rmi', 'busybox:latest']));
     assert.deepEqual(await eventsSince(wharf, afterUntag), [labeled('untag', built.id), image('delete', built.id)]);
   });
@@ -80,7 +74,7 @@ describe('wharf events: images', { concurrency: 4 }, () => {
     const wharf = makeWharf(t);
     const tar = join(tempDir(t), 'rootfs.tar');
     await writeTarFile(tar, [{ name: 'hello', type: 'file', body: fromBuffer(Buffer.from('hi\n')) }]);
-    const since = unixNow();
+    const since = unixSeconds();
     const id = ok(await wharf.run(['import', tar, 'imported:1'])).stdout.trim();
     assert.match(id, /^sha256:[0-9a-f]{64}$/);
     assert.deepEqual(await eventsSince(wharf, since), [image('tag', id, 'imported:1'), image('import', id)]);
@@ -120,7 +114,7 @@ describe('wharf events: pull and push with a registry', { concurrency: 4 }, () =
     const repository = `${registry.host}/team/bb`;
     ok(await wharf.run(['tag', 'busybox', `${repository}:v1`]));
     ok(await wharf.run(['tag', 'busybox', `${repository}:v2`]));
-    const afterTags = unixNow();
+    const afterTags = unixSeconds();
     ok(await wharf.run(['push', `${repository}:v1`]));
     ok(await wharf.run(['push', '-a', repository]));
     assert.deepEqual(await eventsSince(wharf, afterTags), [
@@ -130,7 +124,7 @@ describe('wharf events: pull and push with a registry', { concurrency: 4 }, () =
     assert.equal((await eventsSince(wharf, since)).filter((event) => event.action === 'tag').length, 2);
 
     const puller = makeWharf(t);
-    const pullSince = unixNow();
+    const pullSince = unixSeconds();
     ok(await puller.run(['pull', `${repository}:v1`]));
     const digest = ok(await puller.run(['inspect', '-f', '{{index .RepoDigests 0}}', `${repository}:v1`])).stdout.trim().split('@')[1];
     assert.match(digest, /^sha256:[0-9a-f]{64}$/);
@@ -147,7 +141,7 @@ describe('wharf events: pull and push with a registry', { concurrency: 4 }, () =
   it('a failed pull logs nothing', async (t) => {
     if (!registry) return;
     const wharf = makeWharf(t);
-    const since = unixNow();
+    const since = unixSeconds();
     assert.equal((await wharf.run(['pull', `${registry.host}/team/none:v1`])).code, 1);
     assert.deepEqual(await eventsSince(wharf, since), []);
   });
@@ -156,7 +150,7 @@ describe('wharf events: pull and push with a registry', { concurrency: 4 }, () =
 describe('wharf events: volumes and networks', { concurrency: 4 }, () => {
   it('volume create, rm and prune log create and destroy by name with the driver, and prune with the bytes', async (t) => {
     const wharf = makeWharf(t);
-    const since = unixNow();
+    const since = unixSeconds();
     ok(await wharf.run(['volume', 'create', 'data1']));
     ok(await wharf.run(['volume', 'create', 'data1']));
     ok(await wharf.run(['volume', 'rm', 'data1']));
@@ -171,7 +165,7 @@ describe('wharf events: volumes and networks', { concurrency: 4 }, () => {
   it("a run --rm container on the bridge logs connect by the network's ID, its volume's create and mount, then disconnect", async (t) => {
     const wharf = await busyboxWharf(t);
     if (!wharf) return;
-    const since = unixNow();
+    const since = unixSeconds();
     ok(await wharf.run(['run', '--rm', '-v', 'cache:/cache:ro', 'busybox', 'true']));
     const networkId = ok(await wharf.run(['network', 'inspect', '-f', '{{.Id}}', 'bridge'])).stdout.trim();
     assert.match(networkId, /^[0-9a-f]{64}$/);

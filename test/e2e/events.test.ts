@@ -6,22 +6,21 @@ import { once } from 'node:events';
 import { describe, it } from 'node:test';
 import { ok, WHARF_BIN } from '../helpers/cli-fixtures.ts';
 import { eventually } from '../helpers/busybox-wharf.ts';
+import { unixSeconds } from '../helpers/events.ts';
 import { startEngineApi } from '../helpers/engine-api.ts';
 import { needPeers } from '../helpers/peers.ts';
 import { makeWharf } from '../helpers/wharf-cli.ts';
 
-/** Unix seconds with a fraction, as the docker CLI sends --since and --until. */
-const now = () => (Date.now() / 1000).toFixed(3);
 const LINE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{9}Z volume (create|destroy) (\S+) \(driver=local\)$/;
 
 describe('wharf events', () => {
   it('prints the events between --since and --until in docker/cli\'s lines, and --format, filtered', async (t) => {
     const wharf = makeWharf(t);
-    const since = now();
+    const since = unixSeconds();
     ok(await wharf.run(['volume', 'create', 'first']));
     ok(await wharf.run(['volume', 'create', 'second']));
     ok(await wharf.run(['volume', 'rm', 'first']));
-    const until = now();
+    const until = unixSeconds();
     const lines = ok(await wharf.run(['events', '--since', since, '--until', until])).stdout.trimEnd().split('\n');
     assert.deepEqual(lines.map((line) => LINE.exec(line)?.slice(1)), [['create', 'first'], ['create', 'second'], ['destroy', 'first']]);
     const json = JSON.parse(ok(await wharf.run(['events', '--since', since, '--until', until, '--filter', 'event=destroy', '--format', '{{json .}}'])).stdout) as Record<string, unknown>;
@@ -58,16 +57,16 @@ describe('wharf events', () => {
     if (!needPeers(t, 'docker')) return;
     const wharf = makeWharf(t);
     const api = await startEngineApi(t, wharf);
-    const since = now();
+    const since = unixSeconds();
     ok(await wharf.run(['volume', 'create', 'shared']));
     ok(await wharf.run(['volume', 'rm', 'shared']));
-    const until = now();
+    const until = unixSeconds();
     for (const format of [[], ['--format', '{{json .}}'], ['--filter', 'event=create', '--format', '{{.Type}} {{.Action}} {{.Actor.ID}}']]) {
       const args = ['events', '--since', since, '--until', until, ...format];
       assert.equal(ok(await api.docker(args)).stdout, ok(await wharf.run(args)).stdout, args.join(' '));
     }
     // a follower of the API gets what wharf's CLI logs meanwhile
-    const following = api.docker(['events', '--since', since, '--until', (Date.now() / 1000 + 3).toFixed(3), '--format', '{{.Action}} {{.Actor.ID}}']);
+    const following = api.docker(['events', '--since', since, '--until', unixSeconds(3), '--format', '{{.Action}} {{.Actor.ID}}']);
     ok(await wharf.run(['volume', 'create', 'later']));
     assert.equal(ok(await following).stdout, 'create shared\ndestroy shared\ncreate later\n');
   });
