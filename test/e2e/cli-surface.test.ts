@@ -44,7 +44,7 @@ describe('the wharf command line', { concurrency: 4 }, () => {
 
   it('has a bundle for every command, exporting the command and its runner', async () => {
     for (const module of new Set(Object.values(COMMAND_MODULES))) {
-      const bundle = await import(pathToFileURL(join(DIST, `cmd-${module}.js`)).href);
+      const bundle = await import(pathToFileURL(join(DIST, `cmd-${module}.cjs`)).href);
       assert.equal(typeof bundle.command.run, 'function', module);
       assert.equal(typeof bundle.runCli, 'function', module);
     }
