@@ -13,6 +13,8 @@ export interface ParsedFlags {
 
 /** Docker's flags by `spec`, plus `--help` (and `-h` where the command gives it no other meaning), which stops the command before it starts. */
 export function parseFlags(args: string[], spec: FlagSpec, commandPath: string): ParsedFlags {
+  // Nothing typed, nothing to parse: util.parseArgs's first call loads its module (~0.7 ms of a bare `wharf images`).
+  if (args.length === 0) return { values: defaultValues(spec), positionals: [] };
   let parsed: ParsedFlags;
   try {
     const { args: plain, explicit } = splitBooleanValues(args, spec);
@@ -27,6 +29,13 @@ export function parseFlags(args: string[], spec: FlagSpec, commandPath: string):
   }
   if (parsed.values.help === true) throw new HelpRequest(commandPath, spec);
   return parsed;
+}
+
+/** What util.parseArgs gives for no arguments: each flag's default, where it has one. */
+function defaultValues(spec: FlagSpec): ParsedFlags['values'] {
+  const values: ParsedFlags['values'] = {};
+  for (const name in spec) if (spec[name].default !== undefined) values[name] = spec[name].default;
+  return values;
 }
 
 /** pflag lets a boolean take a value (`--human=false`, `-H=false`); util.parseArgs does not, so those are set aside here. */

@@ -19,6 +19,7 @@ export function fieldFastPath(root: Node): FastExecute | undefined {
 }
 
 const SIMPLE_ACTION = /\{\{ *\.([A-Za-z_][A-Za-z0-9_]*) *\}\}/g;
+const WHOLE_ACTION = new RegExp(`^${SIMPLE_ACTION.source}$`);
 
 /**
  * The same shortcut recognised from the source text alone, so a listing with Docker's default
@@ -35,6 +36,18 @@ export function simpleFieldTemplate(source: string): FastExecute | undefined {
   parts.push({ text: source.slice(last) });
   if (parts.some((part) => 'text' in part && part.text.includes('{{'))) return undefined;
   return fieldsExecutor(parts);
+}
+
+/** The fields of a template that is `{{.Field}}` actions with a tab between each and no other text (a table's usual format). */
+export function tabSeparatedFields(source: string): string[] | undefined {
+  const cells = source.split('\t');
+  const fields: string[] = [];
+  for (const cell of cells) {
+    const match = WHOLE_ACTION.exec(cell);
+    if (!match) return undefined;
+    fields.push(match[1]);
+  }
+  return fields;
 }
 
 function fieldsExecutor(parts: Part[]): FastExecute {

@@ -36,6 +36,8 @@ const cases: Array<[string, string | undefined, unknown[], string]> = [
   ['a bare "table" is the default table', 'table', rows.slice(0, 1),
     'REPOSITORY   TAG       IMAGE ID       SIZE\nbusybox      latest    b2aa39c304c2   4.26MB\n'],
   ['a table with no rows still has its header', undefined, [], 'REPOSITORY   TAG       IMAGE ID   SIZE\n'],
+  ['a value of wide characters is padded by its width', 'table {{.Repository}}\t{{.Tag}}', [new ImageRow('日本', 'latest')],
+    'REPOSITORY   TAG\n日本         latest\n'],
   ['a custom table with literal \\t', 'table {{.ID}}\\t{{.Repository}}', rows.slice(0, 1), 'IMAGE ID       REPOSITORY\nb2aa39c304c2   busybox\n'],
   ['header functions keep titles', 'table {{upper .Tag}}\t{{json .Repository}}', rows.slice(0, 1), 'TAG       REPOSITORY\nLATEST    "busybox"\n'],
   ['an unknown header field', 'table {{.Repository}}\t{{.Nope}}', [], 'REPOSITORY   <no value>\n'],

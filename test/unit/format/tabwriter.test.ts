@@ -1,7 +1,7 @@
 // Go's tabwriter as docker/cli configures it (minwidth 10, padding 3, spaces): elastic columns per block of lines.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DOCKER_TABLE, tabwrite } from '../../../src/cli/format/tabwriter.ts';
+import { DOCKER_TABLE, tabwrite, tabwriteCells } from '../../../src/cli/format/tabwriter.ts';
 
 const cases: Array<[string, string, string]> = [
   ['columns take the widest cell plus 3, at least 10', 'a\tb\tc\naaaa\tbbbbbbbbbbbbb\tc\n',
@@ -27,4 +27,16 @@ for (const [name, input, expected] of cases) {
 
 test('tabwriter: other minimum widths and paddings', () => {
   assert.equal(tabwrite('a\tb\nccc\td\n', { minWidth: 0, padding: 1 }), 'a   b\nccc d\n');
+});
+
+test('tabwriter: cells lay out as their tab-joined lines do, and printable ASCII only', () => {
+  const layouts: string[][][] = [
+    [['REPOSITORY', 'TAG', 'IMAGE ID'], ['busybox', 'latest', '0aba82134b24'], ['a-much-longer-name/here', '', 'x']],
+    [['ID'], ['abc'], ['']],
+    [['A', 'B'], ['', '']],
+  ];
+  for (const rows of layouts) assert.equal(tabwriteCells(rows, DOCKER_TABLE), tabwrite(rows.map((row) => `${row.join('\t')}\n`).join(''), DOCKER_TABLE));
+  for (const odd of ['日本', 'tab\there', 'two\nlines', 'form\ffeed', 'vertical\vtab']) {
+    assert.equal(tabwriteCells([['NAME', 'X'], [odd, 'y']], DOCKER_TABLE), undefined, JSON.stringify(odd));
+  }
 });
