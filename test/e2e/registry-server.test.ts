@@ -128,6 +128,6 @@ test("the server re-executes itself with its own heap sizes, leaving the CLI's s
   const registry = await startWharfRegistry(t);
   const flags = readFileSync(`/proc/${registry.pid()}/cmdline`, 'utf8').split('\0');
   assert.ok(flags.includes('--max-semi-space-size=2'), flags.join(' '));
-  assert.deepEqual(flags.filter((flag) => /^--(min-semi-space-size|initial-old-space-size)/.test(flag)), []);
+  assert.deepEqual(flags.filter((flag) => flag.startsWith('--min-semi-space-size')), []);
   assert.equal((await api(`${registry.url}/v2/`)).status, 200);
 });

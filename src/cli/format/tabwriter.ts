@@ -37,7 +37,7 @@ function uniformTable(text: string, options: TabwriterOptions): string | undefin
   const rows = lines.map((line) => line.split('\t'));
   if (rows[0].length < 2 || rows.some((row) => row.length !== rows[0].length)) return undefined;
   // Printable ASCII, tabs and newlines aside, is one column per character: no width to measure per cell.
-  return layoutRows(rows, options, /^[\x20-\x7e\t\n]*$/.test(text) ? (cell: string) => cell.length : displayWidth);
+  return layoutRows(rows, options, /^[\x20-\x7e\t\n]*$/.test(text) ? undefined : displayWidth);
 }
 
 /**
@@ -46,7 +46,7 @@ function uniformTable(text: string, options: TabwriterOptions): string | undefin
  * Undefined unless every cell is printable ASCII, for tabwrite() to lay out the text instead.
  */
 export function tabwriteCells(rows: string[][], options: TabwriterOptions): string | undefined {
-  const out = layoutRows(rows, options, (cell) => cell.length);
+  const out = layoutRows(rows, options);
   // One scan of the output: a tab, '\v', '\f' or a character of another width in a cell shows here, a newline
   // in a cell as a line too many.
   if (/[^\x20-\x7e\n]/.test(out)) return undefined;
@@ -55,20 +55,28 @@ export function tabwriteCells(rows: string[][], options: TabwriterOptions): stri
   return lines === rows.length ? out : undefined;
 }
 
-/** Rows of as many cells each, every cell but the last of a row padded to its column's widest. */
-function layoutRows(rows: string[][], options: TabwriterOptions, width: (cell: string) => number): string {
+/**
+ * Rows of as many cells each, every cell but the last of a row padded to its column's widest. Printable ASCII (no
+ * `displayWidth`) is one column per character, measured inline: a call per cell is most of a cold table's time.
+ */
+function layoutRows(rows: string[][], options: TabwriterOptions, displayWidthOf?: (cell: string) => number): string {
   const cells = rows[0].length;
   // Indexed loops: cold code allocates at every step of a for…of.
   const widths: number[] = [];
   for (let j = 0; j < cells - 1; j++) {
     let max = options.minWidth;
-    for (let i = 0; i < rows.length; i++) max = Math.max(max, width(rows[i][j]) + options.padding);
+    for (let i = 0; i < rows.length; i++) {
+      const width = (displayWidthOf ? displayWidthOf(rows[i][j]) : rows[i][j].length) + options.padding;
+      if (width > max) max = width;
+    }
     widths.push(max);
   }
   let out = '';
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
-    for (let j = 0; j < cells - 1; j++) out += row[j] + spaces(widths[j] - width(row[j]));
+    for (let j = 0; j < cells - 1; j++) {
+      out += row[j] + spaces(widths[j] - (displayWidthOf ? displayWidthOf(row[j]) : row[j].length));
+    }
     out += `${row[cells - 1]}\n`;
   }
   return out;

@@ -3,9 +3,9 @@
 // The CLI's start-up flags favour short runs (a large young generation), which a server under a steady request
 // load would grow to ~50 MB; the server re-executes itself with its own flags before it starts.
 
-const SERVER_FLAGS = ['--max-semi-space-size=2', '--expose-gc'];
+const SERVER_FLAGS = ['--max-semi-space-size=2'];
 /** The CLI's heap sizes, which the server replaces with V8's defaults or its own. */
-const SIZED_BY_THE_CLI = ['--min-semi-space-size', '--max-semi-space-size', '--initial-old-space-size'];
+const SIZED_BY_THE_CLI = ['--min-semi-space-size', '--max-semi-space-size'];
 
 /** Replaces this process (same PID) with one running the server's V8 flags; returns only when they are in effect. */
 export function execWithServerFlags(): void {

@@ -36,3 +36,19 @@ for (const [value, format, precision, expected] of cases) {
     assert.equal(formatFloat(value, format, precision), expected);
   });
 }
+
+test("formatFloat 'g' rounds as the exact expansion does ('e', which always expands), halves to even included", () => {
+  const digitsOf = (text: string) => text.split(/[eE]/)[0].replace(/[-.]/g, '').replace(/^0+/, '').replace(/0+$/, '');
+  // a fixed sequence (an LCG), so a failure names the same values every run
+  let seed = 12345;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const values = [1.125, 1125, 2.5, 0.5, 1.0625, 4.5e-7, 1e15 + 0.5, 999.5, 99.95, 1.005];
+  for (let i = 0; i < 2000; i++) values.push(next() * 10 ** Math.floor(next() * 30 - 10), Math.floor(next() * 1e9) / 1000);
+  for (const value of values) {
+    for (const precision of [1, 2, 3, 4, 6, 10, 14, 15]) {
+      assert.equal(digitsOf(formatFloat(value, 'g', precision)), digitsOf(formatFloat(value, 'e', precision - 1)), `${value} at ${precision}`);
+    }
+  }
+  assert.equal(formatFloat(1.125, 'g', 3), '1.12');
+  assert.equal(formatFloat(1.135, 'g', 3), '1.14');
+});
