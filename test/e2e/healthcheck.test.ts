@@ -59,6 +59,26 @@ describe('healthchecks', () => {
     assert.equal(ok(await wharf.run(['ps', '--filter', 'health=starting', '--format', '{{.Names}}'])).stdout, 'web\n');
   });
 
+  it('checks every start interval while starting within its start period, then every interval: flags and HEALTHCHECK alike', async (t) => {
+    const wharf = await busyboxWharf(t);
+    if (!wharf) return;
+    const dir = join(tempDir(t), 'ctx');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM busybox\nHEALTHCHECK --interval=1h --start-period=1h --start-interval=200ms CMD true\n');
+    ok(await wharf.run(['build', '-q', '-t', 'quickly-checked', dir]));
+    const expected = { Test: ['CMD-SHELL', 'true'], Interval: 3600e9, Timeout: 0, StartPeriod: 3600e9, StartInterval: 200e6, Retries: 0 };
+    assert.deepEqual(JSON.parse(ok(await wharf.run(['image', 'inspect', '-f', '{{json .Config.Healthcheck}}', 'quickly-checked'])).stdout), expected);
+    const flags = ['--health-cmd', 'true', '--health-interval', '1h', '--health-start-period', '1h', '--health-start-interval', '200ms'];
+    ok(await wharf.run(['run', '-d', '--name', 'flagged', '--network', 'none', ...flags, 'busybox', 'sleep', '300']));
+    ok(await wharf.run(['run', '-d', '--name', 'built', '--network', 'none', 'quickly-checked', 'sleep', '300']));
+    assert.deepEqual(JSON.parse(await inspect(wharf, '{{json .Config.Healthcheck}}', 'flagged')), { Test: ['CMD-SHELL', 'true'], Interval: 3600e9, StartPeriod: 3600e9, StartInterval: 200e6 });
+    // an hour's interval would leave them starting: the start interval's first check makes each healthy
+    for (const name of ['flagged', 'built']) await until(wharf, '{{.State.Health.Status}}', name, 'healthy');
+    // healthy, they are checked at the interval: no second check comes a start interval later
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    for (const name of ['flagged', 'built']) assert.equal(await inspect(wharf, '{{len .State.Health.Log}}', name), '1', name);
+  });
+
   it('kills a check past its timeout, and --no-healthcheck turns off an image\'s HEALTHCHECK', async (t) => {
     const wharf = await busyboxWharf(t);
     if (!wharf) return;

@@ -122,7 +122,9 @@ function healthcheck(state: StageState, instruction: Extract<Instruction, { kind
   };
   const test = instruction.test === 'NONE' ? ['NONE'] : instruction.test.form === 'exec' ? ['CMD', ...instruction.test.args] : ['CMD-SHELL', instruction.test.text];
   const retries = Number(flag('retries') ?? 0);
-  const check = { Test: test, ...(instruction.test === 'NONE' ? {} : { Interval: duration('interval'), Timeout: duration('timeout'), StartPeriod: duration('start-period'), Retries: retries }) };
+  // StartInterval (Docker 25+) only when given: the classic builder of the Docker these builds are checked against has none
+  const startInterval = duration('start-interval');
+  const check = { Test: test, ...(instruction.test === 'NONE' ? {} : { Interval: duration('interval'), Timeout: duration('timeout'), StartPeriod: duration('start-period'), ...(startInterval ? { StartInterval: startInterval } : {}), Retries: retries }) };
   const shown = instruction.test === 'NONE' ? `&{[${goQuote('NONE')}] "0s" "0s" "0s" '\\x00'}` : `&{${goList(test)} "${goDurationText(check.Interval ?? 0)}" "${goDurationText(check.Timeout ?? 0)}" "${goDurationText(check.StartPeriod ?? 0)}" ${goQuoteRune(retries)}}`;
   return nop(`HEALTHCHECK ${shown}`, { ...state.runConfig, Healthcheck: check });
 }

@@ -45,6 +45,7 @@ export const CREATE_FLAGS: FlagSpec = {
   'health-interval': { type: 'string' },
   'health-timeout': { type: 'string' },
   'health-start-period': { type: 'string' },
+  'health-start-interval': { type: 'string' },
   'health-retries': { type: 'string' },
   'no-healthcheck': { type: 'boolean' },
 };
@@ -141,8 +142,8 @@ function healthcheckOf(values: Record<string, unknown>): Healthcheck | undefined
   const retries = values['health-retries'] === undefined ? 0 : Number(values['health-retries']);
   if (!Number.isInteger(retries)) throw new InvalidArgumentError(`invalid argument "${values['health-retries']}" for "--health-retries" flag: strconv.ParseInt: parsing "${values['health-retries']}": invalid syntax`, USAGE_ERROR);
   if (retries < 0) throw new InvalidArgumentError('--health-retries cannot be negative', USAGE_ERROR);
-  const check = { Test: command ? ['CMD-SHELL', command] : [], Interval: duration('health-interval'), Timeout: duration('health-timeout'), StartPeriod: duration('health-start-period'), Retries: retries };
-  const given = command !== '' || check.Interval || check.Timeout || check.StartPeriod || check.Retries;
+  const check = { Test: command ? ['CMD-SHELL', command] : [], Interval: duration('health-interval'), Timeout: duration('health-timeout'), StartPeriod: duration('health-start-period'), StartInterval: duration('health-start-interval'), Retries: retries };
+  const given = command !== '' || check.Interval || check.Timeout || check.StartPeriod || check.StartInterval || check.Retries;
   if (values['no-healthcheck'] !== true) return given ? check : undefined;
   if (given) throw new InvalidArgumentError('--no-healthcheck conflicts with --health-* options', USAGE_ERROR);
   return { Test: ['NONE'] };

@@ -32,6 +32,7 @@ const CREATE_FLAG_HELP: CommandHelp['flags'] = {
   'health-cmd': { text: 'Command to run to check health' },
   'health-interval': { text: 'Time between running the check (ms|s|m|h) (default 0s)', type: 'duration' },
   'health-retries': { text: 'Consecutive failures needed to report unhealthy', type: 'int' },
+  'health-start-interval': { text: 'Time between running the check during the start period (ms|s|m|h) (default 0s)', type: 'duration' },
   'health-start-period': { text: 'Start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)', type: 'duration' },
   'health-timeout': { text: 'Maximum time to allow one check to run (ms|s|m|h) (default 0s)', type: 'duration' },
   hostname: { text: 'Container host name' },

@@ -26,6 +26,8 @@ export interface MonitorHealthcheck {
   intervalMs: number;
   timeoutMs: number;
   startPeriodMs: number;
+  /** Between checks while the container is starting, within its start period. */
+  startIntervalMs: number;
   retries: number;
 }
 
@@ -51,7 +53,7 @@ export function mergeHealthcheck(user: Healthcheck | undefined, image: Healthche
   return merged;
 }
 
-/** dockerd's probe: CMD is an argv, CMD-SHELL a line for /bin/sh -c; none for NONE or no test. Defaults 30 s, 30 s, 0, 3. */
+/** dockerd's probe: CMD is an argv, CMD-SHELL a line for /bin/sh -c; none for NONE or no test. Defaults 30 s, 30 s, 0, 5 s, 3. */
 export function monitorHealthcheck(check: Healthcheck | undefined): MonitorHealthcheck | undefined {
   const [kind, ...rest] = check?.Test ?? [];
   if (!check || kind === undefined || kind === 'NONE') return undefined;
@@ -62,6 +64,7 @@ export function monitorHealthcheck(check: Healthcheck | undefined): MonitorHealt
     intervalMs: ms(check.Interval, 30_000),
     timeoutMs: ms(check.Timeout, 30_000),
     startPeriodMs: ms(check.StartPeriod, 0),
+    startIntervalMs: ms(check.StartInterval, 5_000),
     retries: check.Retries && check.Retries > 0 ? check.Retries : 3,
   };
 }
@@ -71,7 +74,8 @@ export function healthcheckFlags(check: MonitorHealthcheck | undefined): string[
   if (!check) return [];
   return [
     ...check.test.flatMap((arg) => ['--health-arg', arg]),
-    '--health-interval-ms', String(check.intervalMs), '--health-timeout-ms', String(check.timeoutMs), '--health-start-period-ms', String(check.startPeriodMs), '--health-retries', String(check.retries),
+    '--health-interval-ms', String(check.intervalMs), '--health-timeout-ms', String(check.timeoutMs), '--health-start-period-ms', String(check.startPeriodMs),
+    '--health-start-interval-ms', String(check.startIntervalMs), '--health-retries', String(check.retries),
   ];
 }
 

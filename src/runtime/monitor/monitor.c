@@ -80,7 +80,7 @@ static struct {
 static struct {
   char **test;
   int test_len, retries;
-  long long interval_ms, timeout_ms, start_period_ms;
+  long long interval_ms, timeout_ms, start_period_ms, start_interval_ms;
   /* when the next check is due, or, while one runs, when it times out; 0 between runs */
   long long due_at, run_started_at, check_started_at;
   pid_t pid;
@@ -225,6 +225,8 @@ static void release_held_output(void) {
   }
 }
 
+static long long check_interval_ms(void);
+
 /* The runtime returned: with success the container runs (the moment it started); otherwise it never will. */
 static void on_runtime_exit(int status) {
   run.runtime_done = true;
@@ -237,7 +239,7 @@ static void on_runtime_exit(int status) {
     health.status = "starting";
     health.failing_streak = 0;
     health.run_started_at = now_ms();
-    if (!health.pid) health.due_at = health.run_started_at + health.interval_ms;
+    if (!health.pid) health.due_at = health.run_started_at + check_interval_ms();
   }
   set_status("running", -1);
   release_held_output();
@@ -572,16 +574,8 @@ static const char *go_duration(long long ms) {
   return text;
 }
 
-/* Docker's handleProbeResult: a success makes the container healthy; `retries` failures in a row unhealthy, but not
- * failures within the start period before the first success. The next check comes an interval after this one's end. */
-static void health_done(int status) {
-  health.pid = 0;
-  if (health.out >= 0) read_health_output();
-  close_fd(&health.out);
-  unlink(HEALTH_PID_FILE);
-  health.due_at = container_running() ? now_ms() + health.interval_ms : 0;
-  /* a check of a run that has ended says nothing of the container now */
-  if (!container_running() || health.check_started_at < health.run_started_at) return;
+/* A check's result: the status and failing streak it leaves, recorded with its output. */
+static void record_check(int status) {
   int code = health.timed_out ? -1 : exit_code(status);
   health.output[health.output_len] = 0;
   if (health.timed_out) snprintf(health.output, sizeof health.output, "Health check exceeded timeout (%s)", go_duration(health.timeout_ms));
@@ -595,6 +589,24 @@ static void health_done(int status) {
   char end[32];
   iso_now(end);
   record_health(health.status, health.failing_streak, health.start, end, code, health.output, health.status != before);
+}
+
+/* dockerd's getInterval: the start interval while the container is still starting, within its start period; else the interval. */
+static long long check_interval_ms(void) {
+  bool starting = !strcmp(health.status, "starting") && now_ms() - health.run_started_at < health.start_period_ms;
+  return starting ? health.start_interval_ms : health.interval_ms;
+}
+
+/* Docker's handleProbeResult: a success makes the container healthy; `retries` failures in a row unhealthy, but not
+ * failures within the start period before the first success. The next check comes an interval after this one's end. */
+static void health_done(int status) {
+  health.pid = 0;
+  if (health.out >= 0) read_health_output();
+  close_fd(&health.out);
+  unlink(HEALTH_PID_FILE);
+  /* a check of a run that has ended says nothing of the container now */
+  if (container_running() && health.check_started_at >= health.run_started_at) record_check(status);
+  health.due_at = container_running() ? now_ms() + check_interval_ms() : 0;
 }
 
 /* The poll set: index of each of this file's descriptors (or -1), then the attach server's. */
@@ -731,14 +743,15 @@ static void own_start_time(char out[32]) {
 
 static void parse_options(int argc, char **argv) {
   enum { ID = 1, RUNTIME, STATE_ROOT, DB, LOG_FILE, LOG_MAX_SIZE, LOG_MAX_FILES, RESTART, MAX_RETRIES, OVERLAY_CWD, OVERLAY_OPTIONS, CONSOLE_SIZE,
-         HEALTH_ARG, HEALTH_INTERVAL, HEALTH_TIMEOUT, HEALTH_START_PERIOD, HEALTH_RETRIES };
+         HEALTH_ARG, HEALTH_INTERVAL, HEALTH_TIMEOUT, HEALTH_START_PERIOD, HEALTH_START_INTERVAL, HEALTH_RETRIES };
   static const struct option known[] = {
       {"id", required_argument, NULL, ID}, {"runtime", required_argument, NULL, RUNTIME}, {"state-root", required_argument, NULL, STATE_ROOT},
       {"db", required_argument, NULL, DB}, {"log-file", required_argument, NULL, LOG_FILE}, {"log-max-size", required_argument, NULL, LOG_MAX_SIZE},
       {"log-max-files", required_argument, NULL, LOG_MAX_FILES}, {"restart", required_argument, NULL, RESTART}, {"max-retries", required_argument, NULL, MAX_RETRIES},
       {"overlay-cwd", required_argument, NULL, OVERLAY_CWD}, {"overlay-options", required_argument, NULL, OVERLAY_OPTIONS}, {"console-size", required_argument, NULL, CONSOLE_SIZE},
       {"health-arg", required_argument, NULL, HEALTH_ARG}, {"health-interval-ms", required_argument, NULL, HEALTH_INTERVAL}, {"health-timeout-ms", required_argument, NULL, HEALTH_TIMEOUT},
-      {"health-start-period-ms", required_argument, NULL, HEALTH_START_PERIOD}, {"health-retries", required_argument, NULL, HEALTH_RETRIES},
+      {"health-start-period-ms", required_argument, NULL, HEALTH_START_PERIOD}, {"health-start-interval-ms", required_argument, NULL, HEALTH_START_INTERVAL},
+      {"health-retries", required_argument, NULL, HEALTH_RETRIES},
       {"tty", no_argument, NULL, 't'}, {"open-stdin", no_argument, NULL, 'i'}, {"stdin-once", no_argument, NULL, 'o'},
       {"wait-attach", no_argument, NULL, 'w'}, {"auto-remove", no_argument, NULL, 'r'}, {"overlay-volatile", no_argument, NULL, 'v'}, {0},
   };
@@ -764,6 +777,7 @@ static void parse_options(int argc, char **argv) {
       case HEALTH_INTERVAL: health.interval_ms = atoll(optarg); break;
       case HEALTH_TIMEOUT: health.timeout_ms = atoll(optarg); break;
       case HEALTH_START_PERIOD: health.start_period_ms = atoll(optarg); break;
+      case HEALTH_START_INTERVAL: health.start_interval_ms = atoll(optarg); break;
       case HEALTH_RETRIES: health.retries = atoi(optarg); break;
       case 't': options.tty = true; break;
       case 'i': options.open_stdin = true; break;
