@@ -27,7 +27,10 @@ export interface CreateBody {
   StopSignal?: string;
   StopTimeout?: number | null;
   Healthcheck?: Healthcheck | null;
-  /** The endpoint on HostConfig.NetworkMode's network: its Aliases are kept (compose names a service's container so). */
+  /**
+   * The endpoint on HostConfig.NetworkMode's network (its Aliases are kept: compose names a service's container so), and
+   * since API 1.44 one per other network the container is on (`docker run --network a --network b`).
+   */
   NetworkingConfig?: { EndpointsConfig?: Record<string, { Aliases?: string[] | null } | null> | null } | null;
   HostConfig?: {
     Binds?: string[] | null;
@@ -53,7 +56,11 @@ export function createOptionsOf(body: CreateBody, name: string | undefined): Cre
   if (!body.Image) throw new ApiError(400, 'No image was specified');
   const host = body.HostConfig ?? {};
   const network = host.NetworkMode && host.NetworkMode !== 'default' ? host.NetworkMode : undefined;
-  const aliases = body.NetworkingConfig?.EndpointsConfig?.[network ?? 'bridge']?.Aliases ?? [];
+  const endpoints = body.NetworkingConfig?.EndpointsConfig ?? {};
+  const primary = network ?? 'bridge';
+  const aliases = endpoints[primary]?.Aliases ?? [];
+  const extra = Object.entries(endpoints).filter(([name]) => name !== primary && !(primary === 'bridge' && name === 'default'));
+  const extraNetworks = Object.fromEntries(extra.map(([name, endpoint]) => [name, endpoint?.Aliases?.length ? { aliases: endpoint.Aliases } : {}]));
   return {
     image: body.Image,
     command: body.Cmd ?? [],
@@ -79,6 +86,7 @@ export function createOptionsOf(body: CreateBody, name: string | undefined): Cre
     tmpfs: Object.entries(host.Tmpfs ?? {}).map(([path, options]) => (options ? `${path}:${options}` : path)),
     network,
     ...(aliases.length > 0 ? { aliases } : {}),
+    ...(extra.length > 0 ? { extraNetworks } : {}),
     memory: host.Memory ? String(host.Memory) : undefined,
     cpus: host.NanoCpus ? String(host.NanoCpus / 1e9) : undefined,
     pidsLimit: host.PidsLimit ? String(host.PidsLimit) : undefined,

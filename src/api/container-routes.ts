@@ -4,7 +4,7 @@ import { containerDir, type ContainerRecord, getContainer, listContainers, resol
 import { commandText, stateString, statusText } from '../runtime/containers/container-texts.ts';
 import { commitContainer } from '../runtime/containers/commit-container.ts';
 import { createContainer } from '../runtime/containers/create.ts';
-import { inspectContainer } from '../runtime/containers/inspect.ts';
+import { inspectContainer, networkEndpoints } from '../runtime/containers/inspect.ts';
 import { removeContainer, runEnded, stopContainer, waitForExit } from '../runtime/containers/lifecycle.ts';
 import { containerSize } from '../runtime/containers/disk-usage.ts';
 import { containerMatcher } from '../runtime/containers/list-filters.ts';
@@ -15,6 +15,7 @@ import { waitForExitStatus, waitForStart } from '../runtime/monitor/attach-clien
 import { logFileName } from '../runtime/monitor/monitor-plan.ts';
 import { jsonBody } from './api-body.ts';
 import { ApiError, sendJson } from './api-errors.ts';
+import { isOlderApiVersion, requestedApiVersion } from './api-version.ts';
 import { queryFilters, queryFlag } from './api-query.ts';
 import type { ApiRequest, Route } from './api-routes.ts';
 import { streamUntilExit, waitingAttach } from './container-attach.ts';
@@ -38,7 +39,7 @@ export function containerSummary(record: ContainerRecord, now: number, size?: { 
     State: stateString(record),
     Status: statusText(record, now),
     HostConfig: { NetworkMode: record.settings.hostConfig.NetworkMode },
-    NetworkSettings: { Networks: {} },
+    NetworkSettings: { Networks: networkEndpoints(record) },
     Mounts: [],
   };
 }
@@ -60,6 +61,9 @@ function inspect({ response, params, store }: ApiRequest): void {
 
 async function create({ request, response, query, store }: ApiRequest): Promise<void> {
   const body = await jsonBody<CreateBody>(request);
+  const endpoints = Object.keys(body.NetworkingConfig?.EndpointsConfig ?? {});
+  // dockerd before API 1.44 takes one network at create, the others by connect
+  if (endpoints.length > 1 && isOlderApiVersion(requestedApiVersion(request), '1.44')) throw new ApiError(400, `Container cannot be connected to network endpoints: ${endpoints.join(', ')}`);
   const created = await createContainer(store, createOptionsOf(body, query.get('name') || undefined), process.env);
   sendJson(response, 201, { Id: created.id, Warnings: [] });
 }

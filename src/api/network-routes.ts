@@ -1,5 +1,5 @@
 // Network routes of the Engine API: the built-in networks (bridge, host, none) and user-defined bridge networks: list,
-// inspect, create, remove and prune; connect and disconnect of a container that is not running.
+// inspect, create, remove and prune; connect and disconnect of a container, live when it runs.
 import { containerName } from '../runtime/network/container-names.ts';
 import { builtinNetworks, createNetwork, findNetwork, inspectNetwork, networkFilter, pruneNetworks, removeNetwork } from '../runtime/network/networks.ts';
 import { connectContainer, disconnectContainer } from '../runtime/containers/network-connect.ts';

@@ -25,8 +25,8 @@ export const CREATE_FLAGS: FlagSpec = {
   volume: { type: 'string', short: 'v', multiple: true },
   mount: { type: 'string', multiple: true },
   tmpfs: { type: 'string', multiple: true },
-  network: { type: 'string' },
-  net: { type: 'string' },
+  network: { type: 'string', multiple: true },
+  net: { type: 'string', multiple: true },
   memory: { type: 'string', short: 'm' },
   cpus: { type: 'string' },
   'pids-limit': { type: 'string' },
@@ -115,7 +115,7 @@ export function createOptionsOf(parsed: ParsedContainerFlags, options: { detach:
     volumes: stringList(values.volume),
     mounts: stringList(values.mount),
     tmpfs: stringList(values.tmpfs),
-    network: text('network') ?? text('net'),
+    ...networkOptions([...stringList(values.network), ...stringList(values.net)]),
     memory: text('memory'),
     cpus: text('cpus'),
     pidsLimit: text('pids-limit'),
@@ -130,6 +130,16 @@ export function createOptionsOf(parsed: ParsedContainerFlags, options: { detach:
     stopTimeout: text('stop-timeout'),
     healthcheck: healthcheckOf(values),
   };
+}
+
+/** The first --network is the container's primary one, each other one an extra network; host and none only alone (docker/cli's check). */
+function networkOptions(networks: string[]): Pick<CreateOptions, 'network' | 'extraNetworks'> {
+  const [network, ...extra] = networks;
+  if (extra.length === 0) return { network };
+  if (networks.some((name) => ['host', 'none', 'default'].includes(name) || name.startsWith('container:'))) {
+    throw new InvalidArgumentError('conflicting options: cannot attach both user-defined and non-user-defined network-modes', USAGE_ERROR);
+  }
+  return { network, extraNetworks: Object.fromEntries(extra.map((name) => [name, {}])) };
 }
 
 /** docker/cli's errors in its flags: exit 125, its own words (not the daemon's). */

@@ -1,4 +1,5 @@
 // A container as `ps` shows it: docker/cli's ContainerContext fields (ID, Image, Command, RunningFor, Status, Ports, Names…) and Docker's status texts.
+import { networksOf } from '../../runtime/containers/container-networks.ts';
 import type { ContainerRecord } from '../../runtime/containers/container-store.ts';
 import { commandText, portsText, statusText } from '../../runtime/containers/container-texts.ts';
 import { goTimeString } from '../../go/time.ts';
@@ -74,7 +75,7 @@ export class ContainerRow {
   }
 
   get Networks(): string {
-    return this.#record.settings.hostConfig.NetworkMode;
+    return networksOf(this.#record.settings).map((network) => network.name).join(',');
   }
 
   get LocalVolumes(): string {

@@ -1,5 +1,5 @@
-// `wharf network connect [--alias A] NETWORK CONTAINER`: puts a container that is not running on the network, with
-// these aliases there, for its next start; a running one is refused (wharf gives a container one network).
+// `wharf network connect [--alias A] NETWORK CONTAINER`: puts a container on one more network, with these aliases there;
+// a running one gets the interface at once.
 import { connectContainer } from '../../runtime/containers/network-connect.ts';
 import type { CliContext } from '../context.ts';
 import { parseFlags, requireArgs, stringList } from '../flags.ts';

@@ -1,4 +1,4 @@
-// `wharf network disconnect NETWORK CONTAINER`: takes a container that is not running off its network (it is left on none).
+// `wharf network disconnect NETWORK CONTAINER`: takes a container off a network (off its last one, it is left on none); a running one loses the interface at once.
 import { disconnectContainer } from '../../runtime/containers/network-connect.ts';
 import type { CliContext } from '../context.ts';
 import { parseFlags, requireArgs } from '../flags.ts';

@@ -65,4 +65,6 @@ export interface ContainerSettings {
   args: string[];
   /** Network-scoped aliases on its network (HostConfig.NetworkMode): other containers there resolve them as its name. */
   aliases?: string[];
+  /** The bridge networks it is on besides HostConfig.NetworkMode's, by name, with its aliases on each; absent when none. */
+  extraNetworks?: Record<string, { aliases?: string[] }>;
 }

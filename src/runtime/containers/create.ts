@@ -13,7 +13,7 @@ import { containerDir, insertContainer } from './container-store.ts';
 import { type Healthcheck, mergeHealthcheck } from './healthcheck.ts';
 import { parseCpus, parseMemory, parsePidsLimit } from './limits.ts';
 import { randomName, validName } from './names.ts';
-import { checkAliases } from './network-connect.ts';
+import { checkAliases, checkExclusive } from './network-connect.ts';
 import { prepareContainerRootfs } from './rootfs.ts';
 
 export interface CreateOptions {
@@ -42,6 +42,8 @@ export interface CreateOptions {
   network?: string;
   /** Names on the network besides its own (`--network-alias`, the Engine API's EndpointsConfig Aliases). */
   aliases?: string[];
+  /** Bridge networks besides `network`, with the container's aliases on each (the Engine API's other EndpointsConfig entries). */
+  extraNetworks?: Record<string, { aliases?: string[] }>;
   memory?: string;
   cpus?: string;
   pidsLimit?: string;
@@ -68,7 +70,7 @@ export interface CreatedContainer {
 
 export async function createContainer(store: Store, options: CreateOptions, environment: NodeJS.ProcessEnv): Promise<CreatedContainer> {
   const hostConfig = hostConfigOf(options);
-  checkAliases(hostConfig.NetworkMode, options.aliases ?? []);
+  checkNetworks(hostConfig.NetworkMode, options);
   const { id: imageId } = resolveImage(store, options.image);
   const image = await readConfig(store, imageId);
   const id = randomHex(32);
@@ -142,7 +144,17 @@ function settingsOf(options: CreateOptions, image: ImageConfig, hostConfig: Host
     path: argv[0],
     args: argv.slice(1),
     ...(options.aliases?.length ? { aliases: [...new Set(options.aliases)] } : {}),
+    ...(Object.keys(options.extraNetworks ?? {}).length ? { extraNetworks: options.extraNetworks } : {}),
   };
+}
+
+/** Aliases on user-defined networks only; host and none on their own. */
+function checkNetworks(primary: string, options: Pick<CreateOptions, 'aliases' | 'extraNetworks'>): void {
+  checkAliases(primary, options.aliases ?? []);
+  for (const [network, endpoint] of Object.entries(options.extraNetworks ?? {})) {
+    checkExclusive(primary === 'default' ? 'bridge' : primary, network);
+    checkAliases(network, endpoint.aliases ?? []);
+  }
 }
 
 function hostConfigOf(options: CreateOptions): HostConfig {

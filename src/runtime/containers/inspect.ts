@@ -6,7 +6,8 @@ import { logFileName } from '../monitor/monitor-plan.ts';
 import { containerDir, type ContainerRecord, resolveContainer } from './container-store.ts';
 import { stateString } from './container-texts.ts';
 import { NotFoundError } from '../../errors.ts';
-
+import { endpointIdOf } from '../network/endpoint-id.ts';
+import { networksOf } from './container-networks.ts';
 
 export function findContainer(store: Store, reference: string): ContainerRecord | undefined {
   try {
@@ -93,20 +94,43 @@ function networkSettings(record: ContainerRecord): Record<string, unknown> {
   const ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> = {};
   for (const key of Object.keys(record.settings.config.ExposedPorts ?? {})) ports[key] = null;
   for (const port of network?.ports ?? []) (ports[`${port.containerPort}/${port.protocol}`] ??= [])?.push({ HostIp: port.hostIp, HostPort: String(port.hostPort) });
-  const endpoint = {
-    Gateway: network?.gateway ?? '',
-    IPAddress: network?.ipAddress ?? '',
-    IPPrefixLen: network?.ipPrefixLen ?? 0,
-    MacAddress: network?.macAddress ?? '',
-  };
-  const mode = record.settings.hostConfig.NetworkMode === 'default' ? 'bridge' : record.settings.hostConfig.NetworkMode;
   return {
     Bridge: '',
     SandboxID: network ? record.id : '',
     HairpinMode: false,
     Ports: network ? ports : {},
     SandboxKey: network?.netnsPath ?? (network?.ownNetns && record.pid ? `/proc/${record.pid}/ns/net` : ''),
-    ...endpoint,
-    Networks: { [mode]: { ...endpoint, NetworkID: '', EndpointID: '', Aliases: record.settings.aliases?.length ? record.settings.aliases : null, Links: null } },
+    Gateway: network?.gateway ?? '',
+    IPAddress: network?.ipAddress ?? '',
+    IPPrefixLen: network?.ipPrefixLen ?? 0,
+    MacAddress: network?.macAddress ?? '',
+    Networks: networkEndpoints(record),
   };
+}
+
+/**
+ * NetworkSettings.Networks: an entry per network the container is on; while it runs, each with its interface's address
+ * (a record of a run from before containers had several networks has its primary's only).
+ */
+export function networkEndpoints(record: ContainerRecord): Record<string, Record<string, unknown>> {
+  const attachment = record.network;
+  const endpoints = attachment?.endpoints ?? (attachment?.ipAddress ? [{ ...attachment, network: networksOf(record.settings)[0].name, networkId: '' }] : []);
+  return Object.fromEntries(networksOf(record.settings).map((network) => {
+    const endpoint = endpoints.find((candidate) => candidate.network === network.name);
+    return [network.name, {
+      IPAMConfig: null,
+      Links: null,
+      Aliases: network.aliases.length > 0 ? network.aliases : null,
+      MacAddress: endpoint?.macAddress ?? '',
+      NetworkID: endpoint?.networkId ?? '',
+      EndpointID: endpoint?.networkId ? endpointIdOf(record.id, endpoint.networkId) : '',
+      Gateway: endpoint?.gateway ?? '',
+      IPAddress: endpoint?.ipAddress ?? '',
+      IPPrefixLen: endpoint?.ipPrefixLen ?? 0,
+      IPv6Gateway: '',
+      GlobalIPv6Address: '',
+      GlobalIPv6PrefixLen: 0,
+      DNSNames: null,
+    }];
+  }));
 }

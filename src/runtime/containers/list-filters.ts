@@ -1,10 +1,11 @@
-// Docker's container filters (status, name, id, label, ancestor, exited, health), for `ps` and the Engine API's list alike.
+// Docker's container filters (status, name, id, label, ancestor, exited, health, network), for `ps` and the Engine API's list alike.
 import { InvalidArgumentError } from '../../errors.ts';
 import { resolveImage } from '../../images/resolve.ts';
 import type { Store } from '../../store/store.ts';
 import type { ContainerRecord } from './container-store.ts';
 import { stateString } from './container-texts.ts';
 import { HEALTH_FILTER_VALUES, healthStatus } from './healthcheck.ts';
+import { networksOf } from './container-networks.ts';
 
 const STATES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
 
@@ -13,7 +14,7 @@ export function containerMatcher(store: Store, filters: string[]): (record: Cont
   const byName = new Map<string, string[]>();
   for (const filter of filters) {
     const [name, value] = [filter.slice(0, filter.indexOf('=')), filter.slice(filter.indexOf('=') + 1)];
-    if (!['status', 'name', 'id', 'label', 'ancestor', 'exited', 'health'].includes(name)) throw new InvalidArgumentError(`invalid filter '${name}'`);
+    if (!['status', 'name', 'id', 'label', 'ancestor', 'exited', 'health', 'network'].includes(name)) throw new InvalidArgumentError(`invalid filter '${name}'`);
     if (name === 'health' && !HEALTH_FILTER_VALUES.includes(value)) throw new InvalidArgumentError(`Unrecognised filter value for health: ${value}`);
     if (name === 'status' && !STATES.includes(value)) throw new InvalidArgumentError(`invalid filter 'status=${value}'`);
     byName.set(name, [...(byName.get(name) ?? []), value]);
@@ -31,8 +32,14 @@ export function containerMatcher(store: Store, filters: string[]): (record: Cont
     ancestor: (record, value) => record.imageName === value || record.imageId === ancestorId(store, value),
     exited: (record, value) => record.state === 'exited' && record.exitCode === Number(value),
     health: (record, value) => healthStatus(record.health) === value,
+    network: (record, value) => networksOf(record.settings).some((network) => network.name === value || (value !== '' && networkId(store, network.name).startsWith(value))),
   };
   return (record) => [...byName].every(([name, values]) => (name === 'label' ? values.every : values.some).call(values, (value) => tests[name](record, value)));
+}
+
+/** dockerd matches a network by its name, or a prefix of its ID. */
+function networkId(store: Store, name: string): string {
+  return String(store.db.get('SELECT id FROM networks WHERE name = ?', name)?.id ?? '');
 }
 
 function ancestorId(store: Store, value: string): string | undefined {

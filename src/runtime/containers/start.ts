@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { SystemError, WharfError } from '../../errors.ts';
 import { containerPaths, type MountSpec } from '../../snapshots/snapshotter.ts';
 import type { Store } from '../../store/store.ts';
-import { attachNetwork, type NetworkAttachment, parsePublish } from '../network/attach.ts';
+import { attachNetwork, type NetworkAttachment, type NetworkRequest, parsePublish } from '../network/attach.ts';
 import { userBridge, userNetwork } from '../network/networks.ts';
 import { logFileName, type MonitorPlan, parseLogSize, PLAN_FILE } from '../monitor/monitor-plan.ts';
 import { builtFile } from '../built-file.ts';
@@ -20,6 +20,7 @@ import { healthcheckFlags, monitorHealthcheck } from './healthcheck.ts';
 import { removeContainer, waitForExit } from './lifecycle.ts';
 import { releaseRun } from './release.ts';
 import { rootfsMountSpec } from './rootfs.ts';
+import { networksOf } from './container-networks.ts';
 import { isRunning } from './signal.ts';
 
 export interface StartOptions {
@@ -76,7 +77,7 @@ async function prepareRun(store: Store, record: ContainerRecord, options: StartO
   try {
     const network = await attachNetwork(store, dir, {
       containerId: record.id,
-      ...networkMode(store, hostConfig.NetworkMode),
+      ...networkMode(store, record.settings),
       hostname: config.Hostname,
       publish: hostConfig.PublishFlags.flatMap(parsePublish),
       publishAll: hostConfig.PublishAllPorts,
@@ -121,12 +122,20 @@ async function writeRuntimeSpec(store: Store, record: ContainerRecord, network: 
   store.db.transaction(() => updateContainer(store, record.id, { stopRequested: false, error: null }), RUN_STATE);
 }
 
-function networkMode(store: Store, mode: string): { mode: 'bridge' | 'host' | 'none'; userNetwork?: ReturnType<typeof userBridge> } {
-  if (mode === 'bridge' || mode === 'default') return { mode: 'bridge' };
-  if (mode === 'host' || mode === 'none') return { mode };
-  const network = userNetwork(store, mode);
-  if (network) return { mode: 'bridge', userNetwork: userBridge(network) };
-  throw new WharfError(`network ${mode} not found`, { exitCode: 125 });
+function networkMode(store: Store, settings: ContainerRecord['settings']): Pick<NetworkRequest, 'mode' | 'userNetwork' | 'extraNetworks'> {
+  const [primary, ...extra] = networksOf(settings);
+  if (primary.name === 'host' || primary.name === 'none') return { mode: primary.name };
+  return {
+    mode: 'bridge',
+    ...(primary.name === 'bridge' ? {} : { userNetwork: bridgeNetwork(store, primary.name) }),
+    extraNetworks: extra.map((network) => (network.name === 'bridge' ? 'bridge' : bridgeNetwork(store, network.name))),
+  };
+}
+
+function bridgeNetwork(store: Store, name: string): ReturnType<typeof userBridge> {
+  const network = userNetwork(store, name);
+  if (!network) throw new WharfError(`network ${name} not found`, { exitCode: 125 });
+  return userBridge(network);
 }
 
 /** Docker's order: PATH (when the image sets none), HOSTNAME, TERM for a terminal, then the container's own; HOME from the user's passwd entry. */

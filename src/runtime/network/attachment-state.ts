@@ -3,14 +3,31 @@ import { readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { writeFileAtomically } from './atomic-write.ts';
 
+/** One network's interface in the container's namespace (bridge mode). */
+export interface Endpoint {
+  /** The network's name, as ip_allocations records it. */
+  network: string;
+  networkId: string;
+  bridge: string;
+  /** N of the container's ethN. */
+  index: number;
+  ipAddress: string;
+  gateway: string;
+  ipPrefixLen: number;
+  macAddress: string;
+}
+
 export interface AttachmentState {
   containerId: string;
   mode: 'bridge' | 'host' | 'none';
   /** The `ip netns` name, once one is (about to be) created. */
   netns?: string;
+  /** The primary network's (eth0's) bridge, address and gateway: the published ports lead there. */
   bridge?: string;
   ipAddress?: string;
   gateway?: string;
+  /** Every interface plugged so far, eth0 first; absent in states written before a container could have several. */
+  endpoints?: Endpoint[];
 }
 
 const STATE_FILE = 'network.json';

@@ -21,12 +21,15 @@ export function containerName(store: Store, containerId: string): string {
   return (tableLookup(store, 'SELECT name FROM containers WHERE id = ?', containerId) ?? '').replace(/^\//, '');
 }
 
-/** The container's aliases on its network (its settings' `aliases`), none when it has none or there is no table. */
-export function containerAliases(store: Store, containerId: string): string[] {
+/** The container's aliases on a network: its settings' `aliases` on its primary one (HostConfig.NetworkMode), `extraNetworks` on the others. */
+export function containerAliases(store: Store, containerId: string, network: string): string[] {
   const settings = tableLookup(store, 'SELECT settings FROM containers WHERE id = ?', containerId);
   if (!settings) return [];
   try {
-    const aliases = (JSON.parse(settings) as { aliases?: unknown }).aliases;
+    const parsed = JSON.parse(settings) as { aliases?: unknown; hostConfig?: { NetworkMode?: string }; extraNetworks?: Record<string, { aliases?: unknown }> };
+    const mode = parsed.hostConfig?.NetworkMode;
+    const primary = mode === 'default' ? 'bridge' : mode;
+    const aliases = primary === network ? parsed.aliases : parsed.extraNetworks?.[network]?.aliases;
     return Array.isArray(aliases) ? aliases.filter((alias): alias is string => typeof alias === 'string' && alias !== '') : [];
   } catch {
     return [];

@@ -63,11 +63,13 @@ export function allocateAddress(store: Store, network: { name: string; id: strin
   });
 }
 
-/** Gives the container's addresses back, with dockerd's `disconnect` event from each network it held one on. */
-export function releaseAddresses(store: Store, containerId: string): void {
+/** Gives the container's addresses back (on one network, or on all), with dockerd's `disconnect` event from each network it held one on. */
+export function releaseAddresses(store: Store, containerId: string, network?: string): void {
+  const where = network === undefined ? 'container_id = ?' : 'container_id = ? AND network = ?';
+  const params = network === undefined ? [containerId] : [containerId, network];
   store.db.transaction(() => {
-    const held = store.db.all('SELECT n.name, n.id, n.driver FROM ip_allocations a JOIN networks n ON n.name = a.network WHERE a.container_id = ?', containerId);
-    store.db.run('DELETE FROM ip_allocations WHERE container_id = ?', containerId);
+    const held = store.db.all(`SELECT n.name, n.id, n.driver FROM ip_allocations a JOIN networks n ON n.name = a.network WHERE a.${where.replace(' AND ', ' AND a.')}`, ...params);
+    store.db.run(`DELETE FROM ip_allocations WHERE ${where}`, ...params);
     for (const row of held) networkEvent(store, 'disconnect', { name: String(row.name), id: String(row.id), driver: String(row.driver) }, containerId);
   });
 }

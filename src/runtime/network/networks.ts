@@ -4,6 +4,7 @@ import { ConflictError, ForbiddenError, InvalidArgumentError, NotFoundError } fr
 import type { Store } from '../../store/store.ts';
 import { ensureUserBridge, freeSubnet, recordBridge, recordedBridge, removeBridge, withBridgesLock } from './bridge.ts';
 import { registerStoreRoot } from './cleanup.ts';
+import { endpointIdOf } from './endpoint-id.ts';
 import { macFor } from './netns.ts';
 import { formatCidr, gatewayOf, ipToNumber, overlaps, parseCidr, subnetSize } from './ipam.ts';
 import { readRuleSet } from './iptables.ts';
@@ -74,7 +75,7 @@ export function inspectNetwork(store: Store, network: NetworkRecord, containerNa
   const containers = isBridge
     ? Object.fromEntries(store.db.all('SELECT container_id, address FROM ip_allocations WHERE network = ? ORDER BY address', network.name).map((row) => [
         String(row.container_id),
-        { Name: containerName(String(row.container_id)), EndpointID: String(row.container_id), MacAddress: macFor(String(row.address)), IPv4Address: `${String(row.address)}/${prefix}`, IPv6Address: '' },
+        { Name: containerName(String(row.container_id)), EndpointID: endpointIdOf(String(row.container_id), network.id), MacAddress: macFor(String(row.address)), IPv4Address: `${String(row.address)}/${prefix}`, IPv6Address: '' },
       ]))
     : {};
   return {
@@ -186,7 +187,7 @@ export async function removeNetwork(store: Store, reference: string): Promise<Ne
   if (isBuiltin(network)) throw new ForbiddenError(`${network.name} is a pre-defined network and cannot be removed`);
   await withBridgesLock(async () => {
     if (store.db.get('SELECT container_id FROM ip_allocations WHERE network = ? LIMIT 1', network.name)) {
-      throw new ConflictError(`error while removing network: network ${network.name} id ${network.id} has active endpoints`);
+      throw new ForbiddenError(`error while removing network: network ${network.name} id ${network.id} has active endpoints`);
     }
     if (network.bridge) await removeBridge(network.bridge);
     store.db.transaction(() => store.db.run('DELETE FROM networks WHERE id = ?', network.id));
@@ -203,7 +204,7 @@ export async function pruneNetworks(store: Store): Promise<string[]> {
       await removeNetwork(store, network.id);
       removed.push(network.name);
     } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
+      if (!(error instanceof ForbiddenError)) throw error;
     }
   }
   return removed;
