@@ -32,6 +32,8 @@ export function snapshotterOf(containerDir: string): Snapshotter {
   return BY_DRIVER[readRootfsRecord(containerDir).driver];
 }
 
+let probesStarted = 0;
+
 /** Mounts a one-layer overlay once per data root and remembers the verdict there. */
 async function overlayWorks(store: Store): Promise<boolean> {
   const dir = snapshotsDir(store);
@@ -40,7 +42,8 @@ async function overlayWorks(store: Store): Promise<boolean> {
   } catch {
     // not probed yet
   }
-  const probe = join(dir, `.tmp-${process.pid}-probe`);
+  // one process (wharf serve) may probe for several creates at once: each its own directory
+  const probe = join(dir, `.tmp-${process.pid}-${probesStarted++}-probe`);
   const [lower, upper, work, merged] = ['lower', 'upper', 'work', 'merged'].map((name) => join(probe, name));
   for (const path of [lower, upper, work, merged]) mkdirSync(path, { recursive: true });
   let verdict = 'ok';
