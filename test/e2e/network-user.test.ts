@@ -122,16 +122,17 @@ describe('user-defined bridge networks', { skip, concurrency: false }, () => {
       await wharf.run(['network', 'rm', '-f', 'kept', 'unused']);
     }
   });
-  it('network connect/disconnect of a created container: its network and aliases, resolved by the others once it starts; a running one refused', async (t) => {
+  it('network connect/disconnect of a created container: its networks and aliases, resolved by the others once it starts; a running one on it already refused', async (t) => {
     const wharf = await busyboxWharf(t);
     if (!wharf) return;
     t.after(() => sweepHost());
     try {
       ok(await wharf.run(['network', 'create', 'aliasnet']));
       const id = ok(await wharf.run(['create', '--name', 'srv', '--hostname', 'srvhost', 'busybox', 'httpd', '-f', '-p', '80', '-h', '/etc'])).stdout.trim();
-      // on the default bridge: a second network is more than wharf gives a container
-      const second = await wharf.run(['network', 'connect', 'aliasnet', 'srv']);
-      assert.deepEqual([second.code, second.stderr], [1, 'Error response from daemon: wharf cannot connect a container to a second network yet: srv is on bridge; disconnect it from bridge first\n']);
+      // on the default bridge: a second network is recorded beside it, and goes with a disconnect
+      assert.equal(ok(await wharf.run(['network', 'connect', 'aliasnet', 'srv'])).stdout, '');
+      assert.equal(ok(await wharf.run(['ps', '-a', '--format', '{{.Networks}}'])).stdout, 'bridge,aliasnet\n');
+      assert.equal(ok(await wharf.run(['network', 'disconnect', 'aliasnet', 'srv'])).stdout, '');
       const notOn = await wharf.run(['network', 'disconnect', 'aliasnet', 'srv']);
       assert.deepEqual([notOn.code, notOn.stderr], [1, `Error response from daemon: container ${id} is not connected to the network aliasnet\n`]);
       const noNetwork = await wharf.run(['network', 'disconnect', 'nosuchnet', 'srv']);
@@ -152,12 +153,9 @@ describe('user-defined bridge networks', { skip, concurrency: false }, () => {
       assert.equal(ok(await wharf.run(['run', '--rm', '--network', 'aliasnet', 'busybox', ...fetchBy('websvc')])).stdout, 'srvhost\n');
       assert.equal(ok(await wharf.run(['run', '--rm', '--network', 'aliasnet', 'busybox', ...fetchBy('www')])).stdout, 'srvhost\n');
 
-      // running: refused whole, nothing changed
+      // running and on it already: dockerd's refusal, nothing changed
       const running = await wharf.run(['network', 'connect', 'aliasnet', 'srv']);
-      assert.deepEqual([running.code, running.stderr], [1, 'Error response from daemon: wharf cannot attach a running container to a second network yet: stop srv and connect it then\n']);
-      const runningOff = await wharf.run(['network', 'disconnect', 'aliasnet', 'srv']);
-      assert.equal(runningOff.code, 1);
-      assert.match(runningOff.stderr, /^Error response from daemon: wharf cannot detach a running container from its network yet/);
+      assert.deepEqual([running.code, running.stderr], [1, 'Error response from daemon: endpoint with name srv already exists in network aliasnet\n']);
       assert.equal(ok(await wharf.run(['inspect', '-f', '{{.HostConfig.NetworkMode}}', 'srv'])).stdout, 'aliasnet\n');
     } finally {
       await wharf.run(['rm', '-f', 'srv']);
@@ -196,7 +194,7 @@ describe('user-defined networks through wharf serve (docker CLI)', { skip, concu
     }
   });
 
-  it('POST /networks/{id}/connect and /disconnect: aliases at create and at connect, 404s, a running container refused with 501', async (t) => {
+  it('POST /networks/{id}/connect and /disconnect: aliases at create and at connect, 404s, a running container on it already refused with 403', async (t) => {
     const served = await busyboxApi(t);
     if (!served) return;
     const { wharf, api } = served;
@@ -232,7 +230,7 @@ describe('user-defined networks through wharf serve (docker CLI)', { skip, concu
       assert.equal(fetched, 'apisrvhost\n');
 
       const running = await post('/v1.41/networks/apialias/connect', { Container: id });
-      assert.deepEqual([running.status, JSON.parse(running.body).message], [501, 'wharf cannot attach a running container to a second network yet: stop apisrv and connect it then']);
+      assert.deepEqual([running.status, JSON.parse(running.body).message], [403, 'endpoint with name apisrv already exists in network apialias']);
     } finally {
       await wharf.run(['rm', '-f', 'apisrv']);
       await wharf.run(['network', 'rm', '-f', 'apialias']);
