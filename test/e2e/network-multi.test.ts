@@ -2,14 +2,16 @@
 // networks at run through the docker CLI against `wharf serve`, a compose service on two networks, dockerd's errors,
 // and nothing left of any of its veths after stop and rm.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { attachNetwork, cleanupStaleNetworks, connectLive } from '../../src/runtime/network/attach.ts';
 import { sweepHost } from '../../src/runtime/network/cleanup.ts';
+import { userBridge, userNetwork } from '../../src/runtime/network/networks.ts';
 import { busyboxWharf, eventually } from '../helpers/busybox-wharf.ts';
 import { ok } from '../helpers/cli-fixtures.ts';
 import { busyboxApi } from '../helpers/engine-api.ts';
-import { canRunNetworkTests, hostState } from '../helpers/network-fixtures.ts';
+import { canRunNetworkTests, hostState, networkLab } from '../helpers/network-fixtures.ts';
 import { needPeers } from '../helpers/peers.ts';
 import { runCommand } from '../helpers/run-command.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
@@ -208,6 +210,29 @@ networks:
       assert.doesNotMatch(ok(await wharf.run(['network', 'ls', '--format', '{{.Name}}'])).stdout, new RegExp(project));
     } finally {
       await compose(['down']);
+    }
+  });
+});
+
+describe('cleanup of a container on several networks', { skip, concurrency: false }, () => {
+  it("system prune's stale-network cleanup removes every veth and address of a crashed container's networks", async () => {
+    const lab = await networkLab();
+    try {
+      ok(await lab.wharf.run(['network', 'create', 'crashone']));
+      ok(await lab.wharf.run(['network', 'create', 'crashtwo']));
+      const network = (name: string) => userBridge(userNetwork(lab.store, name)!);
+      const { id, dir } = lab.container();
+      await attachNetwork(lab.store, dir, { containerId: id, mode: 'bridge', hostname: 'c', publish: [], publishAll: false, exposedPorts: [], extraNetworks: [network('crashone')] });
+      await connectLive(lab.store, dir, network('crashtwo'));
+      assert.equal((await vethsOf(id)).length, 3);
+      rmSync(dir, { recursive: true }); // as if wharf died between removing the container and detaching it
+      const report = await cleanupStaleNetworks(lab.store);
+      assert.ok(report.namespaces.includes(`wharf-${id}`), JSON.stringify(report.namespaces));
+      assert.deepEqual(await vethsOf(id), []);
+      assert.equal(lab.store.db.get('SELECT COUNT(*) AS n FROM ip_allocations WHERE container_id = ?', id)?.n, 0);
+      ok(await lab.wharf.run(['network', 'rm', 'crashone', 'crashtwo']));
+    } finally {
+      await lab.teardown();
     }
   });
 });
