@@ -81,22 +81,23 @@ async function attachBridge(store: Store, containerDir: string, request: Network
   registerStoreRoot(store);
   const { rules, network } = await ensureBridge(store, request.userNetwork ?? 'bridge');
   const netns = netnsName(request.containerId);
-  const primary: AttachmentState = { containerId: request.containerId, mode: 'bridge', netns, bridge: network.bridge };
+  const state: AttachmentState = { containerId: request.containerId, mode: 'bridge', netns, bridge: network.bridge };
   // recorded before anything is created, so a crash from here on leaves enough to undo
-  writeAttachmentState(containerDir, primary);
+  writeAttachmentState(containerDir, state);
   const ipAddress = allocateAddress(store, network, request.containerId);
   const endpointName = request.name ? `${request.name} (${request.containerId})` : undefined;
   const ports = await allocatePorts(store, request.containerId, portsToPublish(request), { natRules: rules.nat, endpoint: endpointName });
-  Object.assign(primary, { ipAddress, gateway: network.gateway, endpoints: [] });
-  writeAttachmentState(containerDir, primary);
+  state.ipAddress = ipAddress;
+  state.gateway = network.gateway;
+  writeAttachmentState(containerDir, state);
   const netnsPath = await createNetns(netns);
-  const eth0 = await plugEndpoint(store, containerDir, primary, network);
+  const eth0 = await plugEndpoint(store, containerDir, state, network);
   await addRules(portRules({ containerId: request.containerId, bridge: network.bridge, ipAddress, ports }));
   const etcFiles = writeEtcFiles(containerDir, { mode: 'bridge', hostname: request.hostname, ipAddress });
-  for (const target of request.extraNetworks ?? []) await plugEndpoint(store, containerDir, primary, (await ensureBridge(store, target)).network);
-  // only names on user-defined networks, and the addresses of the others, are more than writeEtcFiles wrote
-  if (request.userNetwork || primary.endpoints!.length > 1) await refreshHostsAround(store, request.containerId);
-  return { netnsPath, ipAddress, gateway: network.gateway, ipPrefixLen: eth0.ipPrefixLen, macAddress: eth0.macAddress, ports, etcFiles, endpoints: primary.endpoints };
+  for (const target of request.extraNetworks ?? []) await plugEndpoint(store, containerDir, state, (await ensureBridge(store, target)).network);
+  // names on user-defined networks, and the addresses on the others, are more than writeEtcFiles wrote
+  if (request.userNetwork || (request.extraNetworks ?? []).length > 0) await refreshHostsAround(store, request.containerId);
+  return { netnsPath, ipAddress, gateway: network.gateway, ipPrefixLen: eth0.ipPrefixLen, macAddress: eth0.macAddress, ports, etcFiles, endpoints: state.endpoints };
 }
 
 /** The network's bridge, made or repaired (and its rules), with the rule set read under the lock. */
