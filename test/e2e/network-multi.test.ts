@@ -139,6 +139,12 @@ describe('a container on several networks', { skip, concurrency: false }, () => 
     assert.deepEqual(devices.map(([device]) => device), ['eth0', 'eth1'], both);
     assert.ok(devices.some(([, address]) => inSubnet(address, leftSubnet)) && devices.some(([, address]) => inSubnet(address, rightSubnet)), both);
 
+    // before API 1.44 dockerd takes one network at create
+    const older = await api.http('POST', '/v1.43/containers/create', { 'Content-Type': 'application/json' }, JSON.stringify({
+      Image: 'busybox', HostConfig: { NetworkMode: 'left' }, NetworkingConfig: { EndpointsConfig: { left: {}, right: {} } },
+    }));
+    assert.deepEqual([older.status, JSON.parse(older.body).message], [400, 'Container cannot be connected to network endpoints: left, right']);
+
     await startServer(wharf, ['--name', 'rightweb', '--hostname', 'rwhost', '--network', 'right']);
     const id = ok(await api.docker(['run', '-d', '--name', 'roamer', '--network', 'left', 'busybox', 'sleep', '60'])).stdout.trim();
     ok(await api.docker(['network', 'connect', '--alias', 'wanderer', 'right', 'roamer']));
