@@ -20,6 +20,16 @@ export function measure(command: string[], options: { runs?: number; env?: NodeJ
   return samples[Math.floor(samples.length / 2)];
 }
 
+/**
+ * Several short commands timed turn about, run by run, each the median of its runs: their ratios are then taken over
+ * the same minutes, where timing one batch after the other let this VM's drift (±20% from minute to minute) into them.
+ */
+export function measureInterleaved(commands: Array<{ command: string[]; env?: NodeJS.ProcessEnv }>, runs: number): Measurement[] {
+  const samples: Measurement[][] = commands.map(() => []);
+  for (let i = 0; i < runs; i++) commands.forEach(({ command, env }, j) => samples[j].push(once(command, env)));
+  return samples.map((taken) => taken.sort((a, b) => a.seconds - b.seconds)[Math.floor(taken.length / 2)]);
+}
+
 function once(command: string[], env: NodeJS.ProcessEnv | undefined): Measurement {
   const report = join(tmpdir(), `wharf-bench-${process.pid}.time`);
   const started = process.hrtime.bigint();

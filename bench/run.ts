@@ -7,7 +7,7 @@ import { writeClassicArchive } from '../test/helpers/image-archives.ts';
 import { startDockerd } from '../test/helpers/peers.ts';
 import { buildRows } from './build.ts';
 import { containerRows } from './containers.ts';
-import { measure, type Measurement } from './measure.ts';
+import { measure, measureInterleaved, type Measurement } from './measure.ts';
 import { benchRegistryServer, printRegistryRows } from './registry-server.ts';
 import { registryClientRows } from './registry-client.ts';
 import { seedImages } from './seed-images.ts';
@@ -49,10 +49,15 @@ async function main(): Promise<void> {
 
   resetWharf();
   await seedImages(root, 1000);
-  const nodeStart = measure([node, '-e', '0'], { runs: 15 });
-  rows.push({ name: 'images, 1000 images', peerName: 'node -e 0', target: '≤ 1.5', wharf: measure([wharf, 'images'], { env: wharfEnv, runs: 15 }), peer: nodeStart });
-  rows.push({ name: 'version', peerName: 'node -e 0', target: '≤ 1.2', wharf: measure([wharf, 'version'], { env: wharfEnv, runs: 15 }), peer: nodeStart });
-  rows.push({ name: 'images, 1000 images', peerName: 'docker images', target: '≤ 3', wharf: measure([wharf, 'images'], { env: wharfEnv, runs: 15 }), peer: measure(['docker', 'images'], { env: dockerEnv, runs: 15 }) });
+  const [nodeStart, images, version, dockerImages] = measureInterleaved([
+    { command: [node, '-e', '0'] },
+    { command: [wharf, 'images'], env: wharfEnv },
+    { command: [wharf, 'version'], env: wharfEnv },
+    { command: ['docker', 'images'], env: dockerEnv },
+  ], 31);
+  rows.push({ name: 'images, 1000 images', peerName: 'node -e 0', target: '≤ 1.5', wharf: images, peer: nodeStart });
+  rows.push({ name: 'version', peerName: 'node -e 0', target: '≤ 1.2', wharf: version, peer: nodeStart });
+  rows.push({ name: 'images, 1000 images', peerName: 'docker images', target: '≤ 3', wharf: images, peer: dockerImages });
   rows.push(...(await registryClientRows({ peers: fakeTest, wharf, work, archive, dockerEnv, settle })));
   rows.push(...(await containerRows({ peers: fakeTest, wharf, work, dockerEnv })));
   rows.push(...(await buildRows({ wharf, work, dockerEnv, settle })));
