@@ -94,17 +94,20 @@ function networkSettings(record: ContainerRecord): Record<string, unknown> {
   const ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> = {};
   for (const key of Object.keys(record.settings.config.ExposedPorts ?? {})) ports[key] = null;
   for (const port of network?.ports ?? []) (ports[`${port.containerPort}/${port.protocol}`] ??= [])?.push({ HostIp: port.hostIp, HostPort: String(port.hostPort) });
+  const networks = networkEndpoints(record);
+  // the legacy top-level fields are the default bridge's endpoint only, as dockerd fills them: empty on any other network
+  const legacy = networks.bridge;
   return {
     Bridge: '',
     SandboxID: network ? record.id : '',
     HairpinMode: false,
     Ports: network ? ports : {},
     SandboxKey: network?.netnsPath ?? (network?.ownNetns && record.pid ? `/proc/${record.pid}/ns/net` : ''),
-    Gateway: network?.gateway ?? '',
-    IPAddress: network?.ipAddress ?? '',
-    IPPrefixLen: network?.ipPrefixLen ?? 0,
-    MacAddress: network?.macAddress ?? '',
-    Networks: networkEndpoints(record),
+    Gateway: legacy?.Gateway ?? '',
+    IPAddress: legacy?.IPAddress ?? '',
+    IPPrefixLen: legacy?.IPPrefixLen ?? 0,
+    MacAddress: legacy?.MacAddress ?? '',
+    Networks: networks,
   };
 }
 
