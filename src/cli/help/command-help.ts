@@ -522,6 +522,16 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       until: { text: 'Show logs before a timestamp (e.g. "2013-01-02T13:23:37Z") or relative (e.g. "42m" for 42 minutes)' },
     },
   },
+  'container pause': {
+    synopsis: 'CONTAINER [CONTAINER...]',
+    summary: 'Pause all processes within one or more containers',
+    flags: {},
+  },
+  'container unpause': {
+    synopsis: 'CONTAINER [CONTAINER...]',
+    summary: 'Unpause all processes within one or more containers',
+    flags: {},
+  },
   'container wait': {
     synopsis: 'CONTAINER [CONTAINER...]',
     summary: 'Block until one or more containers stop, then print their exit codes',
