@@ -1,4 +1,4 @@
-// Container administration routes of the Engine API over the same core as the CLI: restart, rename, pause, unpause, top, stats, prune, changes (diff), export, resize.
+// Container administration routes of the Engine API over the same core as the CLI: restart, rename, pause, unpause, update, top, stats, prune, changes (diff), export, resize.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConflictError } from '../errors.ts';
 import { goJsonTime } from '../go/time.ts';
@@ -7,12 +7,15 @@ import { exportContainer } from '../runtime/containers/export.ts';
 import { renameContainer } from '../runtime/containers/names.ts';
 import { pauseContainer, unpauseContainer } from '../runtime/containers/pause.ts';
 import { pruneContainers } from '../runtime/containers/prune.ts';
+import { parseRestartPolicy } from '../runtime/containers/restart-policy.ts';
 import { restartContainer } from '../runtime/containers/restart.ts';
 import { isRunning } from '../runtime/containers/signal.ts';
 import { type ContainerStats, sampleStats } from '../runtime/containers/stats.ts';
 import { containerTop } from '../runtime/containers/top.ts';
+import { updateContainerConfig } from '../runtime/containers/update.ts';
 import { resizeTerminal } from '../runtime/monitor/attach-client.ts';
 import { containerChanges } from '../snapshots/overlay-upper.ts';
+import { jsonBody } from './api-body.ts';
 import { sendJson } from './api-errors.ts';
 import { queryFilters, queryFlag, terminalDimension } from './api-query.ts';
 import type { ApiRequest, Route } from './api-routes.ts';
@@ -41,6 +44,27 @@ function pause({ response, params, store }: ApiRequest): void {
 function unpause({ response, params, store }: ApiRequest): void {
   unpauseContainer(store, resolveContainer(store, params[0]));
   response.writeHead(204).end();
+}
+
+interface UpdateBody {
+  RestartPolicy?: { Name?: string; MaximumRetryCount?: number };
+  Memory?: number;
+  NanoCpus?: number;
+  PidsLimit?: number | null;
+}
+
+/** What docker/cli sends for `docker update`: each limit it was given, 0 (or absent) for the rest. */
+async function update({ request, response, params, store }: ApiRequest): Promise<void> {
+  const body = await jsonBody<UpdateBody>(request);
+  const record = resolveContainer(store, params[0]);
+  const policy = body.RestartPolicy?.Name;
+  updateContainerConfig(store, record, {
+    ...(policy !== undefined && policy !== '' ? { restartPolicy: parseRestartPolicy(policy === 'on-failure' ? `${policy}:${body.RestartPolicy?.MaximumRetryCount ?? 0}` : policy) } : {}),
+    ...(body.Memory ? { memory: body.Memory } : {}),
+    ...(body.NanoCpus ? { nanoCpus: body.NanoCpus } : {}),
+    ...(typeof body.PidsLimit === 'number' ? { pidsLimit: body.PidsLimit } : {}),
+  });
+  sendJson(response, 200, { Warnings: null });
 }
 
 /** `ps_args` is one string (docker/cli joins its words), split as dockerd splits it. */
@@ -166,6 +190,7 @@ export const CONTAINER_ADMIN_ROUTES: Route[] = [
   { method: 'POST', pattern: /^\/containers\/([^/]+)\/rename$/, handler: rename },
   { method: 'POST', pattern: /^\/containers\/([^/]+)\/pause$/, handler: pause },
   { method: 'POST', pattern: /^\/containers\/([^/]+)\/unpause$/, handler: unpause },
+  { method: 'POST', pattern: /^\/containers\/([^/]+)\/update$/, handler: update },
   { method: 'GET', pattern: /^\/containers\/([^/]+)\/top$/, handler: top },
   { method: 'GET', pattern: /^\/containers\/([^/]+)\/stats$/, handler: stats },
   { method: 'GET', pattern: /^\/containers\/([^/]+)\/changes$/, handler: changes },

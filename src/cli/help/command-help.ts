@@ -532,6 +532,16 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     summary: 'Unpause all processes within one or more containers',
     flags: {},
   },
+  'container update': {
+    synopsis: '[OPTIONS] CONTAINER [CONTAINER...]',
+    summary: 'Update configuration of one or more containers',
+    flags: {
+      cpus: { text: 'Number of CPUs', type: 'decimal' },
+      memory: { text: 'Memory limit', type: 'bytes' },
+      'pids-limit': { text: 'Tune container pids limit (set -1 for unlimited)', type: 'int' },
+      restart: { text: 'Restart policy to apply when a container exits', type: 'string' },
+    },
+  },
   'container wait': {
     synopsis: 'CONTAINER [CONTAINER...]',
     summary: 'Block until one or more containers stop, then print their exit codes',

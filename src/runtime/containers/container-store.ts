@@ -99,6 +99,17 @@ export function updateContainer(store: Store, id: string, update: ContainerUpdat
   store.db.run(`UPDATE containers SET ${entries.map(([key]) => `${COLUMNS[key]} = ?`).join(', ')} WHERE id = ?`, ...values, id);
 }
 
+/** Rewrites the container's stored settings from their latest state, in one transaction of its own. */
+export function changeSettings(store: Store, id: string, change: (settings: ContainerSettings) => void): void {
+  store.db.transaction(() => {
+    const row = store.db.get('SELECT settings FROM containers WHERE id = ?', id);
+    if (!row) return;
+    const settings = JSON.parse(String(row.settings)) as ContainerSettings;
+    change(settings);
+    store.db.run('UPDATE containers SET settings = ? WHERE id = ?', JSON.stringify(settings), id);
+  });
+}
+
 function toColumnValue(key: string, value: unknown): string | number | null {
   if (value === null || value === undefined) return null;
   if (key === 'network') return JSON.stringify(value);

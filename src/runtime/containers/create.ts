@@ -8,10 +8,11 @@ import type { ImageConfig } from '../../oci/types.ts';
 import { randomHex } from '../../store/random-id.ts';
 import type { Store } from '../../store/store.ts';
 import { checkSecurityOpts } from '../spec/security-opts.ts';
-import type { ContainerSettings, HostConfig, RestartPolicy } from './container-config.ts';
+import type { ContainerSettings, HostConfig } from './container-config.ts';
 import { containerDir, insertContainer } from './container-store.ts';
 import { type Healthcheck, mergeHealthcheck } from './healthcheck.ts';
 import { parseCpus, parseMemory, parsePidsLimit } from './limits.ts';
+import { parseRestartPolicy } from './restart-policy.ts';
 import { randomName, validName } from './names.ts';
 import { checkAliases, checkExclusive } from './network-connect.ts';
 import { prepareContainerRootfs } from './rootfs.ts';
@@ -158,7 +159,7 @@ function checkNetworks(primary: string, options: Pick<CreateOptions, 'aliases' |
 }
 
 function hostConfigOf(options: CreateOptions): HostConfig {
-  const restart = restartPolicy(options.restart);
+  const restart = parseRestartPolicy(options.restart);
   if (options.autoRemove && restart.Name !== 'no' && restart.Name !== '') throw new InvalidArgumentError('Conflicting options: --restart and --rm', { exitCode: 125, fromDaemon: false });
   if (options.workdir !== undefined && !options.workdir.startsWith('/')) throw new InvalidArgumentError(`the working directory '${options.workdir}' is invalid, it needs to be an absolute path`, { exitCode: 125 });
   return {
@@ -181,17 +182,6 @@ function hostConfigOf(options: CreateOptions): HostConfig {
     LogConfig: { Type: 'json-file', Config: Object.fromEntries(options.logOpts.map((opt) => [opt.split('=')[0], opt.slice(opt.indexOf('=') + 1)])) },
     ConsoleSize: options.consoleSize ?? [0, 0],
   };
-}
-
-function restartPolicy(value: string | undefined): RestartPolicy {
-  if (value === undefined || value === '' || value === 'no') return { Name: value === 'no' ? 'no' : '', MaximumRetryCount: 0 };
-  const [name, count] = value.split(':');
-  if (name === 'always' || name === 'unless-stopped') {
-    if (count !== undefined) throw new InvalidArgumentError(`maximum retry count cannot be used with restart policy '${name}'`, { exitCode: 125, fromDaemon: false });
-    return { Name: name, MaximumRetryCount: 0 };
-  }
-  if (name === 'on-failure' && (count === undefined || /^\d+$/.test(count))) return { Name: name, MaximumRetryCount: Number(count ?? 0) };
-  throw new InvalidArgumentError(`invalid restart policy '${value}'`, { exitCode: 125, fromDaemon: false });
 }
 
 /** The image's variables, overridden in place by the user's; `-e NAME` takes NAME from wharf's own environment, or is dropped. */

@@ -1,4 +1,4 @@
-// Parses --memory, --cpus and --pids-limit as docker/cli does (go-units RAMInBytes, rational CPUs), with its error texts.
+// Parses --memory, --cpus and --pids-limit as docker/cli does (go-units RAMInBytes, rational CPUs), with its error texts, and turns them into the cgroup's figures.
 import { InvalidArgumentError } from '../../errors.ts';
 
 const MINIMUM_MEMORY = 6 * 1024 * 1024;
@@ -27,4 +27,16 @@ export function parsePidsLimit(value: string | undefined): number | null {
   if (value === undefined) return null;
   if (!/^-?\d+$/.test(value)) throw flagError(value, '--pids-limit', `strconv.ParseInt: parsing "${value}": invalid syntax`);
   return Number(value);
+}
+
+/** The CFS period the quota of --cpus is a share of, as dockerd sets it. */
+export const CPU_PERIOD = 100_000;
+
+export function cpuQuota(nanoCpus: number): number {
+  return Math.round((nanoCpus / 1e9) * CPU_PERIOD);
+}
+
+/** Memory plus as much swap, dockerd's default when --memory-swap is not given. */
+export function memorySwap(memory: number): number {
+  return memory * 2;
 }

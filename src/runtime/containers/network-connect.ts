@@ -4,9 +4,8 @@ import { ForbiddenError, InvalidArgumentError, WharfError } from '../../errors.t
 import type { Store } from '../../store/store.ts';
 import { type BridgeTarget, connectLive, disconnectLive, type Endpoint } from '../network/attach.ts';
 import { findNetwork, type NetworkRecord, PREDEFINED_NETWORKS, userBridge } from '../network/networks.ts';
-import type { ContainerSettings } from './container-config.ts';
 import { type ContainerNetwork, networksOf } from './container-networks.ts';
-import { containerDir, type ContainerRecord, resolveContainer, RUN_STATE, updateContainer } from './container-store.ts';
+import { changeSettings, containerDir, type ContainerRecord, resolveContainer, RUN_STATE, updateContainer } from './container-store.ts';
 
 /** dockerd's check: aliases are names on a user-defined network only. */
 export function checkAliases(network: string, aliases: string[]): void {
@@ -29,17 +28,13 @@ function isAttached(record: ContainerRecord): boolean {
 
 /** Rewrites the container's networks from its latest stored settings, in one transaction. */
 function saveNetworks(store: Store, id: string, change: (networks: ContainerNetwork[]) => ContainerNetwork[]): void {
-  store.db.transaction(() => {
-    const row = store.db.get('SELECT settings FROM containers WHERE id = ?', id);
-    if (!row) return;
-    const settings = JSON.parse(String(row.settings)) as ContainerSettings;
+  changeSettings(store, id, (settings) => {
     const [primary = { name: 'none', aliases: [] }, ...extra] = change(networksOf(settings));
     settings.hostConfig.NetworkMode = primary.name;
     if (primary.aliases.length > 0) settings.aliases = primary.aliases;
     else delete settings.aliases;
     if (extra.length > 0) settings.extraNetworks = Object.fromEntries(extra.map((network) => [network.name, network.aliases.length > 0 ? { aliases: network.aliases } : {}]));
     else delete settings.extraNetworks;
-    store.db.run('UPDATE containers SET settings = ? WHERE id = ?', JSON.stringify(settings), id);
   });
 }
 

@@ -303,6 +303,13 @@ static void delete_runtime_state(void) {
 
 static bool should_restart(int code, bool stop_requested) {
   if (stop_requested || options.auto_remove) return false;
+  /* the policy as `update` may have left it, over the one this monitor started with */
+  static char policy[RESTART_POLICY_SIZE];
+  if (options.restart != policy) {
+    snprintf(policy, sizeof policy, "%s", options.restart);
+    options.restart = policy;
+  }
+  record_restart_policy(policy, &options.max_retries);
   if (!strcmp(options.restart, "always") || !strcmp(options.restart, "unless-stopped")) return true;
   if (!strcmp(options.restart, "on-failure")) return code != 0 && (options.max_retries == 0 || restart_count < options.max_retries);
   return false;

@@ -62,6 +62,8 @@ bool record_exited(int exit_code, bool oom_killed, bool died);
 void record_restarting(int restart_count);
 /* Whether a user asked the container to stop: read between a restart policy's runs, when there is no process to signal. */
 bool record_stop_requested(void);
+#define RESTART_POLICY_SIZE 16
+void record_restart_policy(char name[RESTART_POLICY_SIZE], int *max_retries);
 
 void complain(const char *format, ...);
 /* Now as JavaScript's toISOString writes it. */

@@ -147,6 +147,27 @@ bool record_stop_requested(void) {
   return requested;
 }
 
+/* The restart policy as stored now, which `update` may have changed since this monitor started; untouched when unreadable. */
+void record_restart_policy(char name[RESTART_POLICY_SIZE], int *max_retries) {
+  sqlite3 *db;
+  if (sqlite3_open_v2(db_file, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    sqlite3_close(db);
+    return;
+  }
+  sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+  sqlite3_stmt *statement;
+  const char *sql = "SELECT json_extract(settings, '$.hostConfig.RestartPolicy.Name'), json_extract(settings, '$.hostConfig.RestartPolicy.MaximumRetryCount') FROM containers WHERE id = ?";
+  if (sqlite3_prepare_v2(db, sql, -1, &statement, NULL) == SQLITE_OK) {
+    sqlite3_bind_text(statement, 1, id, -1, SQLITE_STATIC);
+    if (sqlite3_step(statement) == SQLITE_ROW && sqlite3_column_type(statement, 0) == SQLITE_TEXT) {
+      snprintf(name, RESTART_POLICY_SIZE, "%s", (const char *)sqlite3_column_text(statement, 0));
+      *max_retries = sqlite3_column_int(statement, 1);
+    }
+    sqlite3_finalize(statement);
+  }
+  sqlite3_close(db);
+}
+
 bool record_exited(int exit_code, bool oom_killed, bool died) {
   char now[32];
   iso_now(now);

@@ -4,6 +4,7 @@ import { ALL_CAPABILITIES, DEFAULT_CAPABILITIES, defaultMounts, MASKED_PATHS, RE
 import { seccompSection } from './seccomp.ts';
 import { securityOptions } from './security-opts.ts';
 import type { ResolvedUser } from './user.ts';
+import { CPU_PERIOD, cpuQuota, memorySwap } from '../containers/limits.ts';
 
 export interface SpecInputs {
   containerId: string;
@@ -83,11 +84,10 @@ function initMount(inputs: SpecInputs): SpecMount[] {
 
 function resources(settings: ContainerSettings): Record<string, unknown> {
   const { Memory, NanoCpus, PidsLimit, Privileged } = settings.hostConfig;
-  const period = 100_000;
   return {
     devices: [{ allow: Privileged, access: 'rwm' }],
-    ...(Memory > 0 ? { memory: { limit: Memory, swap: Memory * 2 } } : {}),
-    ...(NanoCpus > 0 ? { cpu: { quota: Math.round((NanoCpus / 1e9) * period), period } } : {}),
+    ...(Memory > 0 ? { memory: { limit: Memory, swap: memorySwap(Memory) } } : {}),
+    ...(NanoCpus > 0 ? { cpu: { quota: cpuQuota(NanoCpus), period: CPU_PERIOD } } : {}),
     ...(PidsLimit && PidsLimit > 0 ? { pids: { limit: PidsLimit } } : {}),
   };
 }
