@@ -10,7 +10,10 @@ describe('wharf update', () => {
     const wharf = await busyboxWharf(t);
     if (!wharf) return;
     ok(await wharf.run(['run', '-d', '--name', 'limited', '--network', 'none', 'busybox', 'sleep', '300']));
+    const since = (Date.now() / 1000).toFixed(3);
     assert.deepEqual(await wharf.run(['update', '-m', '64m', '--cpus', '0.5', '--pids-limit', '50', 'limited']), { code: 0, stdout: 'limited\n', stderr: '' });
+    const until = (Date.now() / 1000 + 1).toFixed(3);
+    assert.equal(ok(await wharf.run(['events', '--since', since, '--until', until, '--filter', 'event=update', '--format', '{{.Action}} {{.Actor.Attributes.name}}'])).stdout, 'update limited\n', "dockerd's update event");
     assert.equal(ok(await wharf.run(['inspect', '-f', '{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{.HostConfig.PidsLimit}}', 'limited'])).stdout, '67108864 500000000 50\n');
     const cgroup = ok(await wharf.run(['exec', 'limited', 'cat', '/sys/fs/cgroup/memory/memory.limit_in_bytes', '/sys/fs/cgroup/pids/pids.max', '/sys/fs/cgroup/cpu/cpu.cfs_quota_us'])).stdout;
     assert.equal(cgroup, '67108864\n50\n50000\n', 'the running container\'s cgroup has the new limits');

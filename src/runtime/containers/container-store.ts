@@ -99,7 +99,7 @@ export function updateContainer(store: Store, id: string, update: ContainerUpdat
   store.db.run(`UPDATE containers SET ${entries.map(([key]) => `${COLUMNS[key]} = ?`).join(', ')} WHERE id = ?`, ...values, id);
 }
 
-/** Rewrites the container's stored settings from their latest state, in one transaction of its own. */
+/** Rewrites the container's stored settings from their latest state, in one transaction of its own, which `change` may write in too. */
 export function changeSettings(store: Store, id: string, change: (settings: ContainerSettings) => void): void {
   store.db.transaction(() => {
     const row = store.db.get('SELECT settings FROM containers WHERE id = ?', id);

@@ -30,8 +30,9 @@ export function updateContainerConfig(store: Store, record: ContainerRecord, cha
     if (changes.memory) hostConfig.Memory = changes.memory;
     if (changes.nanoCpus) hostConfig.NanoCpus = changes.nanoCpus;
     if (changes.pidsLimit !== undefined) hostConfig.PidsLimit = changes.pidsLimit > 0 ? changes.pidsLimit : null;
+    // in the change's own transaction
+    recordContainerEvent(store, record, 'update');
   });
-  store.db.transaction(() => recordContainerEvent(store, record, 'update'));
 }
 
 /** `runc update` with the limits as the runtime spec sets them at start. */
