@@ -16,8 +16,7 @@ export function measure(command: string[], options: { runs?: number; env?: NodeJ
     options.before?.();
     samples.push(once(command, options.env));
   }
-  samples.sort((a, b) => a.seconds - b.seconds);
-  return samples[Math.floor(samples.length / 2)];
+  return median(samples);
 }
 
 /**
@@ -27,7 +26,11 @@ export function measure(command: string[], options: { runs?: number; env?: NodeJ
 export function measureInterleaved(commands: Array<{ command: string[]; env?: NodeJS.ProcessEnv }>, runs: number): Measurement[] {
   const samples: Measurement[][] = commands.map(() => []);
   for (let i = 0; i < runs; i++) commands.forEach(({ command, env }, j) => samples[j].push(once(command, env)));
-  return samples.map((taken) => taken.sort((a, b) => a.seconds - b.seconds)[Math.floor(taken.length / 2)]);
+  return samples.map(median);
+}
+
+function median(samples: Measurement[]): Measurement {
+  return [...samples].sort((a, b) => a.seconds - b.seconds)[Math.floor(samples.length / 2)];
 }
 
 function once(command: string[], env: NodeJS.ProcessEnv | undefined): Measurement {
